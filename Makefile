@@ -1,0 +1,60 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format check-migrations pytest assets install demo bench deploy-check clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip check
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/build/app.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build
+
+install: $(BIN)/.installed
+assets: static/build/app.css
+
+run: install assets
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/ with a Celery worker and beat. Ctrl-C stops all three."
+	$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install assets
+	$(BIN)/pytest
+
+test: lint check-migrations pytest
+
+# Production-mode settings must pass Django's deployment checks with no findings.
+deploy-check: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=portal.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles .celery

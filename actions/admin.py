@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import KPI, Commitment, Theme
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ("code", "position", "text")
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "position", "promise")
+    list_display_links = ("code", "name")
+    search_fields = ("code", "name", "promise")
+    ordering = ("position",)
+    inlines = [CommitmentInline]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "theme", "text", "position")
+    list_filter = ("theme",)
+    search_fields = ("code", "text")
+    list_select_related = ("theme",)
+
+
+@admin.register(KPI)
+class KPIAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "theme", "unit", "polarity", "frequency", "target", "is_derived")
+    list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
+    search_fields = ("code", "name", "definition")
+    list_select_related = ("theme",)

@@ -1,0 +1,37 @@
+"""The Celery app. The beat schedule lives here, in code, in Europe/London time."""
+
+import os
+
+from celery import Celery, signals
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
+
+app = Celery("havering_cp")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _make_folders(*folders) -> None:
+    for folder in filter(None, folders):
+        os.makedirs(folder, exist_ok=True)
+
+
+# The filesystem broker (the no-server default) needs its folders before the first
+# message, in whichever process sends or receives it.
+if app.conf.broker_url.startswith("filesystem://"):
+    _options = app.conf.broker_transport_options
+    _make_folders(*(_options.get(key) for key in ("data_folder_in", "processed_folder", "control_folder")))
+
+
+@signals.beat_init.connect
+def _make_beat_folder(sender=None, **kwargs):
+    _make_folders(os.path.dirname(app.conf.beat_schedule_filename))
+
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "panel.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -1,0 +1,15 @@
+"""Test settings: the real settings, with the few changes a test run needs."""
+
+from .settings import *  # noqa: F403
+
+# Hashing passwords slowly is a production virtue and a test-suite cost.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests and the live server read assets straight from the finders; no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files from the finders, as runserver does; no STATIC_ROOT needed.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

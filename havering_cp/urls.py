@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from panel import views as panel_views
+from panel.forms import ChangePasswordForm, SignInForm
+
+urlpatterns = [
+    path("", include("actions.urls")),
+    path("participation/", include("participation.urls")),
+    path("panel/", include("panel.urls")),
+    path("healthz", panel_views.healthz, name="healthz"),
+    path("accessibility/", panel_views.accessibility, name="accessibility"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Havering Corporate Parenting Panel — administration"
+admin.site.site_title = "Corporate Parenting Panel admin"

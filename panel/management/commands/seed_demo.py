@@ -1,0 +1,27 @@
+import os
+
+from django.core.management.base import BaseCommand
+
+from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_users
+
+
+class Command(BaseCommand):
+    help = "Load synthetic demo data and one demo user per role (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply the volume of demo records (for benchmarks).",
+        )
+
+    def handle(self, *args, scale: int, **options):
+        if scale < 1:
+            self.stderr.write("--scale must be 1 or more.")
+            raise SystemExit(2)
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        seed_users(password=password)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec.username:<14} {spec.role:<22} password: {password}")

@@ -1,0 +1,44 @@
+"""The service navigation: which sections each role sees.
+
+An item with ``roles=None`` is for every signed-in user. Each app's pages add their
+entry here; the permission-matrix test checks that the pages themselves refuse the
+roles that do not see the link.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from actions.roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] | None = None
+    # URL names (or namespace prefixes ending in ":") that mark this item as current.
+    sections: tuple[str, ...] = ()
+
+    def visible_to(self, user) -> bool:
+        return self.roles is None or has_role(user, *self.roles)
+
+    def is_current(self, view_name: str) -> bool:
+        if view_name == self.url_name:
+            return True
+        return any(view_name.startswith(s) if s.endswith(":") else view_name == s for s in self.sections)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home"),)
+
+ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
+
+
+def nav_for(user, view_name: str) -> list[dict]:
+    items = [item for item in NAV_ITEMS if item.visible_to(user)]
+    if user.is_staff and ADMIN_ITEM.visible_to(user):
+        items.append(ADMIN_ITEM)
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "current": item.is_current(view_name)}
+        for item in items
+    ]

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    """Delete sessions past their expiry (what ``manage.py clearsessions`` does)."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,66 @@
+"""Headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import chromium_path
+from tests.factories import TEST_PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    # An init script is injected by the browser itself, so the page's CSP still applies
+    # to everything the page does on its own.
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def assert_accessible(page) -> None:
+    """axe-core's WCAG 2.2 AA rules find nothing, and the page logged no errors (CSP included)."""
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_22_AA,
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)
+    assert not page.problems, f"{page.url} logged errors: {page.problems}"

@@ -1,0 +1,27 @@
+import pytest
+
+from actions.roles import Role
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_panel_member_signs_in_and_sees_the_five_promises(page):
+    UserFactory(username="councillor", role=Role.PANEL_MEMBER)
+    page.goto("/")
+    assert "/accounts/login/" in page.url
+    assert_accessible(page)
+
+    sign_in(page, "councillor")
+    for name in ("Well", "Inspired", "Safe", "Heard", "Treated Fairly"):
+        assert page.get_by_role("heading", name=name).is_visible()
+    assert page.get_by_text("Organise special 'Takeover Days'").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert_accessible(page)
+
+
+def test_the_accessibility_statement_is_accessible(page):
+    page.goto("/accessibility/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Accessibility statement")
+    assert_accessible(page)

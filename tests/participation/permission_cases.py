@@ -1,0 +1,5 @@
+def build_world(users):
+    return {}
+
+
+CASES: list = []
