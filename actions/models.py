@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Theme(models.Model):
@@ -79,3 +81,180 @@ class KPI(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class Subgroup(models.Model):
+    """A subgroup of the panel that delivers part of the plan."""
+
+    name = models.CharField(max_length=120, unique=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_subgroups",
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="subgroups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Action(models.Model):
+    """A piece of delivery under a commitment, with a named lead and dates."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        SOME_SLIPPAGE = "some_slippage", "Some slippage"
+        OFF_TRACK = "off_track", "Off track"
+        COMPLETED = "completed", "Completed"
+        DEFERRED = "deferred", "Deferred"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_actions")
+    lead_organisation = models.CharField(max_length=120, blank=True)
+    subgroup = models.ForeignKey(
+        Subgroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    start_date = models.DateField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    kpis = models.ManyToManyField(KPI, blank=True, related_name="actions")
+    shareable = models.BooleanField(
+        default=False, help_text="May be shown to young people on the easy-read page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["commitment__theme__position", "commitment__position", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("start_date")),
+                name="action_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Milestone(models.Model):
+    """A dated step of an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """Dated commentary by an action's lead. Never edited once written."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=16, choices=Action.Status.choices)
+    done = models.TextField("What was done")
+    next_steps = models.TextField(blank=True)
+    evidence_url = models.URLField("Evidence link", blank=True)
+    shareable = models.BooleanField(
+        default=False, help_text="May be shown to young people on the easy-read page."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.action} – {self.created_at:%d %b %Y}"
+
+
+class KPIImport(models.Model):
+    """One upload of performance data: who, when, which file, and what it did."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to run"
+        RUNNING = "running", "Running"
+        PREVIEWED = "previewed", "Checked, waiting for confirmation"
+        FAILED = "failed", "Refused: errors in the file"
+        DONE = "done", "Imported"
+
+    file_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "KPI import"
+        permissions = [("import_kpi_data", "Can import performance data from spreadsheets")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d %b %Y %H:%M})"
+
+
+class KPIValue(models.Model):
+    """One figure of one KPI, for one period and one area (Havering or a comparator)."""
+
+    class Area(models.TextChoices):
+        HAVERING = "havering", "Havering"
+        STAT_NEIGHBOURS = "stat_neighbours", "Statistical neighbours"
+        LONDON = "london", "London"
+        ENGLAND = "england", "England"
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    period_end = models.DateField()
+    area = models.CharField(max_length=16, choices=Area.choices, default=Area.HAVERING)
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    is_derived = models.BooleanField(default=False)
+    source_import = models.ForeignKey(
+        KPIImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="values"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kpi", "-period_end", "area"]
+        verbose_name = "KPI value"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period_end", "area"], name="kpi_value_unique_period_area"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(numerator__isnull=True)
+                | models.Q(denominator__isnull=True)
+                | models.Q(numerator__lte=models.F("denominator")),
+                name="kpi_value_numerator_not_above_denominator",
+            ),
+        ]
+        indexes = [models.Index(fields=["kpi", "area", "-period_end"], name="kpi_value_latest")]
+
+    def __str__(self):
+        return f"{self.kpi.code} {self.period_end} {self.get_area_display()}: {self.value}"

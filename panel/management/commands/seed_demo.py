@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_users
+from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_all
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             self.stderr.write("--scale must be 1 or more.")
             raise SystemExit(2)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-        seed_users(password=password)
+        seed_all(password=password, scale=scale)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<14} {spec.role:<22} password: {password}")
