@@ -56,7 +56,7 @@ def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
             "note": f"Denominator: children in care (CLA) at {iv.cla_period_end:%-d %B %Y}.",
         }
     else:
-        logger.info("H03 for %s not computed: no usable CLA count", period_end)
+        logger.debug("H03 for %s not computed: no usable CLA count", period_end)
     if iv.median_days_to_match is not None:
         figures["H04"] = {
             "value": Decimal(str(iv.median_days_to_match)),

@@ -19,7 +19,10 @@ class GovukDateField(DateInputField):
         self, *, label: str, required: bool = True, help_text: str = "For example, 27 3 2025", **kwargs
     ):
         shown = label if required else f"{label} (optional)"
-        super().__init__(label=shown, required=required, help_text=help_text, **kwargs)
+        # Not require_all_fields: a missing day, month or year gets its own message.
+        super().__init__(
+            label=shown, required=required, help_text=help_text, require_all_fields=False, **kwargs
+        )
         what = label[0].lower() + label[1:]
         self.error_messages["required"] = f"Enter the {what}"
         self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"

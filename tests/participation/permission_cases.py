@@ -2,8 +2,6 @@
 administrators). Independent Visitor lists refuse other roles (403); a child's referral
 and a volunteer's record answer 404 to them, as if they did not exist."""
 
-from datetime import date, timedelta
-
 from tests.factories import (
     FeedbackItemFactory,
     MatchFactory,
@@ -12,6 +10,7 @@ from tests.factories import (
     ReferralFactory,
     VolunteerFactory,
 )
+from tests.participation.helpers import date_fields, days_ago
 from tests.permission_matrix import Case, expect, only
 
 WRITERS = ("participation", "admin")
@@ -33,20 +32,11 @@ def build_world(users):
     }
 
 
-def _day(days_ago: int) -> dict:
-    day = date.today() - timedelta(days=days_ago)
-    return {"_0": day.day, "_1": day.month, "_2": day.year}
-
-
-def date_fields(name: str, days_ago: int) -> dict:
-    return {f"{name}{suffix}": value for suffix, value in _day(days_ago).items()}
-
-
 def session_post(world):
     return {
         "group": world["group"].pk,
         "kind": "meeting",
-        **date_fields("held_on", 1),
+        **date_fields("held_on", days_ago(1)),
         "in_care": 4,
         "care_leavers": 2,
         "others": 0,
@@ -54,7 +44,7 @@ def session_post(world):
 
 
 def visit_post(world):
-    return {**date_fields("visited_on", 1), "duration_minutes": 90, "kind": "activity"}
+    return {**date_fields("visited_on", days_ago(1)), "duration_minutes": 90, "kind": "activity"}
 
 
 IV_LIST = only(IV_STAFF)
@@ -109,7 +99,7 @@ CASES = [
         only(IV_STAFF, ok=302, refused=404),
         args=lambda w: [w["waiting_referral"].pk, "eligibility_checked"],
         method="post",
-        data=lambda w: date_fields("on", 0),
+        data=lambda w: date_fields("on", days_ago(0)),
         id="POST participation:iv:referral_move",
     ),
     Case("participation:iv:visit_new", IV_RECORD, args=lambda w: [w["referral"].pk]),
