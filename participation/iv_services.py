@@ -231,6 +231,7 @@ def referral_update(*, referral: Referral, user, **fields) -> Referral:
     raise_if(_referral_errors(referral))
     if referral.state == State.RECEIVED:
         referral.state_changed_on = referral.received_on
+        referral.events.filter(to_state=State.RECEIVED).update(on=referral.received_on)
     referral.save()
     return referral
 

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participation.iv_services import referral_create, referral_update
+from participation.iv_services import referral_create, referral_move, referral_update
 from participation.models import Referral, ReferralEvent
 from tests.factories import ReferralFactory
 from tests.participation.helpers import date_fields, days_ago
@@ -102,6 +102,25 @@ def test_a_child_cannot_have_two_open_referrals(users):
 def test_a_child_can_be_referred_again_once_the_last_referral_is_closed(users):
     ReferralFactory(child_reference="LCS-000123", state="withdrawn", closed_on=days_ago(30))
     assert referral_create(user=users["ivstaff"], **details())
+
+
+def test_correcting_the_received_date_moves_the_first_step_too(users):
+    referral = referral_create(user=users["ivstaff"], **details())
+    referral_update(referral=referral, user=users["ivstaff"], received_on=days_ago(12))
+    referral.refresh_from_db()
+    assert referral.state_changed_on == days_ago(12)
+    assert list(referral.events.values_list("on", flat=True)) == [days_ago(12)]
+
+
+def test_a_received_date_after_the_referrals_first_step_is_refused(users):
+    referral = referral_create(user=users["ivstaff"], **details())
+    referral_move(referral=referral, user=users["ivstaff"], to_state="eligibility_checked", on=days_ago(8))
+    referral.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        referral_update(referral=referral, user=users["ivstaff"], received_on=days_ago(5))
+    assert error.value.message_dict["received_on"] == [
+        f"The referral cannot be received after its first step ({days_ago(8):%-d %B %Y})"
+    ]
 
 
 def test_a_closed_referral_cannot_be_changed(users):
