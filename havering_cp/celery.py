@@ -34,4 +34,12 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    "participation-derived-kpis": {
+        "task": "participation.tasks.record_derived_kpis",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
+    "participation-anonymise-closed-referrals": {
+        "task": "participation.tasks.anonymise_closed_referrals",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -224,6 +224,18 @@ CONTENT_SECURITY_POLICY = {
 
 # --- The portal's own settings ------------------------------------------------------------
 ACTION_STALE_DAYS = env.int("ACTION_STALE_DAYS", default=60)
+# "You said, we did": feedback still open this long after it was raised is flagged.
+FEEDBACK_OPEN_DAYS = env.int("FEEDBACK_OPEN_DAYS", default=90)
+# Independent Visitors: Havering's practice is a visit every 2–3 weeks, so a match is
+# overdue for a visit once its last visit is older than this; matches aim to last this long.
+IV_VISIT_CADENCE_DAYS = env.int("IV_VISIT_CADENCE_DAYS", default=21)
+IV_MIN_MATCH_MONTHS = env.int("IV_MIN_MATCH_MONTHS", default=18)
+IV_REVIEW_MONTHS = env.int("IV_REVIEW_MONTHS", default=6)
+# Closed referrals (ended, declined, withdrawn) are anonymised this long after closing.
+IV_RETENTION_DAYS = env.int("IV_RETENTION_DAYS", default=730)
+for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTHS", "IV_REVIEW_MONTHS"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 
 LOGGING = {
     "version": 1,

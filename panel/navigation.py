@@ -29,7 +29,30 @@ class NavItem:
         return any(view_name.startswith(s) if s.endswith(":") else view_name == s for s in self.sections)
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home"),)
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home"),
+    NavItem(
+        "Participation",
+        "participation:groups",
+        roles=tuple(Role),
+        sections=(
+            "participation:group",
+            "participation:session_new",
+            "participation:session",
+            "participation:session_edit",
+            "participation:feedback_new",
+            "participation:feedback",
+            "participation:feedback_edit",
+        ),
+    ),
+    NavItem(
+        "Independent Visitors",
+        "participation:iv:home",
+        roles=(Role.IV_COORDINATOR, Role.ADMINISTRATOR),
+        sections=("participation:iv:",),
+    ),
+    NavItem("Participation and IV figures", "participation:figures", roles=tuple(Role)),
+)
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
 

@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from .models import ParticipationGroup
+from .iv_services import record_view_log
+from .models import (
+    FeedbackItem,
+    Match,
+    ParticipationGroup,
+    ParticipationSession,
+    RecordView,
+    Referral,
+    ReferralEvent,
+    Review,
+    Visit,
+    Volunteer,
+)
+
+# --- Participation -------------------------------------------------------------------------
 
 
 @admin.register(ParticipationGroup)
@@ -11,3 +25,141 @@ class ParticipationGroupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("facilitator",)
     list_select_related = ("facilitator",)
+
+
+@admin.register(ParticipationSession)
+class ParticipationSessionAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "group", "kind", "title", "in_care", "care_leavers", "others")
+    list_filter = ("kind", "group")
+    search_fields = ("title", "notes", "group__name")
+    date_hierarchy = "held_on"
+    list_select_related = ("group",)
+    autocomplete_fields = ("group",)
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    list_display = ("said", "session", "theme", "status", "action", "reported_back_on")
+    list_filter = ("status", "theme", "session__group")
+    search_fields = ("said", "response")
+    list_select_related = ("session__group", "theme", "action")
+    raw_id_fields = ("session", "action")
+
+
+# --- Independent Visitors: child-level records ------------------------------------------------
+
+
+class LogsChildRecordViews:
+    """Opening a child's record in the admin is logged like opening it in the portal."""
+
+    def referral_of(self, obj) -> Referral:
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and response.status_code == 200:
+            record_view_log(
+                user=request.user, referral=self.referral_of(obj), view=f"admin {self.opts.model_name}"
+            )
+        return response
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "dbs_expires_on", "training_completed_on", "independence_declared_on")
+    list_filter = ("status",)
+    search_fields = ("name", "email")
+    date_hierarchy = "dbs_expires_on"
+
+
+class ReferralEventInline(admin.TabularInline):
+    model = ReferralEvent
+    extra = 0
+    fields = ("on", "from_state", "to_state", "by", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# The workflow's fields change only through the portal's moves, which check them.
+WORKFLOW_FIELDS = ("state", "state_changed_on", "closed_on", "end_reason", "anonymised_at", "created_by")
+
+
+@admin.register(Referral)
+class ReferralAdmin(LogsChildRecordViews, admin.ModelAdmin):
+    list_display = ("child_reference", "state", "legal_status", "placement", "received_on", "closed_on")
+    list_filter = ("state", "legal_status", "placement", "end_reason")
+    search_fields = ("child_reference", "referrer_team")
+    date_hierarchy = "received_on"
+    readonly_fields = WORKFLOW_FIELDS
+    inlines = [ReferralEventInline]
+
+    def referral_of(self, obj):
+        return obj
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(LogsChildRecordViews, admin.ModelAdmin):
+    list_display = ("referral", "volunteer", "matched_on", "started_on", "ended_on")
+    list_filter = ("ended_on",)
+    search_fields = ("referral__child_reference", "volunteer__name")
+    list_select_related = ("referral", "volunteer")
+    readonly_fields = ("referral", "volunteer", "matched_on", "started_on", "ended_on")
+
+    def referral_of(self, obj):
+        return obj.referral
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Visit)
+class VisitAdmin(LogsChildRecordViews, admin.ModelAdmin):
+    list_display = ("visited_on", "match", "kind", "duration_minutes")
+    list_filter = ("kind",)
+    search_fields = ("match__referral__child_reference", "match__volunteer__name")
+    date_hierarchy = "visited_on"
+    list_select_related = ("match__referral", "match__volunteer")
+    raw_id_fields = ("match",)
+
+    def referral_of(self, obj):
+        return obj.match.referral
+
+
+@admin.register(Review)
+class ReviewAdmin(LogsChildRecordViews, admin.ModelAdmin):
+    list_display = ("held_on", "match", "continue_match")
+    list_filter = ("continue_match",)
+    search_fields = ("match__referral__child_reference",)
+    list_select_related = ("match__referral", "match__volunteer")
+    raw_id_fields = ("match",)
+
+    def referral_of(self, obj):
+        return obj.match.referral
+
+
+@admin.register(RecordView)
+class RecordViewAdmin(admin.ModelAdmin):
+    """The log of who viewed which child's record: read-only, for administrators."""
+
+    list_display = ("viewed_at", "username", "record", "referral", "view")
+    list_filter = ("view", "viewed_at")
+    search_fields = ("username", "record", "referral__child_reference")
+    date_hierarchy = "viewed_at"
+    list_select_related = ("referral",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,2 +1,17 @@
+from django.urls import include, path
+
+from . import views
+
 app_name = "participation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.groups, name="groups"),
+    path("groups/<slug:slug>/", views.group, name="group"),
+    path("sessions/new/", views.session_new, name="session_new"),
+    path("sessions/<int:pk>/", views.session, name="session"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/feedback/new/", views.feedback_new, name="feedback_new"),
+    path("feedback/", views.feedback, name="feedback"),
+    path("feedback/<int:pk>/edit/", views.feedback_edit, name="feedback_edit"),
+    path("figures/", views.figures, name="figures"),
+    path("iv/", include("participation.iv_urls")),
+]

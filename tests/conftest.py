@@ -10,10 +10,13 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from actions.roles import Role
+from actions.strategy_loader import load_strategy, read_strategy
 from havering_cp.celery import app as celery_app
+from participation.groups_loader import load_participation_groups
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -58,6 +61,21 @@ ROLE_KEYS = {
     "ivstaff": Role.IV_COORDINATOR,
     "admin": Role.ADMINISTRATOR,
 }
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Put back what the data migrations load (strategy, KPI library, groups, roles).
+
+    A transactional test (browser, real worker) empties every table when it ends, so
+    the next one starts without them. The roles come back as bare groups: the portal's
+    own pages check role names, not model permissions.
+    """
+    data = read_strategy()
+    load_strategy(data)
+    load_participation_groups(data)
+    for role in Role:
+        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture

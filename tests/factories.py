@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from actions.models import KPI, Commitment
+from actions.models import KPI, Commitment, Theme
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -115,3 +115,99 @@ class ParticipationGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test forum {n}")
     slug = factory.Sequence(lambda n: f"test-forum-{n}")
     kind = "care"
+
+
+class ParticipationSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participation.ParticipationSession"
+
+    group = factory.SubFactory(ParticipationGroupFactory)
+    kind = "meeting"
+    held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=14))
+    title = factory.Sequence(lambda n: f"Test session {n}")
+    in_care = 6
+    care_leavers = 3
+    others = 1
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participation.FeedbackItem"
+
+    session = factory.SubFactory(ParticipationSessionFactory)
+    theme = factory.LazyFunction(lambda: Theme.objects.get(code="H"))
+    said = factory.Sequence(lambda n: f"Synthetic feedback {n}: more say in reviews.")
+    status = "open"
+
+
+# --- participation: Independent Visitors (synthetic references only) -------------------------
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """An approved volunteer with every check done and a DBS check in date."""
+
+    class Meta:
+        model = "participation.Volunteer"
+
+    name = factory.Sequence(lambda n: f"Volunteer Test {n}")
+    email = factory.Sequence(lambda n: f"volunteer{n}@example.org")
+    status = "approved"
+    dbs_issued_on = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    dbs_expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=730))
+    first_reference_on = factory.LazyFunction(lambda: date.today() - timedelta(days=360))
+    second_reference_on = factory.LazyFunction(lambda: date.today() - timedelta(days=355))
+    training_completed_on = factory.LazyFunction(lambda: date.today() - timedelta(days=340))
+    independence_declared_on = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A looked-after child's referral, received 60 days ago. ``state`` may be set directly
+    for tests that start mid-workflow (MatchFactory adds the match)."""
+
+    class Meta:
+        model = "participation.Referral"
+
+    child_reference = factory.Sequence(lambda n: f"TEST-{n:05d}")
+    date_of_birth = factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 10 + 40))
+    legal_status = "looked_after"
+    placement = "in_borough"
+    referrer_name = "Test Social Worker"
+    referrer_team = "Test Children in Care Team"
+    received_on = factory.LazyFunction(lambda: date.today() - timedelta(days=60))
+    state = "received"
+    state_changed_on = factory.LazyAttribute(lambda r: r.received_on)
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """An active match: referral received 60 days ago, matched 30 days ago, introduced 25."""
+
+    class Meta:
+        model = "participation.Match"
+
+    referral = factory.SubFactory(
+        ReferralFactory,
+        state="active",
+        state_changed_on=factory.LazyFunction(lambda: date.today() - timedelta(days=25)),
+    )
+    volunteer = factory.SubFactory(VolunteerFactory, status="active")
+    matched_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    introduction_on = factory.LazyFunction(lambda: date.today() - timedelta(days=25))
+    started_on = factory.LazyAttribute(lambda m: m.introduction_on)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participation.Visit"
+
+    match = factory.SubFactory(MatchFactory)
+    visited_on = factory.LazyFunction(lambda: date.today() - timedelta(days=7))
+    duration_minutes = 120
+    kind = "face_to_face"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participation.Review"
+
+    match = factory.SubFactory(MatchFactory)
+    held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=3))

@@ -1,0 +1,86 @@
+"""The KPIs worked out from the portal's own records rather than imported.
+
+H03  children in care with an Independent Visitor (% of the latest CLA count)
+H04  median days from IV referral to match (matches made in the 12 months to the period end)
+H05  young people active in participation groups (see selectors.active_young_people)
+
+Each is stored as a KPIValue for Havering at a month end, marked derived; running
+again for the same month updates the same row.
+"""
+
+import calendar
+import logging
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import KPI, KPIValue
+
+from .iv_selectors import iv_panel_figures
+from .selectors import active_young_people
+
+logger = logging.getLogger(__name__)
+
+DERIVED_CODES = ("H03", "H04", "H05")
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def previous_month_end(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return month_end(today.replace(day=1) - relativedelta(days=1))
+
+
+@transaction.atomic
+def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
+    """Compute H03, H04 and H05 for the month ending ``period_end`` and upsert them.
+
+    A figure that cannot be worked out (no CLA count yet for H03, no matches in the
+    year for H04) is left unwritten rather than stored as a misleading zero.
+    """
+    if period_end != month_end(period_end):
+        raise ValueError(f"{period_end} is not the last day of a month")
+    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=DERIVED_CODES)}
+    iv = iv_panel_figures(as_of=period_end)
+    figures: dict[str, dict] = {}
+    if iv.percent_with_iv is not None:
+        figures["H03"] = {
+            "value": Decimal(str(iv.percent_with_iv)),
+            "numerator": iv.looked_after_with_iv,
+            "denominator": iv.cla_count,
+            "note": f"Denominator: children in care (CLA) at {iv.cla_period_end:%-d %B %Y}.",
+        }
+    else:
+        logger.debug("H03 for %s not computed: no usable CLA count", period_end)
+    if iv.median_days_to_match is not None:
+        figures["H04"] = {
+            "value": Decimal(str(iv.median_days_to_match)),
+            "numerator": None,
+            "denominator": None,
+            "note": f"Median of {iv.matched_in_year} matches made in the 12 months to the period end.",
+        }
+    figures["H05"] = {
+        "value": Decimal(active_young_people(as_of=period_end)),
+        "numerator": None,
+        "denominator": None,
+        "note": (
+            "Estimate: for each group, its best-attended session (children in care and care "
+            "leavers) in the 3 months to the period end, summed over groups."
+        ),
+    }
+    stored = {}
+    for code, values in figures.items():
+        if code not in kpis:
+            continue
+        stored[code], _ = KPIValue.objects.update_or_create(
+            kpi=kpis[code],
+            period_end=period_end,
+            area=KPIValue.Area.HAVERING,
+            defaults={**values, "is_derived": True, "source_import": None, "updated_by": None},
+        )
+    return stored

@@ -1,0 +1,130 @@
+"""An IV coordinator takes a referral from received to active and logs visits; a panel
+member sees the figures change but cannot open the referral."""
+
+from decimal import Decimal
+
+import pytest
+
+from actions.models import KPI
+from actions.roles import Role
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import KPIValueFactory, UserFactory, VolunteerFactory
+from tests.participation.helpers import days_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_date(page, name: str, day) -> None:
+    page.locator(f"#id_{name}_0").fill(str(day.day))
+    page.locator(f"#id_{name}_1").fill(str(day.month))
+    page.locator(f"#id_{name}_2").fill(str(day.year))
+
+
+def submit(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state()
+
+
+def move(page, link: str, button: str, *, on) -> None:
+    page.get_by_role("link", name=link).click()
+    assert_accessible(page)
+    fill_date(page, "on", on)
+    submit(page, button)
+
+
+def figure(page, name: str) -> str:
+    return page.locator(f"[data-figure={name}]").inner_text()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_only_figures(
+    page, reference_data
+):
+    UserFactory(username="coordinator", role=Role.IV_COORDINATOR)
+    UserFactory(username="councillor", role=Role.PANEL_MEMBER)
+    VolunteerFactory(name="Volunteer Kestrel")
+    KPIValueFactory(
+        kpi=KPI.objects.get(code="CLA"),
+        period_end=days_ago(30),
+        value=Decimal(40),
+        numerator=None,
+        denominator=None,
+    )
+
+    # The panel's figures before.
+    sign_in(page, "councillor")
+    page.goto("/participation/figures/")
+    assert_accessible(page)
+    assert figure(page, "percent-with-iv").startswith("0.0%: 0 of 40 children in care")
+    assert figure(page, "waiting").startswith("0")
+    assert page.get_by_role("link", name="Independent Visitors").count() == 0
+    sign_out(page)
+
+    # The coordinator takes the referral.
+    sign_in(page, "coordinator")
+    page.get_by_role("link", name="Independent Visitors").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a referral").first.click()
+    assert_accessible(page)
+    page.get_by_label("Child's reference in the social-care system").fill("LCS-424242")
+    fill_date(page, "date_of_birth", days_ago(365 * 19))  # too old for a statutory referral
+    page.get_by_label("Looked after (statutory)").check()
+    page.get_by_label("Out of borough").check()
+    page.get_by_label("Referrer's team (optional)").fill("Children in Care 1")
+    fill_date(page, "received_on", days_ago(40))
+    submit(page, "Save referral")
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    fill_date(page, "date_of_birth", days_ago(365 * 11))
+    submit(page, "Save referral")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("LCS-424242")
+    assert_accessible(page)
+    referral_url = page.url
+
+    move(page, "Record eligibility check", "Record eligibility check", on=days_ago(35))
+    move(page, "Add to the waiting list for a match", "Add to the waiting list", on=days_ago(34))
+    assert page.get_by_text("LCS-424242 is now awaiting match.").is_visible()
+
+    page.get_by_role("link", name="Match with a volunteer").click()
+    assert_accessible(page)
+    fill_date(page, "on", days_ago(20))
+    page.get_by_label("Volunteer", exact=True).select_option(
+        label=page.locator("#id_volunteer option").nth(1).inner_text()
+    )
+    fill_date(page, "introduction_on", days_ago(25))  # before the match: refused
+    submit(page, "Make the match")
+    assert page.get_by_text("The introduction cannot be before the match").first.is_visible()
+    assert_accessible(page)
+    fill_date(page, "introduction_on", days_ago(14))
+    submit(page, "Make the match")
+    assert page.get_by_text("LCS-424242 is now matched.").is_visible()
+
+    move(page, "Mark the match active", "Mark active", on=days_ago(14))
+    assert page.get_by_text("LCS-424242 is now active.").is_visible()
+    assert_accessible(page)
+
+    for when, minutes in ((days_ago(14), "90"), (days_ago(2), "120")):
+        page.get_by_role("link", name="Log a visit").click()
+        assert_accessible(page)
+        fill_date(page, "visited_on", when)
+        page.get_by_label("Duration in minutes").fill(minutes)
+        page.get_by_label("Activity or outing").check()
+        submit(page, "Save visit")
+        assert page.get_by_text("Visit saved.").is_visible()
+    assert page.get_by_role("heading", name="Visits (2)").is_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    # The panel's figures after: changed, and the child's record is not found.
+    sign_in(page, "councillor")
+    page.goto("/participation/figures/")
+    assert figure(page, "percent-with-iv").startswith("not shown (fewer than 5 children): fewer than 5 of 40")
+    assert "LCS-424242" not in page.content()
+    assert_accessible(page)
+    response = page.goto(referral_url)
+    assert response.status == 404
+    assert "LCS-424242" not in page.content()

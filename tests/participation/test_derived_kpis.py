@@ -1,0 +1,78 @@
+"""H03, H04 and H05 are computed from the portal's records each month and stored as derived KPI values."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from actions.models import KPI, KPIValue
+from participation.derived_kpis import derived_kpis_record, previous_month_end
+from participation.tasks import record_derived_kpis
+from tests.conftest import wait_for
+from tests.factories import KPIValueFactory, MatchFactory, ParticipationSessionFactory
+from tests.participation.helpers import days_ago
+
+PERIOD = previous_month_end(days_ago(0))
+
+
+def make_records():
+    KPIValueFactory(
+        kpi=KPI.objects.get(code="CLA"),
+        period_end=PERIOD,
+        value=Decimal(50),
+        numerator=None,
+        denominator=None,
+    )
+    for gap in (10, 20, 30):
+        MatchFactory(
+            referral__received_on=PERIOD - relativedelta(days=40 + gap),
+            matched_on=PERIOD - relativedelta(days=40),
+            introduction_on=PERIOD - relativedelta(days=35),
+        )
+    return ParticipationSessionFactory(held_on=PERIOD, in_care=4, care_leavers=2)
+
+
+@pytest.mark.django_db
+def test_the_derived_kpis_are_stored_for_the_month_end_marked_derived():
+    make_records()
+    stored = derived_kpis_record(period_end=PERIOD)
+    assert sorted(stored) == ["H03", "H04", "H05"]
+    h03 = KPIValue.objects.get(kpi__code="H03", period_end=PERIOD, area="havering")
+    assert (h03.value, h03.numerator, h03.denominator, h03.is_derived) == (Decimal("6.0"), 3, 50, True)
+    assert KPIValue.objects.get(kpi__code="H04", period_end=PERIOD).value == Decimal(20)
+    assert KPIValue.objects.get(kpi__code="H05", period_end=PERIOD).value == Decimal(6)
+
+
+@pytest.mark.django_db
+def test_running_again_updates_the_same_rows():
+    session = make_records()
+    derived_kpis_record(period_end=PERIOD)
+    ParticipationSessionFactory(group=session.group, held_on=PERIOD, in_care=9, care_leavers=0)
+    derived_kpis_record(period_end=PERIOD)
+    assert KPIValue.objects.filter(kpi__code__in=["H03", "H04", "H05"]).count() == 3
+    assert KPIValue.objects.get(kpi__code="H05", period_end=PERIOD).value == Decimal(9)
+
+
+@pytest.mark.django_db
+def test_without_a_cla_count_or_any_match_only_h05_is_stored():
+    assert sorted(derived_kpis_record(period_end=PERIOD)) == ["H05"]
+
+
+@pytest.mark.django_db
+def test_a_period_that_is_not_a_month_end_is_refused():
+    with pytest.raises(ValueError, match="not the last day of a month"):
+        derived_kpis_record(period_end=date(2025, 3, 30))
+
+
+def test_the_previous_month_end():
+    assert previous_month_end(date(2025, 3, 1)) == date(2025, 2, 28)
+    assert previous_month_end(date(2024, 3, 31)) == date(2024, 2, 29)
+    assert previous_month_end(date(2025, 1, 15)) == date(2024, 12, 31)
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_records_the_derived_kpis(celery_worker, reference_data):
+    make_records()
+    record_derived_kpis.delay(PERIOD.isoformat())
+    wait_for(lambda: KPIValue.objects.filter(kpi__code="H03", period_end=PERIOD, is_derived=True).exists())
