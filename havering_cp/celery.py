@@ -34,4 +34,13 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Hourly, so a period missed while beat or the broker was down is caught up soon after.
+    "build-due-reports": {
+        "task": "panel.tasks.build_due_reports",
+        "schedule": crontab(minute=5),
+    },
+    "lead-reminders-before-meetings": {
+        "task": "panel.tasks.send_lead_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
