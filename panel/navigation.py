@@ -33,6 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
     NavItem("Meetings", "panel:meeting_list", sections=("panel:meeting_", "panel:panel_action_")),
     NavItem("Reports", "panel:report_list", sections=("panel:report_",)),
+    NavItem("Easy read", "young_people"),
 )
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))

@@ -16,7 +16,7 @@ from havering_cp.celery import app as celery_app
 from havering_cp.exports import XLSX_TYPE
 from havering_cp.tasking import send_on_commit
 
-from . import reports, tasks
+from . import easy_read, reports, tasks
 from .exports import report_workbook
 from .forms import AgendaItemForm, GenerateReportForm, MeetingForm, PanelActionForm, PanelActionUpdateForm
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport
@@ -284,3 +284,12 @@ def report_generate(request):
         send_on_commit(tasks.build_report, report.pk)
         messages.success(request, f"{report} is being built.")
     return redirect(report)
+
+
+def young_people(request):
+    """Open to anyone: young people review it without an account. Only shareable content."""
+    return render(
+        request,
+        "panel/young_people.html",
+        {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+    )

@@ -34,6 +34,7 @@ ADMIN_POST = only(("admin",), ok=400)
 CASES = [
     Case("healthz", expect(200, anonymous=200)),
     Case("accessibility", expect(200, anonymous=200)),
+    Case("young_people", expect(200, anonymous=200)),
     Case("login", expect(302, anonymous=200)),  # signed-in users are sent home
     Case("password_change", expect(200)),
     Case("password_change_done", expect(200)),
