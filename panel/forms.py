@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 from actions.roles import STAFF_ROLES, Role
 from havering_cp.forms import GovukFormMixin
@@ -114,6 +115,10 @@ class GenerateReportForm(GovukFormMixin, forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.order_by("-starts_at"), required=False, label="Meeting (for a meeting pack)"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = reverse("panel:report_generate")
 
     def clean(self):
         cleaned = super().clean()
