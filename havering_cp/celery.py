@@ -42,4 +42,13 @@ app.conf.beat_schedule = {
         "task": "participation.tasks.anonymise_closed_referrals",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Hourly, so a period missed while beat or the broker was down is caught up soon after.
+    "build-due-reports": {
+        "task": "panel.tasks.build_due_reports",
+        "schedule": crontab(minute=5),
+    },
+    "lead-reminders-before-meetings": {
+        "task": "panel.tasks.send_lead_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

@@ -6,6 +6,7 @@ filesystem broker and console e-mail. With DJANGO_DEBUG=0 it refuses to start wi
 a real secret key and turns on every production safeguard.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -243,3 +244,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Panel: meetings, progress reports and reminders -----------------------------------
+try:
+    REPORTS_START = date.fromisoformat(env.str("REPORTS_START", default="2025-04-01"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"REPORTS_START must be a date like 2025-04-01: {exc}") from exc
+MEETING_PACK_DAYS_BEFORE = env.int("MEETING_PACK_DAYS_BEFORE", default=7)
+# A report whose builder has not reported progress for this long is taken to be lost
+# (its worker died) and may be claimed by another worker.
+REPORT_BUILD_LEASE_SECONDS = env.int("REPORT_BUILD_LEASE_SECONDS", default=600)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+MEETING_PAPER_MAX_BYTES = env.int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024)
+LEAD_REMINDER_DAYS_BEFORE = env.int("LEAD_REMINDER_DAYS_BEFORE", default=14)

@@ -1,5 +1,8 @@
 """Test settings: the real settings, with the few changes a test run needs."""
 
+import tempfile
+from pathlib import Path
+
 from .settings import *  # noqa: F403
 
 # Hashing passwords slowly is a production virtue and a test-suite cost.
@@ -13,3 +16,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the finders, as runserver does; no STATIC_ROOT needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Uploaded papers go to a throw-away folder, never the project's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hcp-test-media-"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("panel/", include("panel.urls")),
     path("healthz", panel_views.healthz, name="healthz"),
     path("accessibility/", panel_views.accessibility, name="accessibility"),
+    path("young-people/", panel_views.young_people, name="young_people"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

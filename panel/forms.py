@@ -1,6 +1,17 @@
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from datetime import date
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+
+from actions.roles import STAFF_ROLES, Role
 from havering_cp.forms import GovukFormMixin
+
+from .models import AgendaItem, Meeting, PanelAction, ProgressReport
+from .reports import ReportSpec, meeting_pack_period, month_bounds
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -9,3 +20,124 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 
 class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):
     submit_label = "Change password"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MeetingForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Save meeting"
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "location", "notes"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
+        labels = {"starts_at": "Date and time"}
+        help_texts = {"starts_at": "For example, 14 May 2026 at 6pm."}
+
+
+class AgendaItemForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Add agenda item"
+
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "presenter", "paper"]
+
+    def clean_paper(self):
+        paper = self.cleaned_data.get("paper")
+        limit = settings.MEETING_PAPER_MAX_BYTES
+        if paper and paper.size > limit:
+            raise forms.ValidationError(f"The paper must be smaller than {filesizeformat(limit)}.")
+        return paper
+
+
+def _people():
+    roles = (Role.PANEL_MEMBER, *STAFF_ROLES)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PanelActionForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Add to the meeting"
+
+    class Meta:
+        model = PanelAction
+        fields = ["kind", "text", "owner", "due_date"]
+        widgets = {"due_date": DateInput(), "kind": forms.RadioSelect}
+        labels = {"text": "Question or action", "owner": "Who will answer it"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PanelActionUpdateForm(GovukFormMixin, forms.ModelForm):
+    submit_label = "Save"
+
+    class Meta:
+        model = PanelAction
+        fields = ["status", "response"]
+        widgets = {"status": forms.RadioSelect}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == PanelAction.Status.DONE and not cleaned.get("response", "").strip():
+            self.add_error("response", "Say what was done or answered before marking it done.")
+        return cleaned
+
+
+class GenerateReportForm(GovukFormMixin, forms.Form):
+    """An administrator asks for one report now: a month's progress report or a meeting's pack."""
+
+    submit_label = "Generate report"
+
+    kind = forms.ChoiceField(
+        choices=ProgressReport.Kind.choices, widget=forms.RadioSelect, label="Kind of report"
+    )
+    month = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m"],
+        label="Month (for a monthly report)",
+        help_text="For example, 2026-10.",
+    )
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.order_by("-starts_at"), required=False, label="Meeting (for a meeting pack)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = reverse("panel:report_generate")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ProgressReport.Kind.MONTHLY:
+            month = cleaned.get("month")
+            if not month:
+                self.add_error("month", "Enter the month the report is for.")
+            elif month_bounds(month)[1] >= date.today():
+                self.add_error("month", "A monthly report can only be built once the month has ended.")
+            elif month < month_bounds(settings.REPORTS_START)[0]:
+                self.add_error("month", f"Reports start from {settings.REPORTS_START:%B %Y}.")
+        elif kind == ProgressReport.Kind.MEETING_PACK and not cleaned.get("meeting"):
+            self.add_error("meeting", "Choose the meeting the pack is for.")
+        return cleaned
+
+    def spec(self) -> ReportSpec:
+        if self.cleaned_data["kind"] == ProgressReport.Kind.MONTHLY:
+            first, last = month_bounds(self.cleaned_data["month"])
+            return ReportSpec(ProgressReport.Kind.MONTHLY, first, last)
+        meeting = self.cleaned_data["meeting"]
+        return ReportSpec(ProgressReport.Kind.MEETING_PACK, *meeting_pack_period(meeting), meeting.pk)

@@ -17,7 +17,7 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...] | None = None
-    # URL names (or namespace prefixes ending in ":") that mark this item as current.
+    # Prefixes of URL names (e.g. "panel:report_") whose pages mark this item as current.
     sections: tuple[str, ...] = ()
 
     def visible_to(self, user) -> bool:
@@ -26,7 +26,7 @@ class NavItem:
     def is_current(self, view_name: str) -> bool:
         if view_name == self.url_name:
             return True
-        return any(view_name.startswith(s) if s.endswith(":") else view_name == s for s in self.sections)
+        return any(view_name.startswith(prefix) for prefix in self.sections)
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -52,6 +52,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         sections=("participation:iv:",),
     ),
     NavItem("Participation and IV figures", "participation:figures", roles=tuple(Role)),
+    NavItem("Meetings", "panel:meeting_list", sections=("panel:meeting_", "panel:panel_action_")),
+    NavItem("Reports", "panel:report_list", sections=("panel:report_",)),
+    NavItem("Easy read", "young_people"),
 )
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))

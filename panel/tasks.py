@@ -1,6 +1,16 @@
+"""Celery tasks: thin wrappers that take ids and call a service. Each is safe to run twice."""
+
 from celery import shared_task
 from django.contrib.sessions.models import Session
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from havering_cp.tasking import send_on_commit
+
+from . import reminders, reports
+from .snapshot import build_snapshot
+
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 @shared_task
@@ -8,3 +18,41 @@ def clear_expired_sessions() -> int:
     """Delete sessions past their expiry (what ``manage.py clearsessions`` does)."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def build_due_reports() -> list[int]:
+    """Create every report that is due and send each unbuilt one to a worker.
+
+    Runs hourly from beat. Because it looks at what the database lacks rather than at
+    what was sent, periods missed while beat or the broker was down are caught up.
+    """
+    report_ids = reports.ensure_due_reports(today=timezone.localdate())
+    for report_id in report_ids:
+        send_on_commit(build_report, report_id)
+    return report_ids
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    max_retries=3,
+)
+def build_report(self, report_id: int) -> bool:
+    issued = reports.build_report(report_id=report_id, snapshot_builder=build_snapshot)
+    if issued:
+        send_on_commit(announce_report, report_id)
+    return issued
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def announce_report(report_id: int) -> int:
+    return reminders.announce_report(report_id=report_id)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_lead_reminders() -> int:
+    return reminders.send_lead_reminders()

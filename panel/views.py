@@ -1,12 +1,25 @@
 import logging
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from havering_cp.celery import app as celery_app
+from havering_cp.exports import XLSX_TYPE
+from havering_cp.tasking import send_on_commit
+
+from . import easy_read, reports, tasks
+from .exports import report_workbook
+from .forms import AgendaItemForm, GenerateReportForm, MeetingForm, PanelActionForm, PanelActionUpdateForm
+from .models import AgendaItem, Meeting, PanelAction, ProgressReport
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +64,232 @@ def healthz(request):
 
 def accessibility(request):
     return render(request, "panel/accessibility.html")
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    _require(request.user, "panel.view_meeting")
+    now = timezone.now()
+    meetings = Meeting.objects.all()
+    return render(
+        request,
+        "panel/meetings/list.html",
+        {
+            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
+            "can_manage": request.user.has_perm("panel.change_meeting"),
+        },
+    )
+
+
+def _meeting_for(user, pk) -> Meeting:
+    _require(user, "panel.view_meeting")
+    return get_object_or_404(Meeting, pk=pk)
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = _meeting_for(request.user, pk)
+    raised_here = PanelAction.objects.filter(meeting=meeting).select_related("owner")
+    # Raised earlier and still open when this meeting began: carried forward to it.
+    carried = (
+        PanelAction.objects.filter(meeting__starts_at__lt=meeting.starts_at)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=timezone.localdate(meeting.starts_at)))
+        .select_related("owner", "meeting")
+    )
+    can_manage = request.user.has_perm("panel.change_meeting")
+    agenda_form = panel_action_form = None
+    if can_manage:
+        agenda_form = AgendaItemForm(initial={"position": meeting.agenda_items.count() + 1})
+        agenda_form.helper.form_action = reverse("panel:agenda_item_add", args=[meeting.pk])
+        panel_action_form = PanelActionForm()
+        panel_action_form.helper.form_action = reverse("panel:panel_action_add", args=[meeting.pk])
+    return render(
+        request,
+        "panel/meetings/detail.html",
+        {
+            "meeting": meeting,
+            "agenda": meeting.agenda_items.all(),
+            "raised_here": raised_here,
+            "carried": carried,
+            "pack": meeting.packs.first(),
+            "can_manage": can_manage,
+            "agenda_form": agenda_form,
+            "panel_action_form": panel_action_form,
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    _require(request.user, "panel.add_meeting")
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, f"{meeting} added.")
+        return redirect(meeting)
+    return render(request, "panel/meetings/form.html", {"form": form, "meeting": None})
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _meeting_for(request.user, pk)
+    _require(request.user, "panel.change_meeting", meeting)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Meeting saved.")
+        return redirect(meeting)
+    return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def agenda_item_add(request, pk):
+    meeting = _meeting_for(request.user, pk)
+    _require(request.user, "panel.change_meeting", meeting)
+    form = AgendaItemForm(request.POST, request.FILES)
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.meeting = meeting
+        item.save()
+        messages.success(request, f"Agenda item “{item.title}” added.")
+        return redirect(meeting)
+    return render(
+        request, "panel/meetings/agenda_item_form.html", {"form": form, "meeting": meeting}, status=400
+    )
+
+
+@login_required
+def paper_download(request, pk):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+    _require(request.user, "panel.view_meeting")
+    if not item.paper:
+        raise Http404("This agenda item has no paper.")
+    return FileResponse(
+        item.paper.open("rb"), as_attachment=True, filename=item.paper.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_POST
+def panel_action_add(request, pk):
+    meeting = _meeting_for(request.user, pk)
+    _require(request.user, "panel.change_meeting", meeting)
+    form = PanelActionForm(request.POST)
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.meeting = meeting
+        item.save()
+        messages.success(request, "Added to the meeting's questions and actions.")
+        return redirect(meeting)
+    return render(
+        request, "panel/meetings/panel_action_form.html", {"form": form, "meeting": meeting}, status=400
+    )
+
+
+@login_required
+def panel_action_edit(request, pk):
+    _require(request.user, "panel.view_meeting")
+    item = get_object_or_404(PanelAction.objects.select_related("meeting", "owner"), pk=pk)
+    _require(request.user, "panel.change_panelaction", item)
+    form = PanelActionUpdateForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.closed_on = timezone.localdate() if item.status == PanelAction.Status.DONE else None
+        item.save()
+        messages.success(request, "Saved.")
+        return redirect(item.meeting)
+    return render(request, "panel/meetings/panel_action_update.html", {"form": form, "item": item})
+
+
+# --- Progress reports -------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    _require(request.user, "panel.view_progressreport")
+    can_generate = request.user.has_perm("panel.generate_report")
+    return render(
+        request,
+        "panel/reports/list.html",
+        {
+            "reports": ProgressReport.objects.select_related("meeting").defer("data", "html"),
+            "form": GenerateReportForm() if can_generate else None,
+        },
+    )
+
+
+def _report_for(user, pk) -> ProgressReport:
+    _require(user, "panel.view_progressreport")
+    return get_object_or_404(ProgressReport.objects.select_related("meeting"), pk=pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_for(request.user, pk)
+    return render(request, "panel/reports/detail.html", {"report": report})
+
+
+@login_required
+@never_cache
+def report_progress(request, pk):
+    report = _report_for(request.user, pk)
+    return JsonResponse(
+        {
+            "state": report.state,
+            "state_label": report.get_state_display(),
+            "progress": report.progress,
+            "note": report.progress_note,
+            "ready": report.is_ready,
+        }
+    )
+
+
+@login_required
+def report_xlsx(request, pk):
+    report = _report_for(request.user, pk)
+    if not report.is_ready:
+        raise Http404("This report has not been issued yet.")
+    response = HttpResponse(report_workbook(report), content_type=XLSX_TYPE)
+    filename = f"havering-cpp-{report.kind}-{report.period_end:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_generate(request):
+    _require(request.user, "panel.generate_report")
+    form = GenerateReportForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "panel/reports/list.html",
+            {"reports": ProgressReport.objects.select_related("meeting").defer("data", "html"), "form": form},
+            status=400,
+        )
+    report = reports.request_report(spec=form.spec(), user=request.user)
+    if report.is_ready:
+        messages.info(request, f"{report} was already issued; here it is.")
+    else:
+        send_on_commit(tasks.build_report, report.pk)
+        messages.success(request, f"{report} is being built.")
+    return redirect(report)
+
+
+def young_people(request):
+    """Open to anyone: young people review it without an account. Only shareable content."""
+    return render(
+        request,
+        "panel/young_people.html",
+        {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+    )

@@ -7,16 +7,14 @@ service it skips with the reason, and under REQUIRE_SERVICES=1 (CI) it fails ins
 import os
 import shutil
 import time
+from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from actions.roles import Role
-from actions.strategy_loader import load_strategy, read_strategy
 from havering_cp.celery import app as celery_app
-from participation.groups_loader import load_participation_groups
 from tests.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -25,6 +23,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by the same tests are still synchronous, so Django's async guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database when they end, which would also wipe what
+    the data migrations loaded (roles, themes, the KPI library) for the tests after
+    them. Serialized rollback puts that data back, so every transactional test gets it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
 
 
 def require_service(available: bool, reason: str) -> None:
@@ -64,21 +72,6 @@ ROLE_KEYS = {
 
 
 @pytest.fixture
-def reference_data(transactional_db):
-    """Put back what the data migrations load (strategy, KPI library, groups, roles).
-
-    A transactional test (browser, real worker) empties every table when it ends, so
-    the next one starts without them. The roles come back as bare groups: the portal's
-    own pages check role names, not model permissions.
-    """
-    data = read_strategy()
-    load_strategy(data)
-    load_participation_groups(data)
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
-@pytest.fixture
 def users(db):
     """One user per role, plus a second subgroup lead who leads nothing of the first's."""
     return {key: UserFactory(username=f"t-{key}", role=role) for key, role in ROLE_KEYS.items()}
@@ -99,12 +92,43 @@ def admin_user(users):
     return users["admin"]
 
 
+def _reset_broker_pools() -> None:
+    """Forget cached broker connections so the next send uses the current broker URL."""
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url: str):
+    """Point the Celery app (senders and workers in this process) at another broker."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    _reset_broker_pools()
+    try:
+        yield url
+    finally:
+        celery_app.conf.broker_url = previous
+        _reset_broker_pools()
+
+
+def real_worker(name: str = "test"):
+    """A real Celery worker in a thread of this process (celery.contrib.testing)."""
+    return start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, hostname=f"{name}@localhost"
+    )
+
+
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker, in a thread, consuming from Redis (the configured broker)."""
+def celery_worker(transactional_db, django_db_serialized_rollback):
+    """A real Celery worker, in a thread, consuming from Redis (the configured broker).
+
+    The queue is purged first so that nothing left by an earlier test is run.
+    """
     redis_url()
     require_service(celery_app.conf.broker_url.startswith("redis://"), "the broker is not Redis")
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    celery_app.control.purge()
+    with real_worker():
         yield celery_app
 
 

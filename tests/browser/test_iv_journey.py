@@ -41,9 +41,7 @@ def sign_out(page) -> None:
     page.wait_for_load_state()
 
 
-def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_only_figures(
-    page, reference_data
-):
+def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_only_figures(page):
     UserFactory(username="coordinator", role=Role.IV_COORDINATOR)
     UserFactory(username="councillor", role=Role.PANEL_MEMBER)
     VolunteerFactory(name="Volunteer Kestrel")

@@ -16,7 +16,7 @@ def fill_date(page, name: str, day) -> None:
     page.locator(f"#id_{name}_2").fill(str(day.year))
 
 
-def test_an_officer_logs_a_session_and_a_you_said_we_did_item(page, reference_data):
+def test_an_officer_logs_a_session_and_a_you_said_we_did_item(page):
     UserFactory(username="officer", role=Role.PARTICIPATION_OFFICER)
     action = ActionFactory(title="Reviews where young people choose")
     sign_in(page, "officer")

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from panel.demo import DEMO_USERS
+from panel.models import Meeting, PanelAction
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,10 @@ def test_seed_demo_creates_one_user_per_role_with_the_demo_password(monkeypatch)
 
 def test_seed_demo_twice_leaves_the_same_data():
     call_command("seed_demo")
-    users = get_user_model().objects.count()
+    counts = (get_user_model().objects.count(), Meeting.objects.count(), PanelAction.objects.count())
     call_command("seed_demo")
-    assert get_user_model().objects.count() == users == len(DEMO_USERS)
+    assert (get_user_model().objects.count(), Meeting.objects.count(), PanelAction.objects.count()) == counts
+    assert counts[0] == len(DEMO_USERS)
 
 
 def test_migrations_alone_create_no_users():

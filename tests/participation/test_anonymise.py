@@ -68,6 +68,6 @@ def test_an_anonymised_referral_page_still_opens_for_the_coordinator(client, use
 
 
 @pytest.mark.celery_worker
-def test_a_real_worker_runs_the_scheduled_anonymisation(celery_worker, reference_data, records):
+def test_a_real_worker_runs_the_scheduled_anonymisation(celery_worker, records):
     anonymise_closed_referrals.delay()
     wait_for(lambda: Referral.objects.filter(pk=records["old"].pk, anonymised_at__isnull=False).exists())

@@ -72,7 +72,7 @@ def test_the_previous_month_end():
 
 
 @pytest.mark.celery_worker
-def test_a_real_worker_records_the_derived_kpis(celery_worker, reference_data):
+def test_a_real_worker_records_the_derived_kpis(celery_worker):
     make_records()
     record_derived_kpis.delay(PERIOD.isoformat())
     wait_for(lambda: KPIValue.objects.filter(kpi__code="H03", period_end=PERIOD, is_derived=True).exists())

@@ -2,7 +2,9 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from havering_cp.tasking import send_on_commit
 from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_all
+from panel.tasks import build_due_reports
 
 
 class Command(BaseCommand):
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             raise SystemExit(2)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         seed_all(password=password, scale=scale)
+        # The worker builds the reports that are due (the hourly beat task would, later).
+        send_on_commit(build_due_reports)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<14} {spec.role:<22} password: {password}")

@@ -1,0 +1,111 @@
+"""E-mail reminders and announcements, each sent at most once per person per cycle.
+
+No e-mail carries anything about a child: only titles, dates and links to the portal,
+where access rules apply.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Exists, Max, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from actions.roles import Role
+
+from .models import Meeting, ProgressReport, ReminderLog
+
+logger = logging.getLogger(__name__)
+
+
+def send_once(*, kind: str, cycle: str, recipient, subject: str, template: str, context: dict) -> bool:
+    """Send one e-mail unless this person already had it for this cycle.
+
+    The row is claimed by a conditional update, so two workers cannot both send it; if
+    sending fails the claim is released and the task's retry tries again.
+    """
+    log, _ = ReminderLog.objects.get_or_create(kind=kind, cycle=cycle, recipient=recipient)
+    if not ReminderLog.objects.filter(pk=log.pk, sent_at__isnull=True).update(sent_at=timezone.now()):
+        return False
+    body = render_to_string(template, {**context, "recipient": recipient, "site_url": settings.SITE_URL})
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    except Exception:
+        ReminderLog.objects.filter(pk=log.pk).update(sent_at=None)
+        raise
+    return True
+
+
+def _members_of(role: str):
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def announce_report(*, report_id: int) -> int:
+    """Tell every panel member that a report is ready, with a link. Returns how many were sent."""
+    report = ProgressReport.objects.select_related("meeting").get(pk=report_id)
+    if not report.is_ready:
+        return 0
+    sent = 0
+    for member in _members_of(Role.PANEL_MEMBER):
+        sent += send_once(
+            kind=ReminderLog.Kind.REPORT_ISSUED,
+            cycle=f"report-{report.pk}",
+            recipient=member,
+            subject=f"Corporate Parenting Panel: {report} is ready",
+            template="panel/email/report_issued.txt",
+            context={"report": report},
+        )
+    return sent
+
+
+def meetings_needing_lead_reminders(*, now) -> list[Meeting]:
+    window = now + timedelta(days=settings.LEAD_REMINDER_DAYS_BEFORE)
+    return list(Meeting.objects.filter(starts_at__gt=now, starts_at__lte=window).order_by("starts_at"))
+
+
+def actions_without_update_since(*, since) -> dict:
+    """Open actions with no progress update since ``since``, grouped by lead."""
+    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
+    actions = (
+        Action.objects.exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
+        .filter(~Exists(recent))
+        .annotate(last_update=Max("updates__created_at"))
+        .select_related("lead", "commitment")
+        .order_by("lead_id", "due_date")
+    )
+    by_lead: dict = {}
+    for action in actions:
+        by_lead.setdefault(action.lead, []).append(action)
+    return by_lead
+
+
+def send_lead_reminders(*, now=None) -> int:
+    """Before each meeting, remind leads of their actions with no update since the last one."""
+    now = now or timezone.now()
+    sent = 0
+    for meeting in meetings_needing_lead_reminders(now=now):
+        previous = Meeting.objects.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
+        since = previous.starts_at if previous else meeting.starts_at - timedelta(days=60)
+        day = timezone.localtime(meeting.starts_at).strftime("%d %B")
+        for lead, actions in actions_without_update_since(since=since).items():
+            if not lead.is_active or not lead.email:
+                continue
+            sent += send_once(
+                kind=ReminderLog.Kind.LEAD_BEFORE_MEETING,
+                cycle=f"meeting-{meeting.pk}",
+                recipient=lead,
+                subject=f"Please update your actions before the panel on {day}",
+                template="panel/email/lead_reminder.txt",
+                context={"meeting": meeting, "actions": actions, "since": since},
+            )
+    return sent

@@ -1,0 +1,188 @@
+"""Progress reports: which are due, claiming one to build, building it, announcing it.
+
+A report is a frozen snapshot. Building is claimed with a lease: a worker that dies
+mid-build stops renewing it, and once it lapses another worker may take the report
+over. A report that is ready is never built again.
+"""
+
+import calendar
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Meeting, ProgressReport
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    kind: str
+    period_start: date
+    period_end: date
+    meeting_id: int | None = None
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def due_report_specs(*, today: date) -> list[ReportSpec]:
+    """Every report that should exist by ``today``.
+
+    Monthly: one for each complete month since REPORTS_START. Meeting pack: one for each
+    meeting once it is MEETING_PACK_DAYS_BEFORE days away, covering the time since the
+    previous meeting.
+    """
+    specs = []
+    start, _ = month_bounds(settings.REPORTS_START)
+    this_month, _ = month_bounds(today)
+    month = start
+    while month < this_month:
+        first, last = month_bounds(month)
+        specs.append(ReportSpec(ProgressReport.Kind.MONTHLY, first, last))
+        month = last + timedelta(days=1)
+
+    previous_day = None
+    for meeting in Meeting.objects.filter(starts_at__date__gte=settings.REPORTS_START).order_by("starts_at"):
+        meeting_day = timezone.localdate(meeting.starts_at)
+        start, pack_day = _pack_period(meeting_day, previous_day)
+        if pack_day <= today:
+            specs.append(ReportSpec(ProgressReport.Kind.MEETING_PACK, start, pack_day, meeting.pk))
+        previous_day = meeting_day
+    return specs
+
+
+def _pack_period(meeting_day: date, previous_meeting_day: date | None) -> tuple[date, date]:
+    """A pack is built MEETING_PACK_DAYS_BEFORE the meeting and covers the time since the last."""
+    pack_day = meeting_day - timedelta(days=settings.MEETING_PACK_DAYS_BEFORE)
+    start = previous_meeting_day + timedelta(days=1) if previous_meeting_day else settings.REPORTS_START
+    return min(start, pack_day), pack_day
+
+
+def meeting_pack_period(meeting: Meeting) -> tuple[date, date]:
+    previous = (
+        Meeting.objects.filter(starts_at__lt=meeting.starts_at, starts_at__date__gte=settings.REPORTS_START)
+        .order_by("-starts_at")
+        .first()
+    )
+    return _pack_period(
+        timezone.localdate(meeting.starts_at), timezone.localdate(previous.starts_at) if previous else None
+    )
+
+
+def get_or_create_report(spec: ReportSpec, *, requested_by=None) -> ProgressReport:
+    """The one report for this kind and period, created if missing (race-safe)."""
+    lookup = (
+        {"kind": spec.kind, "meeting_id": spec.meeting_id}
+        if spec.kind == ProgressReport.Kind.MEETING_PACK
+        else {"kind": spec.kind, "period_end": spec.period_end}
+    )
+    defaults = {
+        "period_start": spec.period_start,
+        "period_end": spec.period_end,
+        "requested_by": requested_by,
+    }
+    try:
+        with transaction.atomic():
+            report, _ = ProgressReport.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:
+        # Another worker created it between our look-up and insert: theirs is the one.
+        report = ProgressReport.objects.get(**lookup)
+    return report
+
+
+def _lease_expired_before() -> timezone.datetime:
+    return timezone.now() - timedelta(seconds=settings.REPORT_BUILD_LEASE_SECONDS)
+
+
+def reports_needing_a_build() -> list[int]:
+    """Reports that are not ready and that no live worker is building."""
+    return list(
+        ProgressReport.objects.filter(
+            Q(state=ProgressReport.State.PENDING)
+            | Q(state=ProgressReport.State.FAILED, attempts__lt=settings.REPORT_MAX_ATTEMPTS)
+            | Q(state=ProgressReport.State.BUILDING, started_at__lt=_lease_expired_before())
+        )
+        .order_by("period_end")
+        .values_list("pk", flat=True)
+    )
+
+
+def ensure_due_reports(*, today: date) -> list[int]:
+    """Create every due report that is missing; return the ids that need building."""
+    for spec in due_report_specs(today=today):
+        get_or_create_report(spec)
+    return reports_needing_a_build()
+
+
+def claim_report(*, report_id: int) -> bool:
+    """Take the right to build a report. Only one worker wins; a ready report is never taken."""
+    claimable = Q(state__in=[ProgressReport.State.PENDING, ProgressReport.State.FAILED]) | Q(
+        state=ProgressReport.State.BUILDING, started_at__lt=_lease_expired_before()
+    )
+    now = timezone.now()
+    claimed = (
+        ProgressReport.objects.filter(claimable, pk=report_id)
+        .exclude(state=ProgressReport.State.READY)
+        .update(state=ProgressReport.State.BUILDING, started_at=now, progress=0, error="")
+    )
+    return claimed == 1
+
+
+def record_progress(*, report_id: int, percent: int, note: str) -> None:
+    """Show progress, and renew the lease that keeps other workers off this report."""
+    ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
+        progress=percent, progress_note=note[:200], started_at=timezone.now()
+    )
+
+
+def build_report(*, report_id: int, snapshot_builder) -> bool:
+    """Build one report if we can claim it. Returns True if this call issued it.
+
+    ``snapshot_builder(report, progress)`` returns the report's data; ``progress`` is
+    a callable ``(percent, note)`` it calls as it goes.
+    """
+    if not claim_report(report_id=report_id):
+        return False
+    report = ProgressReport.objects.select_related("meeting").get(pk=report_id)
+    ProgressReport.objects.filter(pk=report_id).update(attempts=report.attempts + 1)
+
+    def progress(percent: int, note: str) -> None:
+        record_progress(report_id=report_id, percent=percent, note=note)
+
+    try:
+        data = snapshot_builder(report, progress)
+        html = render_to_string("panel/reports/_report_body.html", {"report": report, "data": data})
+    except Exception as exc:
+        logger.exception("Building report %s failed", report_id)
+        ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
+            state=ProgressReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], progress=0
+        )
+        raise
+    with transaction.atomic():
+        issued = ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
+            state=ProgressReport.State.READY,
+            data=data,
+            html=html,
+            progress=100,
+            progress_note="Issued",
+            issued_at=timezone.now(),
+        )
+    return issued == 1
+
+
+def request_report(*, spec: ReportSpec, user) -> ProgressReport:
+    """An administrator asks for a report now. A failed one is given another go."""
+    report = get_or_create_report(spec, requested_by=user)
+    if report.state == ProgressReport.State.FAILED:
+        ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.PENDING, attempts=0)
+        report.refresh_from_db()
+    return report

@@ -1,0 +1,46 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from panel.models import ProgressReport
+from tests.browser.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_administrator_generates_a_report_and_watches_it_being_built(page, users, celery_worker):
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    sign_in(page, users["admin"].username)
+    page.goto("/panel/reports/")
+    assert_accessible(page)
+
+    page.get_by_label("Monthly progress report").check()
+    page.get_by_label("Month (for a monthly report)").fill(last_month.strftime("%Y-%m"))
+    page.get_by_role("button", name="Generate report").click()
+
+    # The page polls the build's progress and reloads itself when the report is issued.
+    page.get_by_role("button", name="Print this report").wait_for(timeout=30_000)
+    assert page.get_by_role("heading", level=1).inner_text() == f"Monthly progress report, {last_month:%B %Y}"
+    assert ProgressReport.objects.get().state == "ready"
+    assert_accessible(page)
+
+
+def test_a_panel_member_opens_the_latest_report_and_downloads_it(page, users):
+    ProgressReport.objects.create(
+        kind="monthly",
+        period_start=timezone.localdate().replace(day=1) - timedelta(days=31),
+        period_end=timezone.localdate().replace(day=1) - timedelta(days=1),
+        state="ready",
+        data={"themes": [], "period_start": "", "period_end": ""},
+        html='<h1 class="govuk-heading-xl">Monthly progress report</h1>',
+        issued_at=timezone.now(),
+    )
+    sign_in(page, users["panel"].username)
+    page.goto("/panel/reports/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Monthly progress report").first.click()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as a spreadsheet (xlsx)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -1,0 +1,156 @@
+"""The report tasks on a real worker and a real Redis: no duplicate, no loss."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from havering_cp.celery import app as celery_app
+from panel import reports, tasks
+from panel.models import ProgressReport
+from tests.conftest import broker, real_worker, redis_url, require_postgres, require_service, wait_for
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def three_months_due(settings):
+    """Today is in July 2025's successor month: April, May and June are due."""
+    settings.REPORTS_START = date(2025, 4, 1)
+    today = timezone.localdate()
+    months = (today.year - 2025) * 12 + today.month - 4
+    return months
+
+
+def test_running_the_due_report_task_twice_builds_each_report_once(celery_worker, three_months_due):
+    tasks.build_due_reports.delay()
+    tasks.build_due_reports.delay()
+    wait_for(lambda: ProgressReport.objects.filter(state="ready").count() == three_months_due, timeout=60)
+    assert ProgressReport.objects.count() == three_months_due
+    assert set(ProgressReport.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+    with real_worker("second"):
+        for _ in range(4):
+            tasks.build_report.delay(report.pk)
+        wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready")
+    report.refresh_from_db()
+    assert report.attempts == 1
+    assert ProgressReport.objects.count() == 1
+
+
+def test_a_worker_killed_mid_report_leaves_it_for_another_to_finish(settings):
+    require_postgres()
+    url = redis_url()
+    celery_app.control.purge()
+    settings.REPORT_BUILD_LEASE_SECONDS = 2
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": url,
+        "REPORT_BUILD_LEASE_SECONDS": "2",
+    }
+    slow = subprocess.Popen([sys.executable, str(ROOT / "tests/panel/slow_worker.py")], env=env, cwd=ROOT)
+    try:
+        tasks.build_report.delay(report.pk)
+        wait_for(
+            lambda: ProgressReport.objects.get(pk=report.pk).progress_note.startswith("Started by the slow"),
+            timeout=60,
+        )
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(timeout=10)
+    assert ProgressReport.objects.get(pk=report.pk).state == "building"
+
+    with real_worker("rescuer"):
+        # The hourly sweep finds the report whose builder stopped renewing its lease.
+        wait_for(lambda: report.pk in reports.reports_needing_a_build(), timeout=10)
+        tasks.build_due_reports.delay()
+        wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready", timeout=60)
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert ProgressReport.objects.filter(kind="monthly", period_end=date(2025, 4, 30)).count() == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _start_redis(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(lambda: _port_open(port), timeout=10)
+    return server
+
+
+def test_with_the_broker_down_pages_serve_and_the_missed_report_is_built_when_it_returns(
+    client, users, settings
+):
+    require_service(bool(shutil.which("redis-server")), "needs redis-server to stop and start a broker")
+    settings.REPORTS_START = date(2025, 4, 1)
+    port = _free_port()
+    server = _start_redis(port)
+    with broker(f"redis://127.0.0.1:{port}/0"):
+        server.terminate()
+        server.wait(timeout=10)
+
+        client.force_login(users["admin"])
+        assert client.get(reverse("panel:report_list")).status_code == 200
+        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("healthz")).status_code == 503
+        last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+        response = client.post(
+            reverse("panel:report_generate"), {"kind": "monthly", "month": last_month.strftime("%Y-%m")}
+        )
+        assert response.status_code == 302  # accepted; it could not be queued yet
+        missed = ProgressReport.objects.get(kind="monthly", period_end=last_month)
+        assert missed.state == "pending"
+
+        server = _start_redis(port)
+        try:
+            with real_worker("after-outage"):
+                tasks.build_due_reports.delay()  # what beat sends on its next tick
+                wait_for(lambda: ProgressReport.objects.get(pk=missed.pk).state == "ready", timeout=90)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)

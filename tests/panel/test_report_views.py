@@ -1,0 +1,119 @@
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from panel.models import ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def ready_report(**kwargs):
+    data = {
+        "period_start": "2025-04-01",
+        "period_end": "2025-04-30",
+        "themes": [
+            {
+                "code": "W",
+                "name": "Well",
+                "actions": [
+                    {
+                        "commitment": "W1",
+                        "title": '=HYPERLINK("http://x")',
+                        "lead": "Demo Lead",
+                        "due_date": "2025-09-30",
+                        "status_label": "On track",
+                        "overdue": False,
+                    }
+                ],
+                "kpis": [],
+            }
+        ],
+    }
+    defaults = {
+        "kind": "monthly",
+        "period_start": date(2025, 4, 1),
+        "period_end": date(2025, 4, 30),
+        "state": "ready",
+        "data": data,
+        "html": "<h1 class='govuk-heading-xl'>Frozen report</h1>",
+        "issued_at": timezone.now(),
+    }
+    return ProgressReport.objects.create(**(defaults | kwargs))
+
+
+def test_a_ready_report_shows_its_frozen_html(client, users):
+    report = ready_report()
+    client.force_login(users["panel"])
+    assert "Frozen report" in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_the_report_downloads_as_a_spreadsheet_with_formulas_neutralised(client, users):
+    report = ready_report()
+    client.force_login(users["panel"])
+    response = client.get(reverse("panel:report_xlsx", args=[report.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[:3] == ["Summary", "Actions", "KPIs"]
+    assert workbook["Actions"]["C2"].value == '\'=HYPERLINK("http://x")'
+
+
+def test_a_report_not_yet_issued_cannot_be_downloaded_but_shows_progress(client, users):
+    report = ready_report(
+        state="building", progress=40, progress_note="Reading the figures", html="", data={}
+    )
+    client.force_login(users["panel"])
+    assert client.get(reverse("panel:report_xlsx", args=[report.pk])).status_code == 404
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "40% – Reading the figures" in page
+    assert client.get(reverse("panel:report_progress", args=[report.pk])).json() == {
+        "state": "building",
+        "state_label": "Being built",
+        "progress": 40,
+        "note": "Reading the figures",
+        "ready": False,
+    }
+
+
+def test_a_failed_report_says_why_on_the_reports_page(client, users):
+    ready_report(state="failed", error="OperationalError: the database went away", html="", data={})
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:report_list")).content.decode()
+    assert "Failed" in page and "the database went away" in page
+
+
+def test_generating_a_report_for_a_month_not_yet_ended_is_refused(client, users):
+    client.force_login(users["admin"])
+    this_month = timezone.localdate().strftime("%Y-%m")
+    response = client.post(reverse("panel:report_generate"), {"kind": "monthly", "month": this_month})
+    assert response.status_code == 400
+    assert "only be built once the month has ended" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_generating_a_meeting_pack_needs_a_meeting(client, users):
+    client.force_login(users["admin"])
+    response = client.post(reverse("panel:report_generate"), {"kind": "meeting_pack"})
+    assert "Choose the meeting the pack is for" in response.content.decode()
+
+
+def test_generating_an_issued_report_again_opens_it_unchanged(client, users):
+    report = ready_report()
+    client.force_login(users["admin"])
+    response = client.post(reverse("panel:report_generate"), {"kind": "monthly", "month": "2025-04"})
+    assert response.url == report.get_absolute_url()
+    assert ProgressReport.objects.count() == 1
+
+
+def test_generating_a_new_report_creates_it_pending(client, users, django_capture_on_commit_callbacks):
+    client.force_login(users["admin"])
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(
+            reverse("panel:report_generate"), {"kind": "monthly", "month": last_month.strftime("%Y-%m")}
+        )
+    report = ProgressReport.objects.get()
+    assert (report.state, report.period_end, report.requested_by) == ("pending", last_month, users["admin"])
+    assert len(callbacks) == 1  # the build is queued only once the row is committed
