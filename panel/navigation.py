@@ -29,7 +29,25 @@ class NavItem:
         return any(view_name.startswith(s) if s.endswith(":") else view_name == s for s in self.sections)
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home"),)
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home"),
+    NavItem(
+        "Action plan",
+        "action_plan",
+        roles=tuple(Role),
+        sections=(
+            "action_detail",
+            "action_add_update",
+            "action_milestones",
+            "action_milestone_add",
+            "action_create",
+            "action_edit",
+            "action_plan_import",
+            "action_plan_import_confirm",
+        ),
+    ),
+    NavItem("My actions", "my_actions", roles=(Role.SUBGROUP_LEAD, Role.ADMINISTRATOR)),
+)
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
 
