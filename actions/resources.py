@@ -6,16 +6,19 @@ loading the same file twice changes nothing. Every cell is checked and explained
 (row, column, why) before anything is written; a file with any bad row writes nothing.
 """
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import openpyxl
 import tablib
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from .models import KPI, Action, Commitment, Subgroup
@@ -61,6 +64,11 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
 
 
 class CommitmentWidget(widgets.ForeignKeyWidget):
@@ -161,6 +169,11 @@ class YesNoWidget(widgets.Widget):
 
 
 class ActionResource(resources.ModelResource):
+    title = fields.Field(attribute="title", column_name="title", widget=TextWidget())
+    description = fields.Field(attribute="description", column_name="description", widget=TextWidget())
+    lead_organisation = fields.Field(
+        attribute="lead_organisation", column_name="lead_organisation", widget=TextWidget()
+    )
     commitment = fields.Field(attribute="commitment", column_name="commitment", widget=CommitmentWidget())
     lead = fields.Field(attribute="lead", column_name="lead", widget=LeadWidget())
     subgroup = fields.Field(attribute="subgroup", column_name="subgroup", widget=SubgroupWidget())
@@ -225,24 +238,38 @@ def _header(value) -> str:
     return _text(value).lower().replace(" ", "_")
 
 
+def _rows_of_csv(content: bytes) -> Iterator[tuple[int, list]]:
+    text = content.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for values in reader:
+        yield reader.line_num, values
+
+
+def _rows_of_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        yield number, list(values)
+
+
 def read_plan_file(*, name: str, content: bytes) -> tablib.Dataset:
-    """The spreadsheet as a dataset with normalised headers, blank rows dropped and each
+    """The first sheet as a dataset with normalised headers, blank rows dropped and each
     row's spreadsheet row number in ``_row``. Raises ValidationError with a reason."""
     lower = name.lower()
+    if lower.endswith(".xlsx"):
+        reader = _rows_of_xlsx
+    elif lower.endswith(".csv"):
+        reader = _rows_of_csv
+    else:
+        raise ValidationError("The file must be a spreadsheet: .xlsx or .csv.")
     try:
-        if lower.endswith(".xlsx"):
-            raw = XLSX().create_dataset(content)
-        elif lower.endswith(".csv"):
-            raw = CSV().create_dataset(content.decode("utf-8-sig"))
-        else:
-            raise ValidationError("The file must be a spreadsheet: .xlsx or .csv.")
+        rows = list(reader(content))
     except UnicodeDecodeError:
         raise ValidationError("The CSV file must be saved as UTF-8 text.") from None
-    except ValidationError:
-        raise
     except Exception:
         raise ValidationError("The file could not be read: is it an .xlsx or .csv spreadsheet?") from None
-    headers = [_header(h) for h in (raw.headers or [])]
+    if not rows:
+        raise ValidationError("The file is empty: the first row must name the columns.")
+    headers = [_header(h) for h in rows[0][1]]
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ValidationError(
@@ -250,9 +277,11 @@ def read_plan_file(*, name: str, content: bytes) -> tablib.Dataset:
             "Download the template to see them."
         )
     dataset = tablib.Dataset(headers=[*headers, ROW_COLUMN])
-    for number, values in enumerate(raw, start=2):
+    width = len(headers)
+    for number, values in rows[1:]:
         if any(_text(v) for v in values):
-            dataset.append([*values, number])
+            cells = (list(values) + [None] * width)[:width]
+            dataset.append([*cells, number])
     if not dataset.height:
         raise ValidationError("The file has no actions in it: add one row per action under the headings.")
     if dataset.height > MAX_ROWS:
