@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import chromium_path
@@ -21,8 +23,39 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Browser tests are transactional, and a transactional test flushes the database when it
+# ends, taking the data that migrations load (roles, the strategy) with it. Django's
+# serialized rollback would put it back, but it keeps the snapshot on the connection
+# object, and once Playwright's event loop runs the test sees another one. So the
+# snapshot is taken here before the browser starts, and restored before each test.
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("browser"):
+            # Asks Django to snapshot the freshly migrated database at set-up.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture(scope="session")
-def browser():
+def migrated_data(django_db_setup, django_db_blocker) -> str:
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is None:
+        with django_db_blocker.unblock():
+            snapshot = connection.creation.serialize_db_to_string()
+    return snapshot
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, migrated_data):
+    if request.node.get_closest_marker("browser"):
+        request.getfixturevalue("transactional_db")
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(migrated_data)
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_data):
     executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
