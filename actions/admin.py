@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -76,6 +77,7 @@ class ProgressUpdateInline(admin.TabularInline):
     """Updates are immutable: shown here, written only through the portal."""
 
     model = ProgressUpdate
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fields = ("created_at", "author", "status", "done", "next_steps", "evidence_url", "shareable")
     readonly_fields = fields
@@ -110,6 +112,8 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
     """Read-only: a progress update is a record of what was said, never edited."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = ("action", "created_at", "author", "status", "shareable")
     list_filter = ("status", "shareable", "action__commitment__theme")

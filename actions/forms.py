@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
+from django.utils.text import Truncator
 
 from havering_cp.forms import GovukFormMixin
 
@@ -18,6 +19,11 @@ from .selectors import person_name, plan_leads
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return person_name(obj)
+
+
+class CommitmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code}: {Truncator(obj.text).chars(80)}"
 
 
 def lead_candidates():
@@ -114,6 +120,8 @@ class ProgressUpdateForm(GovukFormMixin, forms.Form):
         label="Link to evidence (optional)",
         required=False,
         assume_scheme="https",
+        # A text input, so that it is styled as GOV.UK's (the URLField still checks it).
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
         help_text="For example a report or minutes on the council's document store.",
         error_messages={"invalid": "Enter the link in full, starting https://"},
     )
@@ -148,9 +156,14 @@ class MilestonesForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["completed"]
-        field.choices = [(m.pk, f"{m.title} (due {m.due_date:%-d %b %Y})") for m in milestones]
+        field.choices = [(m.pk, self._label(m)) for m in milestones]
         field.initial = [m.pk for m in milestones if m.completed_on]
         self.helper.layout = Layout(Field.checkboxes("completed", legend_size=Size.MEDIUM, small=True))
+
+    @staticmethod
+    def _label(milestone) -> str:
+        done = f", done {milestone.completed_on:%-d %b %Y}" if milestone.completed_on else ""
+        return f"{milestone.title} (due {milestone.due_date:%-d %b %Y}{done})"
 
 
 class MilestoneAddForm(GovukFormMixin, forms.Form):
@@ -171,8 +184,8 @@ class ActionForm(GovukFormMixin, forms.Form):
 
     submit_label = "Save action"
 
-    commitment = forms.ModelChoiceField(
-        Commitment.objects.select_related("theme"),
+    commitment = CommitmentChoiceField(
+        Commitment.objects.all(),
         label="Commitment",
         empty_label="Choose a commitment",
         error_messages={"required": "Choose the commitment this action delivers."},
