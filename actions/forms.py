@@ -80,7 +80,7 @@ class PlanFilterForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = plan_leads()
-        self.fields["stale"].help_text = f"No update for {settings.ACTION_STALE_DAYS} days or more"
+        self.fields["stale"].label = f"Stale only (no update for {settings.ACTION_STALE_DAYS} days or more)"
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.text("q"),
