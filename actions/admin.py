@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import KPI, Commitment, Theme
+from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
 
 
 class CommitmentInline(admin.TabularInline):
@@ -32,3 +35,97 @@ class KPIAdmin(admin.ModelAdmin):
     list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
     search_fields = ("code", "name", "definition")
     list_select_related = ("theme",)
+
+
+# --- The delivery plan ---------------------------------------------------------------------
+
+
+@admin.register(Subgroup)
+class SubgroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "chair", "member_count", "action_count")
+    search_fields = ("name", "chair__username", "chair__first_name", "chair__last_name")
+    list_select_related = ("chair",)
+    autocomplete_fields = ("chair",)
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count("members", distinct=True),
+                n_actions=Count("actions", distinct=True),
+            )
+        )
+
+    @admin.display(description="Members", ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+    @admin.display(description="Actions", ordering="n_actions")
+    def action_count(self, obj):
+        return obj.n_actions
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("title", "due_date", "completed_on")
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """Updates are immutable: shown here, written only through the portal."""
+
+    model = ProgressUpdate
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 0
+    fields = ("created_at", "author", "status", "done", "next_steps", "evidence_url", "shareable")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "commitment", "lead", "subgroup", "status", "start_date", "due_date")
+    list_filter = ("status", "commitment__theme", "subgroup", "shareable")
+    search_fields = ("title", "description", "lead__username", "lead__first_name", "lead__last_name")
+    list_select_related = ("commitment", "lead", "subgroup")
+    autocomplete_fields = ("commitment", "lead", "subgroup")
+    filter_horizontal = ("kpis",)
+    date_hierarchy = "due_date"
+    inlines = [MilestoneInline, ProgressUpdateInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "action", "due_date", "completed_on")
+    list_filter = ("action__commitment__theme", ("completed_on", admin.EmptyFieldListFilter))
+    search_fields = ("title", "action__title")
+    list_select_related = ("action",)
+    autocomplete_fields = ("action",)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Read-only: a progress update is a record of what was said, never edited."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    list_display = ("action", "created_at", "author", "status", "shareable")
+    list_filter = ("status", "shareable", "action__commitment__theme")
+    search_fields = ("action__title", "done", "next_steps", "author__username")
+    list_select_related = ("action", "author")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,13 @@
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .rag import RAG
 
 
 class Theme(models.Model):
@@ -103,8 +110,78 @@ class Subgroup(models.Model):
         return self.name
 
 
+class ActionQuerySet(models.QuerySet):
+    def with_status(self, *, today: date | None = None, stale_days: int | None = None):
+        """Annotate each action with its derived state, computed in SQL so that lists,
+        exports and the dashboard can filter, sort and count on it without loading rows.
+
+        - ``last_update_at``: when its latest progress update was written (or None).
+        - ``is_overdue``: the due date has passed and the action is neither completed
+          nor deferred (a deferred action was put back on purpose; its dates are to be
+          re-planned, not chased).
+        - ``has_slipped_milestone``: a milestone's due date has passed and it is not done.
+        - ``is_stale``: an open action (not completed or deferred) with no progress
+          update for ``ACTION_STALE_DAYS`` days; with no update at all, counted from
+          its start date, since nobody can report on work before it starts.
+        - ``rag``, the first that applies:
+            1. completed → Complete;
+            2. deferred → No rating;
+            3. off track, or overdue → Red;
+            4. some slippage, a slipped milestone, or not started after its start
+               date → Amber;
+            5. not started (start date still to come) → No rating;
+            6. otherwise (on track) → Green.
+        """
+        today = today or timezone.localdate()
+        if stale_days is None:
+            stale_days = settings.ACTION_STALE_DAYS
+        stale_since = today - timedelta(days=stale_days)
+        stale_cutoff = timezone.make_aware(datetime.combine(stale_since, time.min))
+        status = Action.Status
+        closed = Q(status__in=[status.COMPLETED, status.DEFERRED])
+        latest_update = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+        slipped_milestones = Milestone.objects.filter(
+            action=OuterRef("pk"), completed_on__isnull=True, due_date__lt=today
+        )
+        return self.annotate(
+            last_update_at=Subquery(latest_update.values("created_at")[:1]),
+            has_slipped_milestone=Exists(slipped_milestones),
+            is_overdue=Case(
+                When(closed, then=Value(False)),
+                When(due_date__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        ).annotate(
+            is_stale=Case(
+                When(closed, then=Value(False)),
+                When(last_update_at__lt=stale_cutoff, then=Value(True)),
+                When(last_update_at__isnull=True, start_date__lt=stale_since, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            rag=Case(
+                When(status=status.COMPLETED, then=Value(RAG.COMPLETE.value)),
+                When(status=status.DEFERRED, then=Value(RAG.NONE.value)),
+                When(Q(status=status.OFF_TRACK) | Q(is_overdue=True), then=Value(RAG.RED.value)),
+                When(
+                    Q(status=status.SOME_SLIPPAGE)
+                    | Q(has_slipped_milestone=True)
+                    | Q(status=status.NOT_STARTED, start_date__lt=today),
+                    then=Value(RAG.AMBER.value),
+                ),
+                When(status=status.NOT_STARTED, then=Value(RAG.NONE.value)),
+                default=Value(RAG.GREEN.value),
+                output_field=models.CharField(max_length=8, choices=RAG.choices),
+            ),
+        )
+
+
 class Action(models.Model):
-    """A piece of delivery under a commitment, with a named lead and dates."""
+    """A piece of delivery under a commitment, with a named lead and dates.
+
+    Its RAG rating, overdue and stale flags are derived: see ``ActionQuerySet.with_status``.
+    """
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -132,6 +209,10 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActionQuerySet.as_manager()
+    # The audit trail: who changed what, when, old → new (linked KPIs included).
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[kpis])
+
     class Meta:
         ordering = ["commitment__theme__position", "commitment__position", "due_date", "pk"]
         constraints = [
@@ -145,6 +226,13 @@ class Action(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("action_detail", args=[self.pk])
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
 
 class Milestone(models.Model):
     """A dated step of an action."""
@@ -154,11 +242,16 @@ class Milestone(models.Model):
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_date", "pk"]
 
     def __str__(self):
         return self.title
+
+    def is_slipped(self, today: date | None = None) -> bool:
+        return self.completed_on is None and self.due_date < (today or timezone.localdate())
 
 
 class ProgressUpdate(models.Model):
@@ -178,6 +271,8 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
+        # The plan's "last update" column reads the newest update of each action.
+        indexes = [models.Index(fields=["action", "-created_at"], name="progress_update_latest")]
 
     def __str__(self):
         return f"{self.action} – {self.created_at:%d %b %Y}"

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from actions.demo import seed_actions
 from actions.roles import Role
 from participation.demo import seed_participation
 
@@ -64,6 +65,7 @@ def seed_users(*, password: str) -> dict[str, object]:
 def seed_all(*, password: str, scale: int = 1) -> dict[str, object]:
     """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
     users = seed_users(password=password)
+    seed_actions(users=users, scale=scale)
     seed_participation(users=users, scale=scale)
     seed_meetings(users=users, today=timezone.localdate())
     return users

@@ -32,6 +32,22 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
     NavItem(
+        "Action plan",
+        "action_plan",
+        roles=tuple(Role),
+        sections=(
+            "action_detail",
+            "action_add_update",
+            "action_milestones",
+            "action_milestone_add",
+            "action_create",
+            "action_edit",
+            "action_plan_import",
+            "action_plan_import_confirm",
+        ),
+    ),
+    NavItem("My actions", "my_actions", roles=(Role.SUBGROUP_LEAD, Role.ADMINISTRATOR)),
+    NavItem(
         "Participation",
         "participation:groups",
         roles=tuple(Role),

@@ -9,8 +9,10 @@ import shutil
 import time
 from contextlib import contextmanager
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
 from django.db import connection
 
 from actions.roles import Role
@@ -25,14 +27,32 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests flush the database when they end, which would also wipe what
-    the data migrations loaded (roles, themes, the KPI library) for the tests after
-    them. Serialized rollback puts that data back, so every transactional test gets it."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker) -> str:
+    """The freshly migrated database (roles, strategy, KPI library, groups), serialized."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_for_transactional_tests(request, migrated_data):
+    """Give every transactional test the data that migrations load.
+
+    A transactional test (browser, real worker) flushes the database when it ends,
+    taking that data with it. Django's serialized rollback would restore it but keeps
+    its copy on the connection object, and inside Playwright's event loop a test sees
+    another connection object; so the copy lives here and is restored before each
+    transactional test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        marker and marker.kwargs.get("transaction")
+    ) or "transactional_db" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(migrated_data)
 
 
 def require_service(available: bool, reason: str) -> None:
@@ -93,8 +113,12 @@ def admin_user(users):
 
 
 def _reset_broker_pools() -> None:
-    """Forget cached broker connections so the next send uses the current broker URL."""
-    celery_app.pool.force_close_all()
+    """Forget cached broker connections so the next send uses the current broker URL.
+
+    Celery's pools are kombu's global pools, keyed by broker URL: they are closed and
+    emptied together, then the app's references to them dropped.
+    """
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -120,7 +144,7 @@ def real_worker(name: str = "test"):
 
 
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback):
+def celery_worker(transactional_db):
     """A real Celery worker, in a thread, consuming from Redis (the configured broker).
 
     The queue is purged first so that nothing left by an earlier test is run.

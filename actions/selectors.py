@@ -1,0 +1,308 @@
+"""Reads of the delivery plan that need care: filters, derived state, change history."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
+from .rag import RAG
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    """What the plan page and its export are narrowed to; empty means everything."""
+
+    q: str = ""
+    theme: Theme | None = None
+    subgroup: Subgroup | None = None
+    lead: object | None = None
+    status: str = ""
+    overdue: bool = False
+    stale: bool = False
+
+    @classmethod
+    def from_cleaned_data(cls, data: dict) -> "PlanFilters":
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if data.get(name)})
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def plan_actions(*, filters: PlanFilters = PlanFilters(), today: date | None = None) -> QuerySet[Action]:
+    """The plan's actions in theme → commitment → due date order, with their derived state.
+
+    One query however many actions match (the lead, subgroup, commitment and theme come
+    by join; RAG, overdue, stale and the last update by annotation).
+    """
+    actions = (
+        Action.objects.with_status(today=today)
+        .select_related("commitment__theme", "lead", "subgroup")
+        .order_by("commitment__theme__position", "commitment__position", "due_date", "pk")
+    )
+    for word in filters.q.split():
+        actions = actions.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(lead_organisation__icontains=word)
+            | Q(lead__first_name__icontains=word)
+            | Q(lead__last_name__icontains=word)
+            | Q(commitment__text__icontains=word)
+            | Q(commitment__code__iexact=word)
+        )
+    if filters.theme:
+        actions = actions.filter(commitment__theme=filters.theme)
+    if filters.subgroup:
+        actions = actions.filter(subgroup=filters.subgroup)
+    if filters.lead:
+        actions = actions.filter(lead=filters.lead)
+    if filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.overdue:
+        actions = actions.filter(is_overdue=True)
+    if filters.stale:
+        actions = actions.filter(is_stale=True)
+    return actions
+
+
+def plan_leads() -> QuerySet:
+    """Everyone who leads at least one action, for the plan's "lead" filter."""
+    led = Action.objects.filter(lead=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(led)).order_by("first_name", "last_name", "username")
+
+
+def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:
+    """How many of the (``with_status``-annotated) actions have each rating, worst
+    first; one query, counted in the database."""
+    counts = dict(actions.order_by().values_list("rag").annotate(n=Count("pk")))
+    return sorted(((RAG(rag), n) for rag, n in counts.items()), key=lambda pair: pair[0].severity)
+
+
+def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
+    """The actions a person leads: stale ones first (they owe an update), then overdue,
+    then by due date."""
+    return (
+        Action.objects.with_status(today=today)
+        .filter(lead=user)
+        .select_related("commitment__theme", "subgroup")
+        .order_by("-is_stale", "-is_overdue", "due_date", "pk")
+    )
+
+
+def action_for_page(*, pk: int, today: date | None = None) -> Action:
+    """One action with its derived state; raises Action.DoesNotExist."""
+    return (
+        Action.objects.with_status(today=today)
+        .select_related("commitment__theme", "lead", "subgroup")
+        .get(pk=pk)
+    )
+
+
+# --- Export ---------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "Theme",
+    "Commitment code",
+    "Commitment",
+    "Action ID",
+    "Action",
+    "Description",
+    "Lead",
+    "Lead organisation",
+    "Subgroup",
+    "Start date",
+    "Due date",
+    "Status",
+    "RAG",
+    "Overdue",
+    "Stale",
+    "Last update",
+    "Latest progress",
+    "Next steps",
+    "Milestones complete",
+    "Milestones",
+    "Linked KPIs",
+    "Shareable with young people",
+]
+
+
+def _count_of(queryset) -> Coalesce:
+    counted = queryset.order_by().values("action").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def plan_export_rows(*, filters: PlanFilters = PlanFilters(), today: date | None = None) -> Iterator[list]:
+    """The filtered plan as spreadsheet rows (see EXPORT_HEADERS).
+
+    Two queries whatever the number of actions: the actions with everything
+    annotated, and their linked KPIs (prefetched).
+    """
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    milestones = Milestone.objects.filter(action=OuterRef("pk"))
+    actions = (
+        plan_actions(filters=filters, today=today)
+        .annotate(
+            latest_done=Subquery(latest.values("done")[:1]),
+            latest_next_steps=Subquery(latest.values("next_steps")[:1]),
+            milestones_total=_count_of(milestones),
+            milestones_done=_count_of(milestones.filter(completed_on__isnull=False)),
+        )
+        .prefetch_related("kpis")
+    )
+    for action in actions:
+        yield [
+            action.commitment.theme.name,
+            action.commitment.code,
+            action.commitment.text,
+            action.pk,
+            action.title,
+            action.description,
+            person_name(action.lead),
+            action.lead_organisation,
+            action.subgroup.name if action.subgroup else "",
+            action.start_date,
+            action.due_date,
+            action.get_status_display(),
+            RAG(action.rag).label,
+            "Yes" if action.is_overdue else "No",
+            "Yes" if action.is_stale else "No",
+            action.last_update_at.date() if action.last_update_at else "",
+            action.latest_done or "",
+            action.latest_next_steps or "",
+            action.milestones_done,
+            action.milestones_total,
+            ", ".join(kpi.code for kpi in action.kpis.all()),
+            "Yes" if action.shareable else "No",
+        ]
+
+
+# --- Change history -------------------------------------------------------------------
+
+ACTION_FIELDS = {
+    "commitment": "Commitment",
+    "title": "Title",
+    "description": "Description",
+    "lead": "Lead",
+    "lead_organisation": "Lead organisation",
+    "subgroup": "Subgroup",
+    "start_date": "Start date",
+    "due_date": "Due date",
+    "status": "Status",
+    "shareable": "Shareable with young people",
+    "kpis": "Linked KPIs",
+}
+MILESTONE_FIELDS = {"title": "Title", "due_date": "Due date", "completed_on": "Completed on"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    when: object
+    who: str
+    subject: str
+    summary: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _changed(fields: dict[str, str], old: dict, new: dict, show) -> list[FieldChange]:
+    return [
+        FieldChange(label, show(name, old[name]), show(name, new[name]))
+        for name, label in fields.items()
+        if old[name] != new[name]
+    ]
+
+
+def action_change_history(*, action: Action) -> list[ChangeEntry]:
+    """Every recorded change to the action and its milestones, newest first.
+
+    A fixed number of queries: the action's history, its KPI links at each point,
+    its milestones' history, and one look-up each for the names of the commitments,
+    people, subgroups and KPIs that the history mentions.
+    """
+    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    kpi_links = defaultdict(set)
+    through = Action.history.model.kpis.model
+    for history_id, kpi_id in through.objects.filter(history__in=[r.history_id for r in records]).values_list(
+        "history_id", "kpi_id"
+    ):
+        kpi_links[history_id].add(kpi_id)
+    milestone_records = list(
+        Milestone.history.filter(action_id=action.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+    def ids(attr: str) -> set:
+        return {getattr(r, attr) for r in records} - {None}
+
+    names = {
+        "commitment": {c.pk: c.code for c in Commitment.objects.filter(pk__in=ids("commitment_id"))},
+        "lead": {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=ids("lead_id"))},
+        "subgroup": {s.pk: s.name for s in Subgroup.objects.filter(pk__in=ids("subgroup_id"))},
+    }
+    all_kpis = set().union(*kpi_links.values()) if kpi_links else set()
+    kpi_codes = {k.pk: k.code for k in KPI.objects.filter(pk__in=all_kpis)} if all_kpis else {}
+    statuses = dict(Action.Status.choices)
+
+    def show(name: str, value):
+        if name in names:
+            return names[name].get(value, "(removed)") if value is not None else None
+        if name == "kpis":
+            return ", ".join(sorted(kpi_codes.get(pk, "?") for pk in value)) or None
+        if name == "status":
+            return statuses.get(value, value)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return value if value not in ("", None) else None
+
+    def state(record) -> dict:
+        values = {
+            name: getattr(record, f"{name}_id" if name in names else name)
+            for name in ACTION_FIELDS
+            if name != "kpis"
+        }
+        return values | {"kpis": frozenset(kpi_links.get(record.history_id, ()))}
+
+    entries = []
+    previous = None
+    for record in records:
+        who = person_name(record.history_user) or "The system"
+        current = state(record)
+        if previous is None:
+            entries.append(ChangeEntry(record.history_date, who, "Action", "Created"))
+        else:
+            changes = _changed(ACTION_FIELDS, previous, current, show)
+            if changes:
+                entries.append(ChangeEntry(record.history_date, who, "Action", "", changes))
+        previous = current
+
+    last_seen: dict[int, dict] = {}
+    for record in milestone_records:
+        who = person_name(record.history_user) or "The system"
+        current = {name: getattr(record, name) for name in MILESTONE_FIELDS}
+        subject = f"Milestone: {record.title}"
+        if record.history_type == "-":
+            entries.append(ChangeEntry(record.history_date, who, subject, "Removed"))
+        elif record.id not in last_seen:
+            entries.append(ChangeEntry(record.history_date, who, subject, "Added"))
+        else:
+            changes = _changed(MILESTONE_FIELDS, last_seen[record.id], current, show)
+            if changes:
+                entries.append(ChangeEntry(record.history_date, who, subject, "", changes))
+        last_seen[record.id] = current
+
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

@@ -1,0 +1,198 @@
+"""Writes to the delivery plan. Each is one transaction; each refuses bad input with a
+ValidationError (keyed by field where there is one) and then changes nothing.
+
+Every change to an action or a milestone is recorded by django-simple-history with the
+user given here as its author, so the action's page can show who changed what.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup
+from .resources import ActionResource, ImportReport, report_from_result
+from .roles import Role, has_role
+
+DUE_BEFORE_START = "The due date must be the same as or after the start date."
+COMPLETED_NOT_REOPENED = (
+    "This action is completed. To add an update, reopen it by choosing the status it is now at."
+)
+
+
+def _check_lead(lead) -> None:
+    if not lead.is_active or not has_role(lead, Role.SUBGROUP_LEAD, Role.ADMINISTRATOR):
+        raise ValidationError({"lead": f"{lead.get_full_name() or lead.username} is not a subgroup lead."})
+
+
+def _check_dates(*, start_date: date, due_date: date) -> None:
+    if due_date < start_date:
+        raise ValidationError({"due_date": DUE_BEFORE_START})
+
+
+@transaction.atomic
+def action_create(
+    *,
+    by,
+    commitment: Commitment,
+    title: str,
+    lead,
+    start_date: date,
+    due_date: date,
+    description: str = "",
+    lead_organisation: str = "",
+    subgroup: Subgroup | None = None,
+    status: str = Action.Status.NOT_STARTED,
+    kpis: Iterable[KPI] = (),
+    shareable: bool = False,
+) -> Action:
+    _check_dates(start_date=start_date, due_date=due_date)
+    _check_lead(lead)
+    action = Action(
+        commitment=commitment,
+        title=title,
+        description=description,
+        lead=lead,
+        lead_organisation=lead_organisation,
+        subgroup=subgroup,
+        start_date=start_date,
+        due_date=due_date,
+        status=status,
+        shareable=shareable,
+    )
+    action.full_clean()
+    action._history_user = by
+    action.save()
+    action.kpis.set(kpis)
+    return action
+
+
+EDITABLE_FIELDS = (
+    "commitment",
+    "title",
+    "description",
+    "lead",
+    "lead_organisation",
+    "subgroup",
+    "start_date",
+    "due_date",
+    "status",
+    "shareable",
+)
+
+
+@transaction.atomic
+def action_edit(*, action: Action, by, kpis: Iterable[KPI] | None = None, **changes) -> Action:
+    """Change an action's details (administrators). Unknown fields are a programming error."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot edit {sorted(unknown)}")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _check_dates(
+        start_date=changes.get("start_date", action.start_date),
+        due_date=changes.get("due_date", action.due_date),
+    )
+    if "lead" in changes and changes["lead"].pk != action.lead_id:
+        _check_lead(changes["lead"])
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action._history_user = by
+    action.save()
+    if kpis is not None:
+        action.kpis.set(kpis)
+    return action
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    action: Action,
+    author,
+    status: str,
+    done: str,
+    next_steps: str = "",
+    evidence_url: str = "",
+    shareable: bool = False,
+) -> ProgressUpdate:
+    """Record a progress update and move the action to the status it reports.
+
+    A completed action takes an update only when the update reopens it (any status
+    but completed): the record of a finished action is not added to by accident.
+    """
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": "Choose the action's status."})
+    if not done.strip():
+        raise ValidationError({"done": "Say what was done since the last update."})
+    if action.status == Action.Status.COMPLETED and status == Action.Status.COMPLETED:
+        raise ValidationError({"status": COMPLETED_NOT_REOPENED})
+    update = ProgressUpdate(
+        action=action,
+        author=author,
+        status=status,
+        done=done.strip(),
+        next_steps=next_steps.strip(),
+        evidence_url=evidence_url.strip(),
+        shareable=shareable,
+    )
+    update.full_clean()
+    update.save()
+    if action.status != status:
+        action.status = status
+        action._history_user = author
+        action.save(update_fields=["status", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def milestone_add(*, action: Action, by, title: str, due_date: date) -> Milestone:
+    if due_date < action.start_date:
+        raise ValidationError({"due_date": "A milestone cannot be due before the action starts."})
+    milestone = Milestone(action=action, title=title.strip(), due_date=due_date)
+    milestone.full_clean()
+    milestone._history_user = by
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestones_mark(*, action: Action, by, completed_ids: Iterable[int], on: date | None = None) -> int:
+    """Make exactly the given milestones of the action complete (the others open).
+
+    Newly ticked ones are completed ``on`` (today by default); ones already complete
+    keep their date. Ids of another action's milestones are refused. Returns how many
+    milestones changed.
+    """
+    on = on or timezone.localdate()
+    milestones = list(Milestone.objects.select_for_update().filter(action=action))
+    wanted = set(completed_ids)
+    unknown = wanted - {m.pk for m in milestones}
+    if unknown:
+        raise ValidationError({"completed": "Choose milestones of this action only."})
+    changed = 0
+    for milestone in milestones:
+        done = milestone.pk in wanted
+        if done == (milestone.completed_on is not None):
+            continue
+        milestone.completed_on = on if done else None
+        milestone._history_user = by
+        milestone.save(update_fields=["completed_on"])
+        changed += 1
+    return changed
+
+
+def plan_import(*, dataset: tablib.Dataset, by, dry_run: bool) -> ImportReport:
+    """Check (``dry_run``) or load a delivery plan spreadsheet. If any row is bad,
+    nothing is written and the report says which row and column, and why."""
+    with transaction.atomic():
+        result = ActionResource().import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, user=by
+        )
+        report = report_from_result(result)
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    return report

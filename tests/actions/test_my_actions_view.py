@@ -1,0 +1,39 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import ActionFactory, ProgressUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lead_sees_their_own_actions_stale_ones_first(client, users):
+    lead = users["lead"]
+    today = date.today()
+    fresh = ActionFactory(lead=lead, title="Fresh", due_date=today + timedelta(days=10))
+    ProgressUpdateFactory(action=fresh, created_at=timezone.now())
+    stale = ActionFactory(lead=lead, title="Stale", due_date=today + timedelta(days=300))
+    ProgressUpdateFactory(action=stale, created_at=timezone.now() - timedelta(days=90))
+    ActionFactory(lead=users["other_lead"], title="Someone else's")
+    client.force_login(lead)
+    response = client.get(reverse("my_actions"))
+    assert [a.title for a in response.context["actions"]] == ["Stale", "Fresh"]
+    html = response.content.decode()
+    assert "Someone else" not in html
+    assert ">Stale</strong>" in html
+    assert reverse("action_add_update", args=[stale.pk]) in html
+
+
+def test_a_lead_with_no_actions_is_told_so(client, users):
+    client.force_login(users["other_lead"])
+    assert "You do not lead any actions." in client.get(reverse("my_actions")).content.decode()
+
+
+def test_my_actions_is_in_the_menu_of_leads_and_administrators_only(client, users):
+    for role, shown in [("lead", True), ("admin", True), ("panel", False), ("participation", False)]:
+        client.force_login(users[role])
+        labels = [item["label"] for item in client.get(reverse("action_plan")).context["nav_items"]]
+        assert "Action plan" in labels
+        assert ("My actions" in labels) is shown, role
