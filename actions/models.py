@@ -132,49 +132,67 @@ class ActionQuerySet(models.QuerySet):
             5. not started (start date still to come) → No rating;
             6. otherwise (on track) → Green.
         """
-        today = today or timezone.localdate()
-        if stale_days is None:
-            stale_days = settings.ACTION_STALE_DAYS
-        stale_since = today - timedelta(days=stale_days)
-        stale_cutoff = timezone.make_aware(datetime.combine(stale_since, time.min))
-        status = Action.Status
-        closed = Q(status__in=[status.COMPLETED, status.DEFERRED])
-        latest_update = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
-        slipped_milestones = Milestone.objects.filter(
-            action=OuterRef("pk"), completed_on__isnull=True, due_date__lt=today
-        )
-        return self.annotate(
-            last_update_at=Subquery(latest_update.values("created_at")[:1]),
-            has_slipped_milestone=Exists(slipped_milestones),
-            is_overdue=Case(
-                When(closed, then=Value(False)),
-                When(due_date__lt=today, then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
+        first, second = derived_state(today=today or timezone.localdate(), stale_days=stale_days)
+        return self.annotate(**first).annotate(**second)
+
+
+def derived_state(*, today: date, stale_days: int | None = None) -> tuple[dict, dict]:
+    """The annotations of ``ActionQuerySet.with_status`` (see its docstring), in two stages.
+
+    They refer to the action by its ``id``, which both actions and their historical
+    records have, so that the plan as it stood on an earlier day (``selectors.plan_state``)
+    is rated by the same rule. Updates written after ``today`` and milestones completed
+    after it do not count, which changes nothing when ``today`` is today.
+    """
+    if stale_days is None:
+        stale_days = settings.ACTION_STALE_DAYS
+    stale_since = today - timedelta(days=stale_days)
+    stale_cutoff = timezone.make_aware(datetime.combine(stale_since, time.min))
+    end_of_today = timezone.make_aware(datetime.combine(today, time.max))
+    status = Action.Status
+    closed = Q(status__in=[status.COMPLETED, status.DEFERRED])
+    latest_update = ProgressUpdate.objects.filter(
+        action=OuterRef("id"), created_at__lte=end_of_today
+    ).order_by("-created_at", "-pk")
+    slipped_milestones = Milestone.objects.filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=today),
+        action=OuterRef("id"),
+        due_date__lt=today,
+    )
+    first = {
+        "last_update_at": Subquery(latest_update.values("created_at")[:1]),
+        "has_slipped_milestone": Exists(slipped_milestones),
+        "is_overdue": Case(
+            When(closed, then=Value(False)),
+            When(due_date__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+    }
+    second = {
+        "is_stale": Case(
+            When(closed, then=Value(False)),
+            When(last_update_at__lt=stale_cutoff, then=Value(True)),
+            When(last_update_at__isnull=True, start_date__lt=stale_since, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        "rag": Case(
+            When(status=status.COMPLETED, then=Value(RAG.COMPLETE.value)),
+            When(status=status.DEFERRED, then=Value(RAG.NONE.value)),
+            When(Q(status=status.OFF_TRACK) | Q(is_overdue=True), then=Value(RAG.RED.value)),
+            When(
+                Q(status=status.SOME_SLIPPAGE)
+                | Q(has_slipped_milestone=True)
+                | Q(status=status.NOT_STARTED, start_date__lt=today),
+                then=Value(RAG.AMBER.value),
             ),
-        ).annotate(
-            is_stale=Case(
-                When(closed, then=Value(False)),
-                When(last_update_at__lt=stale_cutoff, then=Value(True)),
-                When(last_update_at__isnull=True, start_date__lt=stale_since, then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            ),
-            rag=Case(
-                When(status=status.COMPLETED, then=Value(RAG.COMPLETE.value)),
-                When(status=status.DEFERRED, then=Value(RAG.NONE.value)),
-                When(Q(status=status.OFF_TRACK) | Q(is_overdue=True), then=Value(RAG.RED.value)),
-                When(
-                    Q(status=status.SOME_SLIPPAGE)
-                    | Q(has_slipped_milestone=True)
-                    | Q(status=status.NOT_STARTED, start_date__lt=today),
-                    then=Value(RAG.AMBER.value),
-                ),
-                When(status=status.NOT_STARTED, then=Value(RAG.NONE.value)),
-                default=Value(RAG.GREEN.value),
-                output_field=models.CharField(max_length=8, choices=RAG.choices),
-            ),
-        )
+            When(status=status.NOT_STARTED, then=Value(RAG.NONE.value)),
+            default=Value(RAG.GREEN.value),
+            output_field=models.CharField(max_length=8, choices=RAG.choices),
+        ),
+    }
+    return first, second
 
 
 class Action(models.Model):

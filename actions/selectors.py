@@ -3,13 +3,14 @@
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
+from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
 
 
@@ -76,6 +77,32 @@ def plan_leads() -> QuerySet:
     """Everyone who leads at least one action, for the plan's "lead" filter."""
     led = Action.objects.filter(lead=OuterRef("pk"))
     return get_user_model().objects.filter(Exists(led)).order_by("first_name", "last_name", "username")
+
+
+def plan_state(*, as_of: date | None = None) -> QuerySet:
+    """Every action with its derived state (``with_status``), as it stood at the end of
+    ``as_of``: today's plan from the live table, an earlier day's from the audit history
+    (each action's status, dates, lead and commitment as they were then), rated by the
+    same rule. Rows of both carry ``id``, ``title``, ``rag``, ``is_overdue``, ``is_stale``.
+    """
+    today = timezone.localdate()
+    if as_of is None or as_of >= today:
+        return Action.objects.with_status(today=today)
+    first, second = derived_state(today=as_of)
+    moment = timezone.make_aware(datetime.combine(as_of, time.max))
+    # The latest record of each action by then, less those whose latest is a deletion.
+    # (``history.as_of`` would turn the rows back into actions and drop the annotations.)
+    as_they_were = Action.history.filter(history_date__lte=moment).latest_of_each().exclude(history_type="-")
+    return as_they_were.annotate(**first).annotate(**second)
+
+
+def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
+    """How many actions each theme has at each rating: {theme id: {RAG: n}}. One query."""
+    counts: dict[int, dict[RAG, int]] = defaultdict(dict)
+    rows = plan_state(as_of=as_of).order_by().values_list("commitment__theme", "rag").annotate(n=Count("id"))
+    for theme_id, rag, n in rows:
+        counts[theme_id][RAG(rag)] = n
+    return dict(counts)
 
 
 def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:

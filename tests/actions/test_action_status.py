@@ -88,9 +88,17 @@ def test_the_stale_threshold_comes_from_settings(settings):
     assert not state(action).is_stale
 
 
+def test_an_update_written_after_the_day_in_question_does_not_count():
+    action = make("on_track", updated_days_ago=40)
+    ProgressUpdateFactory(action=action, created_at=timezone.make_aware(datetime(2026, 6, 16, 9, 30)))
+    assert timezone.localdate(state(action).last_update_at) == TODAY - timedelta(days=40)
+
+
 def test_last_update_is_the_newest_update():
     action = make("on_track", updated_days_ago=40)
-    newest = ProgressUpdateFactory(action=action, created_at=timezone.now())
+    newest = ProgressUpdateFactory(
+        action=action, created_at=timezone.make_aware(datetime(2026, 6, 15, 9, 30))
+    )
     assert state(action).last_update_at == newest.created_at
 
 

@@ -1,0 +1,62 @@
+"""The plan as it stood on an earlier day, from the audit history, rated by today's rule."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from actions.models import Action
+from actions.rag import RAG
+from actions.selectors import plan_state, rag_by_theme
+from tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def moment(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+
+
+def backdate_creation(action, day: date) -> None:
+    action.history.filter(history_type="+").update(history_date=moment(day))
+
+
+def test_an_earlier_day_shows_the_status_the_action_had_then():
+    today = timezone.localdate()
+    action = ActionFactory(status="on_track", start_date=today - timedelta(days=200))
+    backdate_creation(action, today - timedelta(days=100))
+    action.status = Action.Status.OFF_TRACK
+    action._history_date = moment(today - timedelta(days=10))
+    action.save()
+
+    then = plan_state(as_of=today - timedelta(days=30)).get(id=action.pk)
+    now = plan_state().get(id=action.pk)
+    assert (then.status, then.rag) == ("on_track", RAG.GREEN)
+    assert (now.status, now.rag) == ("off_track", RAG.RED)
+
+
+def test_an_action_added_later_is_not_in_the_plan_of_an_earlier_day():
+    today = timezone.localdate()
+    action = ActionFactory()
+    backdate_creation(action, today - timedelta(days=5))
+    assert not plan_state(as_of=today - timedelta(days=6)).filter(id=action.pk).exists()
+    assert plan_state(as_of=today - timedelta(days=5)).filter(id=action.pk).exists()
+
+
+def test_a_deleted_action_is_in_the_plan_of_the_days_before_it_went():
+    today = timezone.localdate()
+    action = ActionFactory()
+    backdate_creation(action, today - timedelta(days=50))
+    pk = action.pk
+    action.delete()
+    assert plan_state(as_of=today - timedelta(days=1)).filter(id=pk).exists()
+    assert not plan_state().filter(id=pk).exists()
+
+
+def test_rag_by_theme_counts_in_one_query(django_assert_num_queries):
+    theme_id = ActionFactory(status="on_track").commitment.theme_id
+    ActionFactory(status="off_track")
+    ActionFactory(status="completed")
+    with django_assert_num_queries(1):
+        counts = rag_by_theme()
+    assert counts[theme_id] == {RAG.GREEN: 1, RAG.RED: 1, RAG.COMPLETE: 1}
