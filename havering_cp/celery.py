@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
 app = Celery("havering_cp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules of sub-packages, which autodiscovery (one ``tasks`` per app) misses.
+app.autodiscover_tasks(["actions.kpis"])
 
 
 def _make_folders(*folders) -> None:
@@ -33,5 +35,9 @@ app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "panel.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "discard-stale-kpi-import-previews": {
+        "task": "actions.kpis.tasks.discard_stale_kpi_import_previews",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from actions.kpis.demo import seed_kpi_figures
 from actions.roles import Role
 
 DEFAULT_DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - synthetic demo accounts only
@@ -59,4 +60,5 @@ def seed_users(*, password: str) -> dict[str, object]:
 def seed_all(*, password: str, scale: int = 1) -> dict[str, object]:
     """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
     users = seed_users(password=password)
+    seed_kpi_figures(users=users, scale=scale)
     return users

@@ -29,7 +29,19 @@ class NavItem:
         return any(view_name.startswith(s) if s.endswith(":") else view_name == s for s in self.sections)
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home"),)
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home"),
+    NavItem(
+        "Performance",
+        "kpi_list",
+        sections=(
+            "kpi_detail",
+            "kpi_import_list",
+            "kpi_import_new",
+            "kpi_import_detail",
+        ),
+    ),
+)
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
 
