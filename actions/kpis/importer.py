@@ -192,7 +192,7 @@ def parse_number(cell) -> tuple[float, str]:
         text = repr(cell)
         if "e" in text:
             text = format(Decimal(text), "f")
-        return number, text
+        return number, text.removesuffix(".0")
     if kind is str:
         text = cell.strip().replace(",", "")
         if text.endswith("%"):
@@ -570,6 +570,8 @@ _STAGE_COLUMNS = "kpi_id, period_end, area, value, numerator, denominator, note,
 
 
 def _stage_in_postgres(cursor, staged) -> None:
+    # Dropped at commit, or explicitly when an outer transaction keeps it alive.
+    cursor.execute("DROP TABLE IF EXISTS kpi_import_stage")
     cursor.execute(
         "CREATE TEMPORARY TABLE kpi_import_stage ("
         " kpi_id bigint NOT NULL, period_end date NOT NULL, area varchar(16) NOT NULL,"
@@ -640,6 +642,7 @@ def _preview_postgres(staged, figures: int) -> Outcome:
         )
         created, updated = cursor.fetchone()
         samples = _samples_postgres(cursor)
+        cursor.execute("DROP TABLE kpi_import_stage")
     return Outcome(created, updated, figures - created - updated, samples)
 
 
@@ -664,6 +667,7 @@ def _write_postgres(staged, figures: int, *, kpi_import_id: int | None, user_id:
             [kpi_import_id, user_id, timezone.now()],
         )
         created, updated = cursor.fetchone()
+        cursor.execute("DROP TABLE kpi_import_stage")
     return Outcome(created, updated, figures - created - updated)
 
 
@@ -784,9 +788,13 @@ def _write_generic(staged, *, kpi_import_id: int | None, user_id: int | None) ->
     return Outcome(created, updated, unchanged)
 
 
+def _uses_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def preview_staged(checked: Checked) -> Outcome:
     """What writing the staged figures would create, change and leave alone."""
-    if connection.vendor == "postgresql":
+    if _uses_copy():
         return _preview_postgres(checked.staged, checked.figures)
     return _preview_generic(checked.staged)
 
@@ -794,6 +802,6 @@ def preview_staged(checked: Checked) -> Outcome:
 def write_staged(checked: Checked, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
     """Write the staged figures in one transaction; values that are already right are
     left alone (their provenance too)."""
-    if connection.vendor == "postgresql":
+    if _uses_copy():
         return _write_postgres(checked.staged, checked.figures, kpi_import_id=kpi_import_id, user_id=user_id)
     return _write_generic(checked.staged, kpi_import_id=kpi_import_id, user_id=user_id)
