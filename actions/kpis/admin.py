@@ -13,7 +13,7 @@ from import_export.forms import ImportForm
 
 from actions.models import KPIImport, KPIValue
 
-from .files import FileRefused, kind_for
+from .files import FileRefused, describe_size, kind_for
 from .resources import KPICSVFormat, KPIValueResource, KPIXLSXFormat
 from .rules import can_import_kpi_data
 
@@ -28,9 +28,8 @@ class KPIValueImportForm(ImportForm):
         except FileRefused as exc:
             raise forms.ValidationError(str(exc)) from exc
         if upload.size > settings.KPI_IMPORT_MAX_BYTES:
-            from_limit = settings.KPI_IMPORT_MAX_BYTES / 1_000_000
             raise forms.ValidationError(
-                f"The file must be smaller than {from_limit:.0f} MB. "
+                f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}. "
                 "Bigger files: use the portal's import page, which works in the background."
             )
         return upload

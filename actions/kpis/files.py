@@ -83,6 +83,13 @@ class Table:
     first_column: int = 0
 
 
+def describe_size(size: int) -> str:
+    """1500000 → "1.5 MB"; 100000 → "100 kB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f}".removesuffix(".0") + " MB"
+    return f"{size / 1000:.0f} kB"
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -115,7 +122,7 @@ def open_table(path: Path, *, file_name: str, max_bytes: int) -> Table:
     size = path.stat().st_size
     if size > max_bytes:
         raise FileRefused(
-            f"The file is {size / 1_000_000:.1f} MB; the limit is {max_bytes / 1_000_000:.0f} MB. "
+            f"The file is {describe_size(size)}; the limit is {describe_size(max_bytes)}. "
             "Split it into smaller files."
         )
     if size == 0:

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from havering_cp.forms import GovukFormMixin
 
-from .files import FileRefused, kind_for
+from .files import FileRefused, describe_size, kind_for
 
 
 class KPIImportUploadForm(GovukFormMixin, forms.Form):
@@ -18,8 +18,7 @@ class KPIImportUploadForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, too_big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_big = too_big
-        limit = settings.KPI_IMPORT_MAX_BYTES / 1_000_000
-        self.fields["file"].help_text += f" Up to {limit:.0f} MB."
+        self.fields["file"].help_text += f" Up to {describe_size(settings.KPI_IMPORT_MAX_BYTES)}."
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
 
     def clean_file(self):
@@ -38,7 +37,7 @@ class KPIImportUploadForm(GovukFormMixin, forms.Form):
 
 
 def _too_big() -> str:
-    return f"The file must be smaller than {settings.KPI_IMPORT_MAX_BYTES / 1_000_000:.0f} MB"
+    return f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}"
 
 
 def kind_for_file(name: str) -> str:

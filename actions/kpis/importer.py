@@ -546,13 +546,14 @@ class _Checker:
             if kpi is _BAD:
                 self.kpi(number, c_code, code_cell)
                 continue
+            filled = [(i, period) for i, period in periods.items() if not _blank(cells[i])]
+            if not filled:
+                continue
             area = "havering" if i_area is None else self.area(number, c_area, cells[i_area])
             if area is None or self.derived(number, c_code, kpi, area):
                 continue
-            for i, period in periods.items():
+            for i, period in filled:
                 cell = cells[i]
-                if cell == "" or _blank(cell):
-                    continue
                 value = self.value(number, columns[i], kpi, cell)
                 if value is not None:
                     self.stage(number, columns[i], kpi, period, area, value, None, None, "")

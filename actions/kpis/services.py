@@ -19,7 +19,7 @@ from django.utils import timezone
 from actions.models import KPIImport
 from havering_cp.celery import app as celery_app
 
-from .files import FileRefused, Table, kind_for, open_table
+from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importer import Checked, Outcome, check_table, preview_staged, write_staged
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,8 @@ def kpi_import_upload(*, uploaded_file: UploadedFile, user) -> KPIImport:
 
 
 def too_big_message(size: int) -> str:
-    limit = settings.KPI_IMPORT_MAX_BYTES
     return (
-        f"The file is {size / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:.0f} MB. "
+        f"The file is {describe_size(size)}; the limit is {describe_size(settings.KPI_IMPORT_MAX_BYTES)}. "
         "Split it into smaller files."
     )
 

@@ -259,7 +259,7 @@ def kpi_import_template(request):
     )
     if request.GET.get("layout") == "wide":
         periods = [f"{month} 2025" for month in ("Jan", "Feb", "Mar")]
-        figures = (["kpi_code", "name", *periods], [[k.code, k.name] for k in kpis])
+        figures = (["kpi_code", "name", *periods], [[k.code, k.name] for k in kpis if not k.is_derived])
         name = "kpi-figures-wide-template.xlsx"
     else:
         figures = (EXPORT_HEADERS, [])
