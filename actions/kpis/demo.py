@@ -18,13 +18,14 @@ from django.utils import timezone
 from actions.models import KPI, KPIImport, KPIValue
 
 DEMO_IMPORT_NAME = "DEMO performance figures.xlsx"
+BASE_YEAR = 2024
 
 
 @dataclass(frozen=True)
 class DemoKPI:
     target: float | None
     tolerance: float | None
-    havering: float  # level three years ago
+    havering: float  # level at the start of BASE_YEAR
     drift: float  # change per year
     comparator: float
     cohort: int | None  # children counted (the denominator) for a percentage
@@ -105,9 +106,10 @@ def _last_period_end(today: date, frequency: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _figure(spec: DemoKPI, kpi: KPI, area: str, period: date, index: int, count: int) -> dict:
+def _figure(spec: DemoKPI, kpi: KPI, area: str, period: date) -> dict:
+    """One figure, from its KPI, area and period alone (so it never changes)."""
     rng = random.Random(f"{kpi.code}|{area}|{period.isoformat()}")
-    years_in = index / max(count - 1, 1) * 3
+    years_in = (period.year - BASE_YEAR) + (period.month - 1) / 12
     if area == KPIValue.Area.HAVERING:
         level = spec.havering + spec.drift * years_in + rng.uniform(-2.5, 2.5)
     else:
@@ -151,7 +153,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         areas = [KPIValue.Area.HAVERING]
         if kpi.polarity != KPI.Polarity.NEUTRAL:
             areas += list(COMPARATOR_AREAS)
-        for index, period in enumerate(periods):
+        for period in periods:
             for area in areas:
                 values.append(
                     KPIValue(
@@ -161,7 +163,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
                         note="",
                         source_import=demo_import,
                         updated_by=admin,
-                        **_figure(spec, kpi, area, period, index, len(periods)),
+                        **_figure(spec, kpi, area, period),
                     )
                 )
     KPIValue.objects.bulk_create(
