@@ -10,7 +10,8 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
+from django.db import connection, migrations
+from django.db.migrations.executor import MigrationExecutor
 
 from actions.roles import Role
 from havering_cp.celery import app as celery_app
@@ -88,6 +89,22 @@ def celery_worker(transactional_db):
     require_service(celery_app.conf.broker_url.startswith("redis://"), "the broker is not Redis")
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield celery_app
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """What the data migrations put in the database (the strategy, the KPI library, the
+    roles and their permissions), for a test that runs outside a transaction: the flush
+    that ends such a test removes it for the next one. Every data migration runs again,
+    in order, against the final model state; each is idempotent."""
+    executor = MigrationExecutor(connection)
+    apps = executor.loader.project_state().apps
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    with connection.schema_editor() as schema_editor:
+        for migration, _backwards in plan:
+            for operation in migration.operations:
+                if isinstance(operation, migrations.RunPython):
+                    operation.code(apps, schema_editor)
 
 
 def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):

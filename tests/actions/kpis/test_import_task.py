@@ -12,9 +12,9 @@ from havering_cp.celery import app
 from tests.actions.kpis.spreadsheets import LONG_HEADER, xlsx_bytes
 from tests.conftest import wait_for
 
-# The worker needs committed rows, so these tests run outside a transaction; the roles
-# and the KPI library (made by migrations) are restored for each.
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker needs committed rows, so these tests run outside a transaction, with the
+# roles and the KPI library that migrations made put back.
+committed = pytest.mark.usefixtures("migrated_data")
 
 ROWS = [LONG_HEADER, *(["W01", date(2020 + m // 12, m % 12 + 1, 28), 70 + m % 10] for m in range(60))]
 
