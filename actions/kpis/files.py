@@ -384,19 +384,19 @@ def _open_csv(path: Path, head: bytes) -> Table:
         csv.field_size_limit(MAX_CSV_FIELD)
         with open(path, encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
-            number = 0
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    raise FileRefused(
-                        f"Row {number + 1} cannot be read as CSV ({exc}). A cell may be missing its "
-                        f"closing quote or hold more than {MAX_CSV_FIELD:,} characters."
-                    ) from exc
-                number += 1
-                yield number, cells
+            numbered = enumerate(reader, start=1)
+            try:
+                for number, cells in numbered:
+                    if cells and cells[0].startswith("\ufeff"):  # UTF-8's byte order mark
+                        cells[0] = cells[0][1:]
+                    yield number, cells
+                    break
+                yield from numbered
+            except csv.Error as exc:
+                raise FileRefused(
+                    f"Line {reader.line_num} cannot be read as CSV ({exc}). A cell may be missing its "
+                    f"closing quote or hold more than {MAX_CSV_FIELD:,} characters."
+                ) from exc
 
     return Table(kind=CSV, rows=rows(), total_rows=max(lines - 1, 0))
 
@@ -427,7 +427,7 @@ def _detect_encoding(path: Path) -> tuple[str, int]:
     if not ended_with_newline:
         lines += 1
     if utf8:
-        return "utf-8-sig", lines
+        return "utf-8", lines  # rows() drops a byte order mark
     # Windows-1252 leaves five bytes undefined; a file using them is not text we know.
     try:
         with open(path, encoding="cp1252") as handle:

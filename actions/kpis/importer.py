@@ -247,6 +247,24 @@ def _header_name(cell) -> str:
 # --- checking a whole table ------------------------------------------------------------------
 
 _BAD = object()  # a cached "this cell does not parse"
+_NOT_NEGATIVE = ("count", "days")
+
+
+def _period_entry(cell) -> tuple[date, int, str]:
+    """A period end with what staging needs: the date, its ordinal and its ISO text."""
+    found = parse_period(cell)
+    return found, found.toordinal(), found.isoformat()
+
+
+@dataclass(frozen=True)
+class LongColumns:
+    """Where the long layout's columns are: index and label ("C (value)") by name."""
+
+    width: int
+    index: dict
+    label: dict
+
+
 _CACHE_LIMIT = 200_000
 
 
@@ -279,9 +297,9 @@ class _Checker:
             for code, pk, unit, derived in KPI.objects.values_list("code", "pk", "unit", "is_derived")
         }
         self.kpis = _Cache(lambda cell: by_code[str(cell).strip().upper()] if not _blank(cell) else None)
-        self.periods = _Cache(parse_period)
-        self.numbers = _Cache(parse_number)
-        self.counts = _Cache(parse_count)
+        self.periods = _Cache(_period_entry)
+        self.numbers = _Cache(lambda cell: None if _blank(cell) else parse_number(cell))
+        self.counts = _Cache(lambda cell: None if _blank(cell) else parse_count(cell))
         self.areas = _Cache(lambda cell: AREA_WORDS[str(cell).strip().lower()])
         self.seen: dict[int, int] = {}
         self.buffer: list[str] = []
@@ -342,7 +360,8 @@ class _Checker:
         if self.progress:
             self.progress(rows)
 
-    # Each check returns the parsed value, or None after recording the error.
+    # Each check returns the parsed value, or None after recording the error (or for an
+    # empty optional cell).
 
     def kpi(self, number: int, column: str, cell):
         found = self.kpis[cell]
@@ -374,18 +393,18 @@ class _Checker:
 
     def value(self, number: int, column: str, kpi, cell):
         found = self.numbers[cell]
+        if found is None:
+            self.result.add_error(number, column, "The value is empty.")
+            return None
         if found is _BAD:
-            if _blank(cell):
-                self.result.add_error(number, column, "The value is empty.")
-            else:
-                self.result.add_error(number, column, f"“{_shown(cell)}” is not a number.")
+            self.result.add_error(number, column, f"“{_shown(cell)}” is not a number.")
             return None
         figure, text = found
         unit = kpi[1]
         if unit == "percent" and not 0 <= figure <= 100:
             self.result.add_error(number, column, f"{text} is a percentage outside 0–100.")
             return None
-        if figure < 0 and (unit == "count" or unit == "days"):
+        if figure < 0 and unit in _NOT_NEGATIVE:
             self.result.add_error(number, column, f"A {unit} cannot be negative ({text}).")
             return None
         return text
@@ -408,22 +427,26 @@ class _Checker:
             return True
         return False
 
+    def duplicate(self, number: int, column: str, kpi, period: date, area: str, first: int) -> None:
+        self.result.add_error(
+            number,
+            column,
+            f"{kpi[3]} for {period:%d %b %Y} ({KPIValue.Area(area).label}) is also on row {first}: "
+            "each KPI, period and area may appear once in a file.",
+        )
+
     def stage(self, number, column, kpi, period, area, value, numerator, denominator, note) -> None:
-        key = ((kpi[0] << 22 | period.toordinal()) << 2) | AREA_INDEX[area]
+        """Stage one checked figure (``period`` as the periods cache gives it)."""
+        key = ((kpi[0] << 22 | period[1]) << 2) | AREA_INDEX[area]
         first = self.seen.setdefault(key, number)
         if first != number:
-            self.result.add_error(
-                number,
-                column,
-                f"{kpi[3]} for {period:%d %b %Y} ({KPIValue.Area(area).label}) is also on row {first}: "
-                "each KPI, period and area may appear once in a file.",
-            )
+            self.duplicate(number, column, kpi, period[0], area, first)
             return
         self.result.figures += 1
         if self.result.error_count:
             return
         self.buffer.append(
-            f"{kpi[0]}\t{period.isoformat()}\t{area}\t{value}\t"
+            f"{kpi[0]}\t{period[2]}\t{area}\t{value}\t"
             f"{_NULL if numerator is None else numerator}\t{_NULL if denominator is None else denominator}\t"
             f"{note}\t{number}\n"
         )
@@ -442,62 +465,113 @@ class _Checker:
             return
         index = {name: names.index(name) for name in LONG_COLUMNS if name in names}
         result.ignored_columns = [name for name in names if name and name not in LONG_COLUMNS]
-        width = len(names)
+        columns = LongColumns(
+            width=len(names),
+            index=index,
+            label={name: self.column(i, name) for name, i in index.items()},
+        )
         i_code, i_period, i_value = index["kpi_code"], index["period_end"], index["value"]
         i_num, i_den = index.get("numerator"), index.get("denominator")
         i_area, i_note = index.get("area"), index.get("note")
-        col = {name: self.column(i, name) for name, i in index.items()}
-        c_code, c_period, c_value = col["kpi_code"], col["period_end"], col["value"]
-        c_num, c_den, c_area, c_note = (col.get(n) for n in ("numerator", "denominator", "area", "note"))
+        width = columns.width
+        kpis, periods, numbers, counts, areas = self.kpis, self.periods, self.numbers, self.counts, self.areas
+        seen, buffer = self.seen, self.buffer
         rows = 0
+        # The common case, a good row, costs a handful of dictionary look-ups; anything
+        # unusual goes to check_long_row, which says exactly what is wrong.
         for number, cells in self.table.rows:
             if len(cells) < width:
                 cells = list(cells) + [""] * (width - len(cells))
-            code_cell = cells[i_code]
-            kpi = self.kpis[code_cell]
-            if kpi is None:  # no code: a blank row, or a figure without its KPI
-                if all(_blank(cell) for cell in cells):
-                    continue
-                rows += 1
-                result.add_error(number, c_code, "The KPI code is empty.")
-                continue
             rows += 1
             if rows % PROGRESS_EVERY == 0:
                 self.tick(rows)
-            errors_before = result.error_count
-            if kpi is _BAD:
-                kpi = self.kpi(number, c_code, code_cell)
-            period = self.period(number, c_period, cells[i_period])
-            area = "havering" if i_area is None else self.area(number, c_area, cells[i_area])
-            value = self.value(number, c_value, kpi, cells[i_value]) if kpi else None
-            numerator = denominator = None
-            if i_num is not None and (cell := cells[i_num]) != "" and not _blank(cell):
-                numerator = self.count(number, c_num, cell)
-            if i_den is not None and (cell := cells[i_den]) != "" and not _blank(cell):
-                denominator = self.count(number, c_den, cell)
-            if numerator is not None and denominator is not None and numerator > denominator:
-                result.add_error(
-                    number,
-                    c_num,
-                    f"The numerator ({numerator}) is larger than the denominator ({denominator}).",
+            kpi = kpis[cells[i_code]]
+            period = periods[cells[i_period]]
+            value = numbers[cells[i_value]]
+            area = "havering" if i_area is None else areas[cells[i_area]]
+            numerator = None if i_num is None else counts[cells[i_num]]
+            denominator = None if i_den is None else counts[cells[i_den]]
+            note = "" if i_note is None else cells[i_note]
+            if (
+                kpi is None
+                or kpi is _BAD
+                or kpi[2]
+                or period is _BAD
+                or value is None
+                or value is _BAD
+                or area is _BAD
+                or numerator is _BAD
+                or denominator is _BAD
+                or note != ""
+                or (numerator is not None and denominator is not None and numerator > denominator)
+                or (kpi[1] == "percent" and not 0 <= value[0] <= 100)
+                or (value[0] < 0 and kpi[1] in _NOT_NEGATIVE)
+            ):
+                if not self.check_long_row(number, cells, columns):
+                    rows -= 1  # a blank row
+                continue
+            key = ((kpi[0] << 22 | period[1]) << 2) | AREA_INDEX[area]
+            first = seen.setdefault(key, number)
+            if first != number:
+                self.duplicate(number, columns.label["kpi_code"], kpi, period[0], area, first)
+                continue
+            result.figures += 1
+            if not result.error_count:
+                buffer.append(
+                    f"{kpi[0]}\t{period[2]}\t{area}\t{value[1]}\t"
+                    f"{_NULL if numerator is None else numerator}\t"
+                    f"{_NULL if denominator is None else denominator}\t\t{number}\n"
                 )
-            note = ""
-            if i_note is not None and (cell := cells[i_note]) != "" and not _blank(cell):
-                note = str(cell).strip()
-                if len(note) > MAX_NOTE:
-                    result.add_error(number, c_note, f"The note is longer than {MAX_NOTE:,} characters.")
-                note = _copy_text(note)
-            if kpi and area:
-                self.derived(number, c_code, kpi, area)
-            if result.error_count == errors_before:
-                self.stage(number, c_code, kpi, period, area, value, numerator, denominator, note)
         result.rows_read = rows
+
+    def check_long_row(self, number: int, cells: list, columns: "LongColumns") -> bool:
+        """Check one row thoroughly, recording each problem; stage it if it is good.
+        False for a blank row, which is skipped."""
+        result = self.result
+        index, label = columns.index, columns.label
+        c_code = label["kpi_code"]
+        kpi = self.kpis[cells[index["kpi_code"]]]
+        if kpi is None:  # no code: a blank row, or a figure without its KPI
+            if all(_blank(cell) for cell in cells):
+                return False
+            result.add_error(number, c_code, "The KPI code is empty.")
+            return True
+        errors_before = result.error_count
+        if kpi is _BAD:
+            kpi = self.kpi(number, c_code, cells[index["kpi_code"]])
+        period = self.period(number, label["period_end"], cells[index["period_end"]])
+        area = "havering"
+        if "area" in index:
+            area = self.area(number, label["area"], cells[index["area"]])
+        value = self.value(number, label["value"], kpi, cells[index["value"]]) if kpi else None
+        numerator = denominator = None
+        if "numerator" in index:
+            numerator = self.count(number, label["numerator"], cells[index["numerator"]])
+        if "denominator" in index:
+            denominator = self.count(number, label["denominator"], cells[index["denominator"]])
+        if numerator is not None and denominator is not None and numerator > denominator:
+            result.add_error(
+                number,
+                label["numerator"],
+                f"The numerator ({numerator}) is larger than the denominator ({denominator}).",
+            )
+        note = ""
+        if "note" in index and not _blank(cell := cells[index["note"]]):
+            note = str(cell).strip()
+            if len(note) > MAX_NOTE:
+                result.add_error(number, label["note"], f"The note is longer than {MAX_NOTE:,} characters.")
+            note = _copy_text(note)
+        if kpi and area:
+            self.derived(number, c_code, kpi, area)
+        if result.error_count == errors_before:
+            self.stage(number, c_code, kpi, period, area, value, numerator, denominator, note)
+        return True
 
     def check_wide(self, header_row: int, header: list, names: list[str]) -> None:
         result = self.result
         i_code = names.index("kpi_code")
         i_area = names.index("area") if "area" in names else None
-        periods: dict[int, date] = {}
+        periods: dict[int, tuple] = {}
         first_column_of: dict[date, int] = {}
         for i, (cell, name) in enumerate(zip(header, names, strict=True)):
             if i in (i_code, i_area) or name in WIDE_TEXT_COLUMNS or _blank(cell):
@@ -509,15 +583,15 @@ class _Checker:
                     self.column(i),
                     f"The heading “{_shown(cell)}” is not a period: use 2025-04-30 or Apr 2025.",
                 )
-            elif period in first_column_of:
+            elif period[0] in first_column_of:
                 result.add_error(
                     header_row,
                     self.column(i),
-                    f"The period {period:%d %b %Y} is also the heading of column "
-                    f"{self.column(first_column_of[period])}.",
+                    f"The period {period[0]:%d %b %Y} is also the heading of column "
+                    f"{self.column(first_column_of[period[0]])}.",
                 )
             else:
-                first_column_of[period] = i
+                first_column_of[period[0]] = i
                 periods[i] = period
         if result.error_count:
             return

@@ -218,3 +218,12 @@ def test_a_million_empty_rows_as_libreoffice_saves_them_are_skipped_quickly(tmp_
     assert time.monotonic() - started < 15
     assert [cells for _, cells in rows] == [["kpi_code", "value"], ["W01", 72.0]]
     assert table.total_rows == 1
+
+
+def test_a_csv_cell_longer_than_the_limit_is_refused(tmp_path):
+    data = b"kpi_code,note\nW01," + b"x" * 20_000 + b"\n"
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    table = open_table(path, file_name="f.csv", max_bytes=LIMIT)
+    with pytest.raises(FileRefused, match="Line 2 cannot be read as CSV"):
+        list(table.rows)
