@@ -352,7 +352,7 @@ class _Checker:
     def flush(self) -> None:
         if self.buffer:
             self.staged.writelines(self.buffer)
-            self.buffer = []
+            self.buffer.clear()  # in place: check_long holds a reference to it
 
     def tick(self, rows: int) -> None:
         self.result.rows_read = rows
@@ -644,7 +644,7 @@ def check_table(table: Table, *, progress: Callable[[int], None] | None = None) 
 _STAGE_COLUMNS = "kpi_id, period_end, area, value, numerator, denominator, note, row_number"
 
 
-def _stage_in_postgres(cursor, staged) -> None:
+def _stage_in_postgres(cursor, staged, figures: int, *, analyze: bool) -> None:
     # Dropped at commit, or explicitly when an outer transaction keeps it alive.
     cursor.execute("DROP TABLE IF EXISTS kpi_import_stage")
     cursor.execute(
@@ -656,7 +656,10 @@ def _stage_in_postgres(cursor, staged) -> None:
     )
     staged.seek(0)
     cursor.copy_expert(f"COPY kpi_import_stage ({_STAGE_COLUMNS}) FROM STDIN", staged, 1 << 20)
-    cursor.execute("ANALYZE kpi_import_stage")
+    if cursor.rowcount != figures:  # the counts below are only right if every figure arrived
+        raise RuntimeError(f"staged {cursor.rowcount} figures of {figures}")
+    if analyze:  # the preview joins the staged rows; the write only inserts them
+        cursor.execute("ANALYZE kpi_import_stage")
 
 
 def _figure(kpi_code, period_end, area, value, numerator, denominator, note) -> dict:
@@ -707,7 +710,7 @@ def _samples_postgres(cursor) -> dict:
 
 def _preview_postgres(staged, figures: int) -> Outcome:
     with transaction.atomic(), connection.cursor() as cursor:
-        _stage_in_postgres(cursor, staged)
+        _stage_in_postgres(cursor, staged, figures, analyze=True)
         cursor.execute(
             "SELECT count(*) FILTER (WHERE v.id IS NULL),"
             " count(*) FILTER (WHERE v.id IS NOT NULL AND (v.value, v.numerator, v.denominator, v.note)"
@@ -723,7 +726,7 @@ def _preview_postgres(staged, figures: int) -> Outcome:
 
 def _write_postgres(staged, figures: int, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
     with transaction.atomic(), connection.cursor() as cursor:
-        _stage_in_postgres(cursor, staged)
+        _stage_in_postgres(cursor, staged, figures, analyze=False)
         cursor.execute(
             "WITH upserted AS ("
             " INSERT INTO actions_kpivalue AS v (kpi_id, period_end, area, value, numerator, denominator,"
@@ -867,11 +870,17 @@ def _uses_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _all_counted(outcome: Outcome, figures: int) -> Outcome:
+    if outcome.created + outcome.updated + outcome.unchanged != figures:
+        raise RuntimeError(f"counted {outcome} for {figures} figures")
+    return outcome
+
+
 def preview_staged(checked: Checked) -> Outcome:
     """What writing the staged figures would create, change and leave alone."""
     if _uses_copy():
         return _preview_postgres(checked.staged, checked.figures)
-    return _preview_generic(checked.staged)
+    return _all_counted(_preview_generic(checked.staged), checked.figures)
 
 
 def write_staged(checked: Checked, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
@@ -879,4 +888,6 @@ def write_staged(checked: Checked, *, kpi_import_id: int | None, user_id: int | 
     left alone (their provenance too)."""
     if _uses_copy():
         return _write_postgres(checked.staged, checked.figures, kpi_import_id=kpi_import_id, user_id=user_id)
-    return _write_generic(checked.staged, kpi_import_id=kpi_import_id, user_id=user_id)
+    return _all_counted(
+        _write_generic(checked.staged, kpi_import_id=kpi_import_id, user_id=user_id), checked.figures
+    )

@@ -178,3 +178,30 @@ def test_stale_previews_lose_their_stored_file(tmp_path, settings, admin_user):
     assert not kpi_import.stored_file
     with pytest.raises(services.ImportNotAllowed):
         services.kpi_import_confirm(kpi_import=kpi_import, user=admin_user)
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_every_figure_is_written_across_progress_reports(tmp_path, writer, monkeypatch, layout):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 3)
+    months = [date(2024, month, 28) for month in range(1, 13)]
+    if layout == "long":
+        rows = [
+            LONG_HEADER,
+            *(["W01", month, 70, "", "", area, ""] for month in months for area in ("", "England")),
+        ]
+    else:
+        rows = [
+            ["kpi_code", "area", *months],
+            *([code, area, *[70] * 12] for code in ("W01", "W02", "S01") for area in ("", "London")),
+        ]
+    reports = []
+    kpi_import = KPIImport.objects.create(file_name="progress.xlsx", state=KPIImport.State.RUNNING)
+    path = write_file(tmp_path, "progress.xlsx", xlsx_bytes(rows))
+    checked = importer.check_table(
+        services.open_table(path, file_name="progress.xlsx", max_bytes=10**7), progress=reports.append
+    )
+    assert reports[:2] == [3, 6]
+    outcome = importer.write_staged(checked, kpi_import_id=kpi_import.pk, user_id=None)
+    checked.close()
+    expected = 24 if layout == "long" else 72
+    assert (outcome.created, KPIValue.objects.count()) == (expected, expected)
