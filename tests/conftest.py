@@ -107,6 +107,19 @@ def migrated_data(transactional_db):
                     operation.code(apps, schema_editor)
 
 
+@pytest.fixture(autouse=True)
+def _migrated_data_outside_transactions(request):
+    """Every test that runs outside a transaction (a real worker, a browser) starts with
+    the data migrations' rows, whatever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("migrated_data")
+
+
 def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
     """Poll until ``predicate()`` is truthy; the task paths report through the database."""
     deadline = time.monotonic() + timeout

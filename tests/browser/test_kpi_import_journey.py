@@ -11,11 +11,7 @@ from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("migrated_data"),  # the roles and the KPI library
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page) -> None:

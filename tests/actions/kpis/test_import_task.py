@@ -12,10 +12,6 @@ from havering_cp.celery import app
 from tests.actions.kpis.spreadsheets import LONG_HEADER, xlsx_bytes
 from tests.conftest import wait_for
 
-# The worker needs committed rows, so these tests run outside a transaction, with the
-# roles and the KPI library that migrations made put back.
-committed = pytest.mark.usefixtures("migrated_data")
-
 ROWS = [LONG_HEADER, *(["W01", date(2020 + m // 12, m % 12 + 1, 28), 70 + m % 10] for m in range(60))]
 
 
@@ -26,7 +22,6 @@ def test_the_run_task_is_registered_under_the_name_services_send():
 
 
 @pytest.mark.celery_worker
-@committed
 def test_a_large_upload_is_checked_and_imported_by_the_worker(
     celery_worker, client, settings, tmp_path, users
 ):
@@ -54,7 +49,6 @@ def test_a_large_upload_is_checked_and_imported_by_the_worker(
 
 
 @pytest.mark.celery_worker
-@committed
 def test_running_the_task_twice_imports_once(celery_worker, settings, tmp_path, users):
     settings.MEDIA_ROOT = tmp_path
     settings.KPI_IMPORT_BACKGROUND_BYTES = 1
