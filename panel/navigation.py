@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Performance",
         "kpi_list",
+        roles=tuple(Role.values),
         sections=(
             "kpi_detail",
             "kpi_import_list",

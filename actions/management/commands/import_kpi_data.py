@@ -36,11 +36,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"… and {more:,} more.")
             raise CommandError(f"{path.name} was not imported: {kpi_import.error_count:,} problem(s).")
         counts = (
-            f"{kpi_import.rows_created:,} new figures, {kpi_import.rows_updated:,} changed, "
-            f"{kpi_import.rows_unchanged:,} already up to date"
+            f"{kpi_import.rows_created:,} new {_figures(kpi_import.rows_created)}, "
+            f"{kpi_import.rows_updated:,} changed, {kpi_import.rows_unchanged:,} already up to date"
         )
         if dry_run:
             message = f"{path.name} has no errors. Importing it would give {counts}. Nothing was written."
         else:
             message = f"Imported {path.name}: {counts}."
         self.stdout.write(self.style.SUCCESS(message))
+
+
+def _figures(count: int) -> str:
+    return "figure" if count == 1 else "figures"

@@ -132,3 +132,21 @@ def test_the_export_suppresses_small_counts_for_panel_members(client, users, fig
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     client_csv = client.get(reverse("kpi_export"), {"kpi": "W02"}).content.decode("utf-8-sig")
     assert "fewer than 5" in client_csv
+
+
+@pytest.mark.parametrize("months", [1, 24])
+def test_the_export_takes_a_fixed_number_of_queries(
+    client, users, figures, months, django_assert_max_num_queries
+):
+    for month in range(1, months + 1):
+        KPIValueFactory(
+            kpi=KPI.objects.get(code="S01"),
+            period_end=date(2023 + month // 12, month % 12 + 1, 1),
+            value=Decimal(month),
+        )
+    client.force_login(users["panel"])
+    # session, user, roles, the figures with their KPIs (one query, read in chunks),
+    # session save (+ savepoint and release)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("kpi_export"))
+        assert response.content.decode("utf-8-sig").count("\n") == 1 + 4 + months  # header, fixture
