@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations pytest assets install demo bench deploy-check clean
+.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import deploy-check clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ deploy-check: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# The KPI import against django-import-export; needs DATABASE_URL (PostgreSQL).
+bench-import: install
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles .celery

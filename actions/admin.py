@@ -31,10 +31,32 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 @admin.register(KPI)
 class KPIAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "theme", "unit", "polarity", "frequency", "target", "is_derived")
+    list_display = (
+        "code",
+        "name",
+        "theme",
+        "unit",
+        "polarity",
+        "frequency",
+        "target",
+        "amber_tolerance",
+        "is_derived",
+    )
     list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
     search_fields = ("code", "name", "definition")
     list_select_related = ("theme",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "definition", "theme")}),
+        ("How it is measured", {"fields": ("unit", "polarity", "frequency", "data_source", "is_derived")}),
+        (
+            "Rating",
+            {
+                "fields": ("target", "amber_tolerance"),
+                "description": "Green at or beyond the target; amber within the tolerance of it; "
+                "red further off. No target, no rating.",
+            },
+        ),
+    )
 
 
 # --- The delivery plan ---------------------------------------------------------------------
@@ -129,3 +151,9 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- KPI values and imports (issue 4) --------------------------------------------------------
+# KPIValueAdmin (django-import-export) and KPIImportAdmin live with the rest of the
+# KPI code; importing the module registers them.
+from .kpis import admin as kpi_admin  # noqa: E402, F401

@@ -297,7 +297,12 @@ class ProgressUpdate(models.Model):
 
 
 class KPIImport(models.Model):
-    """One upload of performance data: who, when, which file, and what it did."""
+    """One upload of performance data: who, when, which file, and what it did.
+
+    It is checked first (a preview: ``rows_created`` and the like then say what *would*
+    happen), and written only once someone confirms it. ``errors`` keeps the first
+    thousand problems; ``error_count`` counts them all.
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to run"
@@ -306,17 +311,42 @@ class KPIImport(models.Model):
         FAILED = "failed", "Refused: errors in the file"
         DONE = "done", "Imported"
 
+    class Source(models.TextChoices):
+        WEB = "web", "Import page"
+        ADMIN = "admin", "Django admin"
+        COMMAND = "command", "Command line"
+
     file_name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_imports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="kpi_imports",
+        null=True,
+        blank=True,
+        help_text="Empty for imports from the command line.",
     )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    stored_file = models.FileField(
+        upload_to="kpi-imports/%Y/%m/",
+        blank=True,
+        help_text="The uploaded file, kept until the import is finished.",
+    )
+    file_size = models.PositiveBigIntegerField(default=0)
+    layout = models.CharField(max_length=8, blank=True)
     rows_total = models.PositiveIntegerField(default=0)
+    rows_processed = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(
+        default=dict, blank=True, help_text="Examples of the figures that would be created and changed."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -326,6 +356,27 @@ class KPIImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%d %b %Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("kpi_import_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)
+
+    @property
+    def figures_total(self) -> int:
+        return self.rows_created + self.rows_updated + self.rows_unchanged
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_processed / self.rows_total))
 
 
 class KPIValue(models.Model):
@@ -337,7 +388,9 @@ class KPIValue(models.Model):
         LONDON = "london", "London"
         ENGLAND = "england", "England"
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: the unique index starts with the KPI. Fewer indexes make
+    # bulk imports faster.
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values", db_index=False)
     period_end = models.DateField()
     area = models.CharField(max_length=16, choices=Area.choices, default=Area.HAVERING)
     value = models.DecimalField(max_digits=14, decimal_places=4)
@@ -349,7 +402,12 @@ class KPIValue(models.Model):
         KPIImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="values"
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # only ever looked up when a user is deleted
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -357,8 +415,10 @@ class KPIValue(models.Model):
         ordering = ["kpi", "-period_end", "area"]
         verbose_name = "KPI value"
         constraints = [
+            # Column order (kpi, area, period_end) also serves "latest figures of a KPI
+            # for an area", so no second index is needed.
             models.UniqueConstraint(
-                fields=["kpi", "period_end", "area"], name="kpi_value_unique_period_area"
+                fields=["kpi", "area", "period_end"], name="kpi_value_unique_period_area"
             ),
             models.CheckConstraint(
                 condition=models.Q(numerator__isnull=True)
@@ -367,7 +427,6 @@ class KPIValue(models.Model):
                 name="kpi_value_numerator_not_above_denominator",
             ),
         ]
-        indexes = [models.Index(fields=["kpi", "area", "-period_end"], name="kpi_value_latest")]
 
     def __str__(self):
         return f"{self.kpi.code} {self.period_end} {self.get_area_display()}: {self.value}"

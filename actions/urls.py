@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("plan/actions/<int:pk>/update/", views.action_add_update, name="action_add_update"),
     path("plan/actions/<int:pk>/milestones/", views.action_milestones, name="action_milestones"),
     path("plan/actions/<int:pk>/milestones/add/", views.action_milestone_add, name="action_milestone_add"),
+    path("kpis/", include("actions.kpis.urls")),
 ]

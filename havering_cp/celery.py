@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
 app = Celery("havering_cp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules of sub-packages, which autodiscovery (one ``tasks`` per app) misses.
+app.autodiscover_tasks(["actions.kpis"])
 
 
 def _make_folders(*folders) -> None:
@@ -50,5 +52,9 @@ app.conf.beat_schedule = {
     "lead-reminders-before-meetings": {
         "task": "panel.tasks.send_lead_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "discard-stale-kpi-import-previews": {
+        "task": "actions.kpis.tasks.discard_stale_kpi_import_previews",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -238,6 +238,24 @@ for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTH
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 
+
+def env_positive_int(name: str, *, default: int) -> int:
+    value = env.int(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
+    return value
+
+
+# Performance-data imports: the largest file accepted (bytes), and the size above which
+# an upload is checked and written by a Celery worker rather than during the request.
+# The import page enforces the limit while the upload streams in (an upload handler),
+# so neither Django's FILE_UPLOAD_MAX_MEMORY_SIZE (uploads above it go to a temporary
+# file, not memory) nor DATA_UPLOAD_MAX_MEMORY_SIZE (which does not count files) can
+# let a bigger file through or hold one in memory.
+KPI_IMPORT_MAX_BYTES = env_positive_int("KPI_IMPORT_MAX_BYTES", default=50_000_000)
+KPI_IMPORT_BACKGROUND_BYTES = env_positive_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

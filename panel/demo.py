@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.demo import seed_actions
+from actions.kpis.demo import seed_kpi_figures
 from actions.roles import Role
 from participation.demo import seed_participation
 
@@ -66,6 +67,7 @@ def seed_all(*, password: str, scale: int = 1) -> dict[str, object]:
     """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
     users = seed_users(password=password)
     seed_actions(users=users, scale=scale)
+    seed_kpi_figures(users=users, scale=scale)
     seed_participation(users=users, scale=scale)
     seed_meetings(users=users, today=timezone.localdate())
     return users

@@ -48,6 +48,17 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("My actions", "my_actions", roles=(Role.SUBGROUP_LEAD, Role.ADMINISTRATOR)),
     NavItem(
+        "Performance",
+        "kpi_list",
+        roles=tuple(Role.values),
+        sections=(
+            "kpi_detail",
+            "kpi_import_list",
+            "kpi_import_new",
+            "kpi_import_detail",
+        ),
+    ),
+    NavItem(
         "Participation",
         "participation:groups",
         roles=tuple(Role),

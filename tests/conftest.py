@@ -12,7 +12,9 @@ from contextlib import contextmanager
 import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 from actions.roles import Role
@@ -53,6 +55,10 @@ def _migrated_data_for_transactional_tests(request, migrated_data):
     request.getfixturevalue("transactional_db")
     call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(migrated_data)
+    # The rows come back with their ids; move each sequence past them (flush reset them).
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
 
 
 def require_service(available: bool, reason: str) -> None:

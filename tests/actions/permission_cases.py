@@ -1,4 +1,5 @@
 from actions.models import Commitment
+from tests.actions.kpis import permission_cases as kpi_cases
 from tests.factories import ActionFactory, MilestoneFactory
 from tests.permission_matrix import Case, expect, only
 
@@ -8,7 +9,7 @@ UNKNOWN_ID = 999_999
 
 def build_world(users):
     action = ActionFactory(lead=users["lead"])
-    return {"action": action, "milestone": MilestoneFactory(action=action)}
+    return {"action": action, "milestone": MilestoneFactory(action=action), **kpi_cases.build_world(users)}
 
 
 def _action(world):
@@ -85,4 +86,5 @@ CASES = [
     Case("action_plan_import_template", only(("admin",))),
     # Without a valid preview token the administrator is sent back to upload.
     Case("action_plan_import_confirm", only(("admin",), ok=302), method="post"),
+    *kpi_cases.CASES,
 ]

@@ -1,0 +1,217 @@
+"""A KPI's chart, drawn on the server as SVG: Havering against its target and the
+comparators over time. No script is needed to see it; each line has its own dash
+pattern and marker as well as its colour; a screen reader gets a title and a summary,
+and the same figures are in the history table beneath it.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from actions.models import KPI
+
+from .selectors import COMPARATOR_AREAS, HAVERING, HistoryRow
+
+WIDTH, HEIGHT = 720, 320
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 52
+MAX_X_LABELS = 8
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        """Line segments; a gap in the figures breaks the line."""
+        return " ".join(f"{'M' if p.label == 'start' else 'L'}{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def markers(self) -> str:
+        """One marker per figure, shaped by series, so lines differ by more than colour."""
+        return " ".join(marker_path(self.key, p.x, p.y) for p in self.points)
+
+    @property
+    def legend_marker(self) -> str:
+        return marker_path(self.key, 20, 7)
+
+
+def marker_path(key: str, x: float, y: float) -> str:
+    if key == HAVERING:  # circle
+        return f"M{x - 4.5:.1f},{y:.1f} a4.5,4.5 0 1,0 9,0 a4.5,4.5 0 1,0 -9,0"
+    if key == "england":  # square
+        return f"M{x - 4:.1f},{y - 4:.1f} h8 v8 h-8 z"
+    if key == "london":  # triangle
+        return f"M{x:.1f},{y - 5:.1f} l5,9 h-10 z"
+    return f"M{x:.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z"  # diamond
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass
+class Chart:
+    title: str
+    summary: str
+    series: list[Series]
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    target_y: float | None
+    target_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom_edge: int = HEIGHT - BOTTOM
+
+    @property
+    def x_axis_label_y(self) -> int:
+        return self.bottom_edge + 20
+
+    @property
+    def y_label_x(self) -> int:
+        return self.left - 8
+
+
+def format_number(kpi: KPI, value: Decimal | float | None) -> str:
+    """A figure in the KPI's unit, to one decimal place at most: 72%, 23.5 days, 212."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if kpi.unit == KPI.Unit.COUNT and value == value.to_integral_value():
+        text = f"{int(value):,}"
+    else:
+        rounded = value.quantize(Decimal("0.1"))
+        text = f"{rounded:,.1f}".removesuffix(".0")
+    if kpi.unit == KPI.Unit.PERCENT:
+        return f"{text}%"
+    if kpi.unit == KPI.Unit.DAYS:
+        return f"{text} days"
+    return text
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    raw = span / max(ticks - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for multiple in (1, 2, 2.5, 5, 10):
+        if raw <= multiple * magnitude:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def _y_range(kpi: KPI, numbers: list[float]) -> tuple[float, float, float]:
+    low, high = min(numbers), max(numbers)
+    if low == high:
+        low, high = low - 1, high + 1
+    step = _nice_step(high - low)
+    low = math.floor(low / step) * step
+    high = math.ceil(high / step) * step
+    if kpi.unit == KPI.Unit.PERCENT:
+        low, high = max(low, 0.0), min(high, 100.0)
+    elif low < 0 <= min(numbers):
+        low = 0.0
+    return low, high, step
+
+
+def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
+    """The chart of a KPI's history (newest first, as ``kpi_history`` gives it), or None
+    when there are no figures to draw."""
+    rows = list(reversed(history))
+    if not rows:
+        return None
+    numbers = [float(v.value) for row in rows for v in [row.havering, *row.comparators.values()] if v]
+    if kpi.target is not None:
+        numbers.append(float(kpi.target))
+    if not numbers:
+        return None
+    low, high, step = _y_range(kpi, numbers)
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = HEIGHT - TOP - BOTTOM
+
+    def x_of(index: int) -> float:
+        if len(rows) == 1:
+            return LEFT + plot_width / 2
+        return LEFT + plot_width * index / (len(rows) - 1)
+
+    def y_of(number: float) -> float:
+        return TOP + plot_height * (1 - (number - low) / (high - low))
+
+    series = []
+    for key, label in [(HAVERING, "Havering"), *((area.value, area.label) for area in COMPARATOR_AREAS)]:
+        line = Series(key=key, label=label)
+        previous_missing = True
+        for index, row in enumerate(rows):
+            value = row.havering if key == HAVERING else row.comparators.get(key)
+            if value is None:
+                previous_missing = True
+                continue
+            line.points.append(
+                Point(x_of(index), y_of(float(value.value)), "start" if previous_missing else "")
+            )
+            previous_missing = False
+        if line.points:
+            series.append(line)
+
+    y_ticks = []
+    tick = low
+    while tick <= high + step / 1000:
+        y_ticks.append(Tick(y_of(tick), format_number(kpi, Decimal(str(round(tick, 6))))))
+        tick += step
+    every = max(1, math.ceil(len(rows) / MAX_X_LABELS))
+    x_ticks = [
+        Tick(x_of(index), f"{row.period_end:%b %y}")
+        for index, row in enumerate(rows)
+        if index % every == 0 or index == len(rows) - 1
+    ]
+    if len(x_ticks) > 1 and x_ticks[-1].position - x_ticks[-2].position < plot_width / (MAX_X_LABELS * 1.5):
+        del x_ticks[-2]
+
+    return Chart(
+        title=f"{kpi.code} {kpi.name}: Havering against target and comparators",
+        summary=_summary(kpi, rows),
+        series=series,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
+        target_label=f"Target {format_number(kpi, kpi.target)}" if kpi.target is not None else "",
+    )
+
+
+def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
+    havering = [row for row in rows if row.havering]
+    parts = []
+    if havering:
+        first, last = havering[0], havering[-1]
+        if first is last:
+            parts.append(f"Havering: {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}.")
+        else:
+            parts.append(
+                f"Havering went from {format_number(kpi, first.havering.value)} in {first.period_end:%B %Y} "
+                f"to {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}."
+            )
+        comparators = [
+            f"{area.label} {format_number(kpi, last.comparators[area].value)}"
+            for area in COMPARATOR_AREAS
+            if area in last.comparators
+        ]
+        if comparators:
+            parts.append(f"In {last.period_end:%B %Y}: {', '.join(comparators)}.")
+    else:
+        parts.append("No Havering figures yet.")
+    if kpi.target is not None:
+        parts.append(f"Target: {format_number(kpi, kpi.target)}.")
+    parts.append("The table below gives every figure.")
+    return " ".join(parts)

@@ -1,0 +1,51 @@
+from django import forms
+from django.conf import settings
+
+from havering_cp.forms import GovukFormMixin
+
+from .files import FileRefused, describe_size, kind_for
+
+
+class KPIImportUploadForm(GovukFormMixin, forms.Form):
+    submit_label = "Upload and check"
+
+    file = forms.FileField(
+        label="File with the figures",
+        help_text="An Excel workbook (.xlsx) or a CSV file (.csv) in the long or the wide layout.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.fields["file"].help_text += f" Up to {describe_size(settings.KPI_IMPORT_MAX_BYTES)}."
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        kind_for_file(upload.name)
+        if upload.size > settings.KPI_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_too_big())
+        return upload
+
+    def clean(self):
+        if self.too_big:
+            # The upload handler discarded the file; say why rather than "choose a file".
+            self.errors.pop("file", None)
+            self.add_error("file", _too_big())
+        return super().clean()
+
+
+def _too_big() -> str:
+    return f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}"
+
+
+def kind_for_file(name: str) -> str:
+    try:
+        return kind_for(name)
+    except FileRefused as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class KPIImportConfirmForm(GovukFormMixin, forms.Form):
+    submit_label = "Confirm and import"

@@ -1,0 +1,28 @@
+"""Who may do what with KPIs and their imports.
+
+Everyone with a role reads KPIs. Only holders of ``actions.import_kpi_data`` (granted to
+the Administrator role by a migration; superusers hold every permission) import data.
+Panel members see small counts about children as "fewer than 5"; staff see them.
+
+The role checks go through ``actions.roles.has_role``, whose answer is cached on the
+user for the request (the menu asks too).
+"""
+
+import rules
+
+from actions.roles import STAFF_ROLES, Role, has_role
+
+
+@rules.predicate
+def can_view_kpis(user) -> bool:
+    return has_role(user, *Role.values)
+
+
+@rules.predicate
+def sees_small_numbers(user) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+@rules.predicate
+def can_import_kpi_data(user) -> bool:
+    return user.is_authenticated and user.has_perm("actions.import_kpi_data")

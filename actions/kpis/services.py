@@ -1,0 +1,236 @@
+"""Importing performance data: the life of a ``KPIImport``.
+
+An upload is stored, checked (a preview of what it would create, change and leave
+alone), and written only when an administrator confirms it. Small files are checked and
+written during the request; bigger ones (``KPI_IMPORT_BACKGROUND_BYTES``) on Celery,
+sent once the transaction that created the import has committed. The command line
+imports in one step, with ``--dry-run`` to stop after the check.
+"""
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import KPIImport
+from havering_cp.celery import app as celery_app
+
+from .files import FileRefused, Table, describe_size, kind_for, open_table
+from .importer import Checked, Outcome, check_table, preview_staged, write_staged
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "actions.kpis.tasks.run_kpi_import"
+# A run that has not finished after this long is presumed dead (its worker was lost)
+# and may be taken over when its task is delivered again.
+RUN_TIMEOUT = timedelta(minutes=30)
+# Previews nobody confirmed: their stored files are deleted after this long.
+PREVIEW_LIFETIME = timedelta(days=2)
+
+
+class ImportNotAllowed(Exception):
+    """The import is not in a state that allows this (say, confirming it twice)."""
+
+
+def _refusal(message: str) -> list[dict]:
+    return [{"row": None, "column": "", "message": message}]
+
+
+def _in_background(kpi_import: KPIImport) -> bool:
+    return kpi_import.file_size > settings.KPI_IMPORT_BACKGROUND_BYTES
+
+
+def _send_to_worker(kpi_import: KPIImport) -> None:
+    """Queue the run for Celery once the transaction that made it runnable commits
+    (the worker must find the row). Sent by name: the task module imports this one."""
+    transaction.on_commit(lambda: celery_app.send_task(RUN_TASK, args=[kpi_import.pk]))
+
+
+def kpi_import_upload(*, uploaded_file: UploadedFile, user) -> KPIImport:
+    """Store an uploaded file and have it checked. Raises FileRefused for a file that
+    is plainly unacceptable (wrong kind, too big) before anything is stored."""
+    file_name = Path(uploaded_file.name or "upload").name[:255]
+    suffix = Path(file_name).suffix.lower()
+    kind_for(file_name)
+    if uploaded_file.size > settings.KPI_IMPORT_MAX_BYTES:
+        raise FileRefused(too_big_message(uploaded_file.size))
+    with transaction.atomic():
+        kpi_import = KPIImport.objects.create(
+            file_name=file_name,
+            uploaded_by=user,
+            source=KPIImport.Source.WEB,
+            file_size=uploaded_file.size,
+        )
+        kpi_import.stored_file.save(f"import-{kpi_import.pk}{suffix}", uploaded_file, save=True)
+        if _in_background(kpi_import):
+            _send_to_worker(kpi_import)
+            return kpi_import
+    return kpi_import_run(kpi_import_id=kpi_import.pk) or kpi_import
+
+
+def too_big_message(size: int) -> str:
+    return (
+        f"The file is {describe_size(size)}; the limit is {describe_size(settings.KPI_IMPORT_MAX_BYTES)}. "
+        "Split it into smaller files."
+    )
+
+
+def kpi_import_confirm(*, kpi_import: KPIImport, user) -> KPIImport:
+    """Write a previewed import. Confirming twice, or an import with errors, is refused."""
+    with transaction.atomic():
+        confirmed = KPIImport.objects.filter(
+            pk=kpi_import.pk, state=KPIImport.State.PREVIEWED, confirmed_at__isnull=True
+        ).exclude(stored_file="")
+        if not confirmed.update(state=KPIImport.State.PENDING, confirmed_at=timezone.now()):
+            raise ImportNotAllowed("This import cannot be confirmed: it is not a preview waiting for you.")
+        kpi_import.refresh_from_db()
+        if _in_background(kpi_import):
+            _send_to_worker(kpi_import)
+            return kpi_import
+    return kpi_import_run(kpi_import_id=kpi_import.pk) or kpi_import
+
+
+def kpi_import_run(*, kpi_import_id: int) -> KPIImport | None:
+    """Check (and, once confirmed, write) a stored import. Safe to call twice: only a
+    waiting import, or one whose run has plainly died, is taken."""
+    now = timezone.now()
+    claimed = KPIImport.objects.filter(pk=kpi_import_id, state=KPIImport.State.PENDING).update(
+        state=KPIImport.State.RUNNING, started_at=now, rows_processed=0
+    ) or KPIImport.objects.filter(
+        pk=kpi_import_id, state=KPIImport.State.RUNNING, started_at__lt=now - RUN_TIMEOUT
+    ).update(started_at=now, rows_processed=0)
+    if not claimed:
+        return None
+    kpi_import = KPIImport.objects.get(pk=kpi_import_id)
+    if not kpi_import.stored_file:
+        return _finish(kpi_import, errors=_refusal("The uploaded file is no longer stored; upload it again."))
+    return _process(kpi_import, Path(kpi_import.stored_file.path), apply=kpi_import.confirmed_at is not None)
+
+
+def kpi_import_from_path(*, path: Path, dry_run: bool, user=None) -> KPIImport:
+    """Import a file on the server's disk in one step (the command line)."""
+    kpi_import = KPIImport.objects.create(
+        file_name=path.name[:255],
+        uploaded_by=user,
+        source=KPIImport.Source.COMMAND,
+        file_size=path.stat().st_size if path.exists() else 0,
+        state=KPIImport.State.RUNNING,
+        started_at=timezone.now(),
+        confirmed_at=None if dry_run else timezone.now(),
+    )
+    if not path.is_file():
+        return _finish(kpi_import, errors=_refusal(f"There is no file at {path}."))
+    return _process(kpi_import, path, apply=not dry_run)
+
+
+def kpi_import_table(*, table: Table, file_name: str, user, source: str, apply: bool) -> KPIImport:
+    """Check (and write) rows that another reader has already opened: the Django
+    admin's import, through django-import-export."""
+    now = timezone.now()
+    kpi_import = KPIImport.objects.create(
+        file_name=Path(file_name).name[:255],
+        uploaded_by=user,
+        source=source,
+        state=KPIImport.State.RUNNING,
+        started_at=now,
+        confirmed_at=now if apply else None,
+        rows_total=table.total_rows,
+    )
+    return _check_and_write(kpi_import, table, apply=apply)
+
+
+def kpi_import_preview_table(*, table: Table) -> tuple[Checked, Outcome | None]:
+    """Check rows and say what writing them would do, recording nothing (the admin's
+    preview step; its confirmation is recorded by ``kpi_import_table``)."""
+    checked = check_table(table)
+    try:
+        return checked, preview_staged(checked) if checked.ok else None
+    finally:
+        checked.close()
+
+
+def _process(kpi_import: KPIImport, path: Path, *, apply: bool) -> KPIImport:
+    try:
+        table = open_table(path, file_name=kpi_import.file_name, max_bytes=settings.KPI_IMPORT_MAX_BYTES)
+    except FileRefused as exc:
+        return _finish(kpi_import, errors=_refusal(str(exc)))
+    KPIImport.objects.filter(pk=kpi_import.pk).update(rows_total=table.total_rows)
+    kpi_import.rows_total = table.total_rows
+    return _check_and_write(kpi_import, table, apply=apply)
+
+
+def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool) -> KPIImport:
+    def progress(rows: int) -> None:
+        KPIImport.objects.filter(pk=kpi_import.pk).update(rows_processed=rows)
+
+    checked = None
+    try:
+        checked = check_table(table, progress=progress)
+        kpi_import.layout = checked.layout
+        kpi_import.rows_processed = checked.rows_read
+        if not checked.ok:
+            return _finish(
+                kpi_import,
+                errors=[error.as_dict() for error in checked.errors],
+                error_count=checked.error_count,
+            )
+        if apply:
+            outcome = write_staged(checked, kpi_import_id=kpi_import.pk, user_id=kpi_import.uploaded_by_id)
+            return _finish(kpi_import, outcome=outcome, state=KPIImport.State.DONE)
+        outcome = preview_staged(checked)
+        return _finish(kpi_import, outcome=outcome, state=KPIImport.State.PREVIEWED)
+    except FileRefused as exc:
+        return _finish(kpi_import, errors=_refusal(str(exc)))
+    except Exception:
+        logger.exception("KPI import %s failed", kpi_import.pk)
+        return _finish(
+            kpi_import,
+            errors=_refusal("Something went wrong while reading the file; nothing was imported."),
+        )
+    finally:
+        if checked is not None:
+            checked.close()
+
+
+def _finish(
+    kpi_import: KPIImport,
+    *,
+    state: str = KPIImport.State.FAILED,
+    outcome: Outcome | None = None,
+    errors: list[dict] | None = None,
+    error_count: int | None = None,
+) -> KPIImport:
+    kpi_import.state = state
+    kpi_import.errors = errors or []
+    kpi_import.error_count = error_count if error_count is not None else len(kpi_import.errors)
+    if outcome is not None:
+        kpi_import.rows_created = outcome.created
+        kpi_import.rows_updated = outcome.updated
+        kpi_import.rows_unchanged = outcome.unchanged
+        if outcome.samples:
+            kpi_import.preview = outcome.samples
+    if state != KPIImport.State.PREVIEWED:
+        kpi_import.finished_at = timezone.now()
+        if kpi_import.stored_file:
+            kpi_import.stored_file.delete(save=False)
+    kpi_import.save()
+    return kpi_import
+
+
+def kpi_import_discard_stale_previews(*, now=None) -> int:
+    """Delete the stored files of previews nobody confirmed (they can be uploaded
+    again). Returns how many were discarded."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    stale = KPIImport.objects.filter(
+        state=KPIImport.State.PREVIEWED, confirmed_at__isnull=True, created_at__lt=cutoff
+    ).exclude(stored_file="")
+    discarded = 0
+    for kpi_import in stale:
+        kpi_import.stored_file.delete(save=False)
+        kpi_import.save(update_fields=["stored_file"])
+        discarded += 1
+    return discarded

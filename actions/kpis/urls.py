@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+# Included at kpis/ by actions/urls.py. Fixed paths come before <code>.
+urlpatterns = [
+    path("", views.kpi_list, name="kpi_list"),
+    path("export/", views.kpi_export, name="kpi_export"),
+    path("imports/", views.kpi_import_list, name="kpi_import_list"),
+    path("imports/new/", views.kpi_import_new, name="kpi_import_new"),
+    path("imports/template.xlsx", views.kpi_import_template, name="kpi_import_template"),
+    path("imports/<int:pk>/", views.kpi_import_detail, name="kpi_import_detail"),
+    path("imports/<int:pk>/confirm/", views.kpi_import_confirm, name="kpi_import_confirm"),
+    path("imports/<int:pk>/status/", views.kpi_import_status, name="kpi_import_status"),
+    path("<str:code>/", views.kpi_detail, name="kpi_detail"),
+]

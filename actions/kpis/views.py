@@ -1,0 +1,272 @@
+"""KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from actions.models import KPI, KPIImport
+from havering_cp.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+
+from . import selectors, services
+from .charts import kpi_chart
+from .files import FileRefused
+from .forms import KPIImportConfirmForm, KPIImportUploadForm
+from .importer import LONG_COLUMNS
+from .rules import can_import_kpi_data, can_view_kpis, sees_small_numbers
+from .uploads import ImportSizeLimitHandler
+
+EXPORT_HEADERS = list(LONG_COLUMNS)
+
+
+def _require_reader(user) -> None:
+    if not can_view_kpis(user):
+        raise PermissionDenied
+
+
+def _require_importer(user) -> None:
+    if not can_import_kpi_data(user):
+        raise PermissionDenied
+
+
+def _kpi_for_reader(user, code: str) -> KPI:
+    _require_reader(user)
+    return get_object_or_404(KPI.objects.select_related("theme"), code=code)
+
+
+def _import_for_importer(user, pk: int) -> KPIImport:
+    _require_importer(user)
+    return get_object_or_404(KPIImport.objects.select_related("uploaded_by"), pk=pk)
+
+
+@login_required
+@require_GET
+def kpi_list(request):
+    """Every KPI, grouped by theme, with its latest figure, rating, trend and comparators."""
+    _require_reader(request.user)
+    figures = selectors.latest_kpi_figures(
+        kpis=KPI.objects.select_related("theme").order_by("theme__position", "code")
+    )
+    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
+    # KPIs without a theme (such as the number of children in care) come last.
+    groups.sort(key=lambda group: group[0] is None)
+    return render(
+        request,
+        "actions/kpis/kpi_list.html",
+        {
+            "groups": groups,
+            "small_numbers": sees_small_numbers(request.user),
+            "can_import": can_import_kpi_data(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def kpi_detail(request, code: str):
+    """A KPI's definition, chart, history with comparators and sources, and linked actions."""
+    kpi = _kpi_for_reader(request.user, code)
+    history = selectors.kpi_history(kpi=kpi)
+    actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
+    latest = next((row for row in history if row.havering), None)
+    return render(
+        request,
+        "actions/kpis/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "history": history,
+            "latest": latest,
+            "chart": kpi_chart(kpi, history),
+            "actions": actions,
+            "small_numbers": sees_small_numbers(request.user),
+            "can_import": can_import_kpi_data(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def kpi_export(request):
+    """KPI values in the long import layout (CSV or xlsx), formula-like cells neutralised.
+    Panel members get small counts as "fewer than 5", as on the pages."""
+    _require_reader(request.user)
+    code = request.GET.get("kpi")
+    kpi = get_object_or_404(KPI, code=code) if code else None
+    small_numbers = sees_small_numbers(request.user)
+
+    def shown(number):
+        if number is None or small_numbers or not 0 < number < 5:
+            return number
+        return "fewer than 5"
+
+    rows = (
+        [
+            value.kpi.code,
+            value.period_end,
+            value.value,
+            shown(value.numerator),
+            shown(value.denominator),
+            value.get_area_display(),
+            value.note,
+        ]
+        for value in selectors.kpi_values_for_export(kpi=kpi).iterator(chunk_size=5000)
+    )
+    name = f"kpi-values-{kpi.code if kpi else 'all'}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", EXPORT_HEADERS, rows)
+    return csv_response(f"{name}.csv", EXPORT_HEADERS, rows)
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def kpi_import_list(request):
+    """Every import: who, when, which file, what it did."""
+    _require_importer(request.user)
+    page = Paginator(selectors.kpi_imports(), 25).get_page(request.GET.get("page"))
+    return render(request, "actions/kpis/import_list.html", {"page_obj": page, "imports": page.object_list})
+
+
+@csrf_exempt
+@login_required
+def kpi_import_new(request):
+    """Upload a file. The size limit is enforced while the upload streams in, which
+    needs the upload handler in place before anything reads the body (so CSRF is
+    checked just after, by the inner view)."""
+    _require_importer(request.user)
+    request.upload_handlers.insert(0, ImportSizeLimitHandler(request))
+    return _kpi_import_new(request)
+
+
+@csrf_protect
+def _kpi_import_new(request):
+    if request.method == "POST":
+        form = KPIImportUploadForm(
+            request.POST, request.FILES, too_big=bool(getattr(request, "kpi_upload_too_big", False))
+        )
+        if form.is_valid():
+            try:
+                kpi_import = services.kpi_import_upload(
+                    uploaded_file=form.cleaned_data["file"], user=request.user
+                )
+            except FileRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect(kpi_import)
+    else:
+        form = KPIImportUploadForm()
+    return render(request, "actions/kpis/import_new.html", {"form": form})
+
+
+@login_required
+@require_GET
+@never_cache
+def kpi_import_detail(request, pk: int):
+    """An import's progress, its preview (with the confirm button), its errors or its result."""
+    kpi_import = _import_for_importer(request.user, pk)
+    created = kpi_import.preview.get("created", []) if isinstance(kpi_import.preview, dict) else []
+    changed = kpi_import.preview.get("changed", []) if isinstance(kpi_import.preview, dict) else []
+    confirm_form = None
+    if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
+        confirm_form = KPIImportConfirmForm()
+        confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
+    return render(
+        request,
+        "actions/kpis/import_detail.html",
+        {
+            "kpi_import": kpi_import,
+            "created_samples": created,
+            "changed_samples": changed,
+            "confirm_form": confirm_form,
+            "more_errors": max(kpi_import.error_count - len(kpi_import.errors), 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+def kpi_import_confirm(request, pk: int):
+    kpi_import = _import_for_importer(request.user, pk)
+    try:
+        kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
+    except services.ImportNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        if kpi_import.state == KPIImport.State.DONE:
+            messages.success(request, f"Imported {kpi_import.file_name}.")
+    return redirect(kpi_import)
+
+
+@login_required
+@require_GET
+@never_cache
+def kpi_import_status(request, pk: int):
+    """An import's progress as JSON, for the progress bar's script."""
+    kpi_import = _import_for_importer(request.user, pk)
+    return JsonResponse(
+        {
+            "state": kpi_import.state,
+            "label": kpi_import.get_state_display(),
+            "rows_processed": kpi_import.rows_processed,
+            "rows_total": kpi_import.rows_total,
+            "percent": kpi_import.progress_percent,
+            "busy": kpi_import.is_busy,
+        }
+    )
+
+
+TEMPLATE_NOTES = [
+    ["Sheet 1 holds the figures; only the first sheet is read."],
+    ["Long layout: one row per figure: kpi_code, period_end, value, numerator, denominator, area, note."],
+    ["Wide layout: kpi_code (and optionally area and name), then one column per period end."],
+    ["period_end: a date (2025-04-30), or a month (Apr 2025) meaning its last day."],
+    ["value: in the KPI's unit; percentages as 0–100, not 0–1."],
+    ["area: blank for Havering, or England, London, Statistical neighbours."],
+    ["numerator and denominator: whole numbers, numerator no more than denominator."],
+    ["Formulas are not calculated: the value Excel saved is taken."],
+]
+
+
+@login_required
+@require_GET
+def kpi_import_template(request):
+    """A workbook to fill in: the chosen layout's headings on the first sheet, the
+    current KPI codes on the second, notes on the third."""
+    _require_importer(request.user)
+    kpis = list(KPI.objects.order_by("code"))
+    codes = (
+        ["kpi_code", "name", "unit", "frequency", "note"],
+        [
+            [
+                k.code,
+                k.name,
+                k.get_unit_display(),
+                k.get_frequency_display(),
+                "Worked out by the portal: import comparator figures only" if k.is_derived else "",
+            ]
+            for k in kpis
+        ],
+    )
+    if request.GET.get("layout") == "wide":
+        periods = [f"{month} 2025" for month in ("Jan", "Feb", "Mar")]
+        figures = (["kpi_code", "name", *periods], [[k.code, k.name] for k in kpis if not k.is_derived])
+        name = "kpi-figures-wide-template.xlsx"
+    else:
+        figures = (EXPORT_HEADERS, [])
+        name = "kpi-figures-long-template.xlsx"
+    workbook = xlsx_bytes(
+        {"Figures": figures, "KPI codes": codes, "Notes": (["How to fill in this file"], TEMPLATE_NOTES)}
+    )
+    response = HttpResponse(workbook, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actions.kpis.services import kpi_import_from_path
+from actions.models import KPIImport
+
+
+class Command(BaseCommand):
+    help = (
+        "Import KPI values from an .xlsx or .csv file (long or wide layout). Every row is "
+        "checked first; with any error nothing is written and the errors are printed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="The .xlsx or .csv file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and say what it would do; write nothing."
+        )
+
+    def handle(self, *args, path: Path, dry_run: bool, **options):
+        kpi_import = kpi_import_from_path(path=path, dry_run=dry_run)
+        if kpi_import.state == KPIImport.State.FAILED:
+            for error in kpi_import.errors:
+                where = ", ".join(
+                    part
+                    for part in (
+                        f"row {error['row']}" if error.get("row") else "",
+                        f"column {error['column']}" if error.get("column") else "",
+                    )
+                    if part
+                )
+                self.stderr.write(f"{where}: {error['message']}" if where else error["message"])
+            more = kpi_import.error_count - len(kpi_import.errors)
+            if more > 0:
+                self.stderr.write(f"… and {more:,} more.")
+            raise CommandError(f"{path.name} was not imported: {kpi_import.error_count:,} problem(s).")
+        counts = (
+            f"{kpi_import.rows_created:,} new {_figures(kpi_import.rows_created)}, "
+            f"{kpi_import.rows_updated:,} changed, {kpi_import.rows_unchanged:,} already up to date"
+        )
+        if dry_run:
+            message = f"{path.name} has no errors. Importing it would give {counts}. Nothing was written."
+        else:
+            message = f"Imported {path.name}: {counts}."
+        self.stdout.write(self.style.SUCCESS(message))
+
+
+def _figures(count: int) -> str:
+    return "figure" if count == 1 else "figures"
