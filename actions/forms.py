@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from havering_cp.forms import GovukFormMixin
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
+from .rag import RAG
 from .roles import Role
 from .selectors import person_name, plan_leads
 
@@ -74,6 +75,12 @@ class PlanFilterForm(GovukFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a status from the list."},
     )
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=[("", "All ratings"), *RAG.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a rating from the list."},
+    )
     overdue = forms.BooleanField(label="Overdue only", required=False)
     stale = forms.BooleanField(label="Stale only", required=False)
 
@@ -88,6 +95,7 @@ class PlanFilterForm(GovukFormMixin, forms.Form):
             Field.select("subgroup"),
             Field.select("lead"),
             Field.select("status"),
+            Field.select("rag"),
             Field.checkbox("overdue", small=True),
             Field.checkbox("stale", small=True),
         )

@@ -34,7 +34,11 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_hcp_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        # django-rules' is_group_member keeps the user's group names here; sharing its
+        # cache saves a query on every page that checks a rule and draws the menu.
+        if not hasattr(user, "_group_names_cache"):
+            user._group_names_cache = set(user.groups.values_list("name", flat=True))
+        cached = set(user._group_names_cache)
         if user.is_superuser:
             cached.add(Role.ADMINISTRATOR)
         user._hcp_roles = cached

@@ -23,6 +23,7 @@ class PlanFilters:
     subgroup: Subgroup | None = None
     lead: object | None = None
     status: str = ""
+    rag: str = ""
     overdue: bool = False
     stale: bool = False
 
@@ -66,6 +67,8 @@ def plan_actions(*, filters: PlanFilters = PlanFilters(), today: date | None = N
         actions = actions.filter(lead=filters.lead)
     if filters.status:
         actions = actions.filter(status=filters.status)
+    if filters.rag:
+        actions = actions.filter(rag=filters.rag)
     if filters.overdue:
         actions = actions.filter(is_overdue=True)
     if filters.stale:

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from panel import views as panel_views
-from panel.forms import ChangePasswordForm, SignInForm
+from panel.forms import ChangePasswordForm
 
 urlpatterns = [
     path("", include("actions.urls")),
@@ -12,11 +12,7 @@ urlpatterns = [
     path("healthz", panel_views.healthz, name="healthz"),
     path("accessibility/", panel_views.accessibility, name="accessibility"),
     path("young-people/", panel_views.young_people, name="young_people"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", panel_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

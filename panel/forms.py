@@ -141,3 +141,24 @@ class GenerateReportForm(GovukFormMixin, forms.Form):
             return ReportSpec(ProgressReport.Kind.MONTHLY, first, last)
         meeting = self.cleaned_data["meeting"]
         return ReportSpec(ProgressReport.Kind.MEETING_PACK, *meeting_pack_period(meeting), meeting.pk)
+
+
+class AsOfForm(GovukFormMixin, forms.Form):
+    """The dashboard's "as of" date: today, or an earlier day since the strategy began."""
+
+    as_of = forms.DateField(
+        label="Show the plan as it stood on",
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a real date, for example 2026-03-31."},
+    )
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day and day > date.today():
+            raise forms.ValidationError("The date cannot be in the future.")
+        if day and day < settings.REPORTS_START:
+            raise forms.ValidationError(
+                f"The plan starts on {settings.REPORTS_START:%d %B %Y}; choose a later date."
+            )
+        return day

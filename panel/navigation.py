@@ -31,6 +31,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
+    NavItem("Dashboard", "panel:dashboard"),
     NavItem(
         "Action plan",
         "action_plan",
@@ -78,10 +79,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         roles=(Role.IV_COORDINATOR, Role.ADMINISTRATOR),
         sections=("participation:iv:",),
     ),
-    NavItem("Participation and IV figures", "participation:figures", roles=tuple(Role)),
     NavItem("Meetings", "panel:meeting_list", sections=("panel:meeting_", "panel:panel_action_")),
     NavItem("Reports", "panel:report_list", sections=("panel:report_",)),
-    NavItem("Easy read", "young_people"),
 )
 
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))

@@ -1,103 +1,226 @@
 """What a progress report freezes: the plan and its figures as they stood at period end.
 
-The snapshot is plain JSON (stored on the report), so a report reads the same in three
-years' time whatever happens to the live records.
+The snapshot is plain JSON with the words and figures already written out (stored on
+the report), so a report reads the same in three years' time whatever happens to the
+live records. Everything in it is an aggregate or about the plan: no child's record.
+Counts of children under 5 read "fewer than 5", as they do for panel members.
 """
 
 from datetime import date, datetime, time
-from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from actions.models import KPI, Action, KPIValue, ProgressUpdate, Theme
+from actions.kpis.selectors import latest_kpi_figures
+from actions.models import KPI, Action, ProgressUpdate, Theme
+from actions.rag import RAG
+from actions.selectors import plan_state
+from actions.templatetags.kpis import kpi_figure, kpi_number
+from actions.templatetags.portal import suppress_small
+from participation.iv_selectors import iv_panel_figures
+from participation.models import FeedbackItem
+from participation.selectors import participation_panel_figures
+
+RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 
 
-def _json(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def end_of_day(day: date) -> datetime:
+def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def plan_as_of(as_of: date) -> dict[int, list[dict]]:
-    """Each action in the plan at ``as_of``, with its latest update by then, by theme id."""
-    cutoff = end_of_day(as_of)
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lte=cutoff).order_by(
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
+    latest = ProgressUpdate.objects.filter(action=OuterRef("id"), created_at__lte=_end_of(as_of)).order_by(
         "-created_at", "-pk"
     )
     actions = (
-        Action.objects.filter(created_at__lte=cutoff)
+        plan_state(as_of=as_of)
         .annotate(
-            status_then=Subquery(latest.values("status")[:1]),
-            updated_then=Subquery(latest.values("created_at")[:1]),
-            done_then=Subquery(latest.values("done")[:1]),
-            next_steps_then=Subquery(latest.values("next_steps")[:1]),
+            done_then=Subquery(latest.values("done")[:1]), next_then=Subquery(latest.values("next_steps")[:1])
         )
         .select_related("commitment", "lead")
-        .order_by("commitment__position", "due_date", "pk")
+        .order_by("commitment__position", "due_date", "id")
     )
     themes: dict[int, list[dict]] = {}
     for action in actions:
-        status = action.status_then or Action.Status.NOT_STARTED
         themes.setdefault(action.commitment.theme_id, []).append(
             {
-                "id": action.pk,
+                "id": action.id,
                 "commitment": action.commitment.code,
                 "title": action.title,
-                "lead": action.lead.get_full_name() or action.lead.username,
+                "lead": _name(action.lead),
                 "lead_organisation": action.lead_organisation,
                 "due_date": action.due_date.isoformat(),
-                "status": status,
-                "status_label": Action.Status(status).label,
-                "overdue": action.due_date < as_of and status != Action.Status.COMPLETED,
-                "latest_update": _json(timezone.localdate(action.updated_then))
-                if action.updated_then
+                "status": action.status,
+                "status_label": Action.Status(action.status).label,
+                "rag": action.rag,
+                "rag_label": RAG(action.rag).label,
+                "overdue": action.is_overdue,
+                "stale": action.is_stale,
+                "latest_update": timezone.localdate(action.last_update_at).isoformat()
+                if action.last_update_at
                 else None,
                 "done": action.done_then or "",
-                "next_steps": action.next_steps_then or "",
+                "next_steps": action.next_then or "",
             }
         )
     return themes
 
 
+def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
+    rows: dict[int | None, list[dict]] = {}
+    for figure in latest_kpi_figures(
+        kpis=list(KPI.objects.select_related("theme").order_by("code")), as_of=as_of
+    ):
+        kpi, latest = figure.kpi, figure.latest
+        rows.setdefault(kpi.theme_id, []).append(
+            {
+                "code": kpi.code,
+                "name": kpi.name,
+                "period_end": latest.period_end.isoformat() if latest else None,
+                "value": float(latest.value) if latest else None,
+                "numerator": latest.numerator if latest else None,
+                "denominator": latest.denominator if latest else None,
+                "display": kpi_figure(latest, kpi) if latest else "No figure",
+                "rag": figure.rag.value,
+                "rag_label": figure.rag.label,
+                "trend_label": figure.trend.label if figure.trend else "",
+                "target": float(kpi.target) if kpi.target is not None else None,
+                "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
+                "comparators": {area: float(v.value) for area, v in figure.comparators.items()},
+                "comparators_display": {
+                    area: kpi_number(v.value, kpi) for area, v in figure.comparators.items()
+                },
+            }
+        )
+    return rows
+
+
+def _rag_counts(items: list[dict]) -> list[dict]:
+    counts = dict.fromkeys(RAG_ORDER, 0)
+    for item in items:
+        counts[RAG(item["rag"])] += 1
+    return [{"rag": rag.value, "count": n} for rag, n in counts.items() if n]
+
+
+def _iv_section(as_of: date) -> dict:
+    iv = iv_panel_figures(as_of=as_of)
+    percent = (
+        f"{iv.percent_with_iv}%" if iv.percent_with_iv is not None and iv.looked_after_with_iv >= 5 else "–"
+    )
+    rows = [
+        ["Children waiting for a visitor", suppress_small(iv.waiting)],
+        ["Longest wait (days)", iv.longest_wait_days if iv.waiting >= 5 else "–"],
+        ["Median days from referral to match (past year)", iv.median_days_to_match],
+        ["Children in care with a visitor", suppress_small(iv.looked_after_with_iv)],
+        ["Care leavers with a visitor (Havering's extension)", suppress_small(iv.care_leavers_with_iv)],
+        ["Children in care with a visitor, % of all children in care", percent],
+        [
+            f"Matches lasting {iv.min_match_months} months or more",
+            suppress_small(iv.current_matches_min_length),
+        ],
+        *[[f"Matches ended in the year: {reason}", suppress_small(n)] for reason, n in iv.endings_by_reason],
+    ]
+    return {
+        "title": "Independent Visitors",
+        "sheet": "Independent Visitors",
+        "headers": ["Measure", "Figure"],
+        "rows": rows,
+    }
+
+
+def _participation_section(as_of: date) -> dict:
+    figures = participation_panel_figures(as_of=as_of)
+    rows = [
+        [
+            g.name,
+            g.session_count,
+            suppress_small(g.in_care),
+            suppress_small(g.care_leavers),
+            suppress_small(g.others),
+        ]
+        for g in figures.groups
+        if g.session_count
+    ]
+    total = figures.totals
+    rows.append(
+        [
+            "All groups",
+            total.session_count,
+            suppress_small(total.in_care),
+            suppress_small(total.care_leavers),
+            suppress_small(total.others),
+        ]
+    )
+    return {
+        "title": "Participation in the past year",
+        "sheet": "Participation",
+        "headers": ["Group", "Sessions", "Attendances: in care", "Care leavers", "Others"],
+        "rows": rows,
+        "empty": "No sessions were logged in the year.",
+    }
+
+
+def _you_said_we_did(start: date, end: date) -> dict:
+    items = (
+        FeedbackItem.objects.filter(session__held_on__lte=end)
+        .filter(
+            Q(session__held_on__gte=start)
+            | Q(reported_back_on__gte=start, reported_back_on__lte=end)
+            | Q(status__in=FeedbackItem.OPEN_STATUSES)
+        )
+        .select_related("session__group", "theme", "action")
+        .order_by("theme__position", "-session__held_on", "pk")
+    )
+    return {
+        "title": "You said, we did",
+        "sheet": "You said, we did",
+        "headers": ["Promise", "Group", "You said", "We did", "Status", "Action"],
+        "rows": [
+            [
+                item.theme.name,
+                item.session.group.name,
+                item.said,
+                item.response or "Not answered yet",
+                item.get_status_display(),
+                item.action.title if item.action else "",
+            ]
+            for item in items
+        ],
+        "empty": "Nothing was raised or answered in this period.",
+    }
+
+
 def build_snapshot(report, progress) -> dict:
     as_of = report.period_end
-    progress(10, "Reading the action plan")
-    plan = plan_as_of(as_of)
-    progress(50, "Reading the performance figures")
-    values = {}
-    for value in KPIValue.objects.filter(period_end__lte=as_of).order_by("kpi_id", "area", "period_end"):
-        values.setdefault((value.kpi_id, value.area), []).append(value)
-    themes = []
-    for theme in Theme.objects.prefetch_related("kpis"):
-        kpis = []
-        for kpi in theme.kpis.all():
-            history = values.get((kpi.pk, KPIValue.Area.HAVERING), [])
-            latest = history[-1] if history else None
-            kpis.append(
-                {
-                    "code": kpi.code,
-                    "name": kpi.name,
-                    "unit": kpi.unit,
-                    "period_end": _json(latest.period_end) if latest else None,
-                    "value": _json(latest.value) if latest else None,
-                    "numerator": latest.numerator if latest else None,
-                    "denominator": latest.denominator if latest else None,
-                }
-            )
-        themes.append(
-            {"code": theme.code, "name": theme.name, "actions": plan.get(theme.pk, []), "kpis": kpis}
-        )
-    progress(90, "Writing the report")
+    progress(5, "Reading the action plan")
+    actions = _actions_by_theme(as_of)
+    progress(35, "Reading the performance figures")
+    kpis = _kpi_rows(as_of)
+    progress(60, "Reading participation and Independent Visitor figures")
+    sections = [
+        _iv_section(as_of),
+        _participation_section(as_of),
+        _you_said_we_did(report.period_start, as_of),
+    ]
+    progress(85, "Writing the report")
+    themes = [
+        {
+            "code": theme.code,
+            "name": theme.name,
+            "actions": actions.get(theme.pk, []),
+            "rag_counts": _rag_counts(actions.get(theme.pk, [])),
+            "kpis": kpis.get(theme.pk, []),
+        }
+        for theme in Theme.objects.order_by("position")
+    ]
     return {
         "period_start": report.period_start.isoformat(),
         "period_end": as_of.isoformat(),
         "themes": themes,
-        "kpi_count": KPI.objects.count(),
+        "context": kpis.get(None, []),
+        "sections": sections,
     }

@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
@@ -12,13 +13,24 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from actions.kpis.rules import sees_small_numbers
+from actions.roles import Role, has_role
 from havering_cp.celery import app as celery_app
 from havering_cp.exports import XLSX_TYPE
 from havering_cp.tasking import send_on_commit
 
 from . import easy_read, reports, tasks
+from .dashboard import dashboard_summary
 from .exports import report_workbook
-from .forms import AgendaItemForm, GenerateReportForm, MeetingForm, PanelActionForm, PanelActionUpdateForm
+from .forms import (
+    AgendaItemForm,
+    AsOfForm,
+    GenerateReportForm,
+    MeetingForm,
+    PanelActionForm,
+    PanelActionUpdateForm,
+    SignInForm,
+)
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport
 
 logger = logging.getLogger(__name__)
@@ -60,6 +72,18 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+class SignInView(LoginView):
+    """Panel members land on the dashboard; everyone else on the home page."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if has_role(self.request.user, Role.PANEL_MEMBER):
+            return reverse("panel:dashboard")
+        return super().get_default_redirect_url()
 
 
 def accessibility(request):
@@ -292,4 +316,22 @@ def young_people(request):
         request,
         "panel/young_people.html",
         {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+    )
+
+
+@login_required
+def dashboard(request):
+    """The page panel members land on: each promise's actions and KPIs by RAG, and what
+    needs the panel's attention, today or as the plan stood on an earlier day."""
+    _require(request.user, "panel.view_dashboard")
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    return render(
+        request,
+        "panel/dashboard.html",
+        {
+            "form": form,
+            "board": dashboard_summary(as_of=as_of),
+            "small_numbers": sees_small_numbers(request.user),
+        },
     )

@@ -128,3 +128,13 @@ def test_administrators_see_links_to_add_and_load_actions_and_others_do_not(clie
     client.force_login(users["admin"])
     html = client.get(reverse("action_plan")).content.decode()
     assert reverse("action_create") in html and reverse("action_plan_import") in html
+
+
+def test_the_plan_can_be_filtered_by_rating(client, users):
+    ActionFactory(title="Going fine", status="on_track")
+    ActionFactory(title="In trouble", status="off_track")
+    client.force_login(users["panel"])
+    page = client.get(reverse("action_plan"), {"rag": "red"}).content.decode()
+    assert "In trouble" in page and "Going fine" not in page
+    page = client.get(reverse("action_plan"), {"rag": "purple"}).content.decode()
+    assert "Choose a rating from the list." in page

@@ -11,11 +11,25 @@ def sign_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
-def test_a_user_signs_in_and_lands_on_the_home_page(client):
+def test_a_panel_member_signs_in_and_lands_on_the_dashboard(client):
     UserFactory(username="pm", role=Role.PANEL_MEMBER)
     response = sign_in(client, "pm", TEST_PASSWORD)
     assert response.status_code == 302
+    assert response.url == reverse("panel:dashboard")
+
+
+def test_staff_sign_in_and_land_on_the_home_page(client):
+    UserFactory(username="officer", role=Role.PARTICIPATION_OFFICER)
+    response = sign_in(client, "officer", TEST_PASSWORD)
     assert response.url == reverse("home")
+
+
+def test_a_next_address_is_honoured_after_sign_in(client):
+    UserFactory(username="pm", role=Role.PANEL_MEMBER)
+    response = client.post(
+        reverse("login") + "?next=/plan/", {"username": "pm", "password": TEST_PASSWORD, "next": "/plan/"}
+    )
+    assert response.url == "/plan/"
 
 
 def test_a_wrong_password_shows_an_error_summary(client):

@@ -1,0 +1,119 @@
+"""What the panel's dashboard shows, read in a fixed number of queries at any scale.
+
+Every figure is an aggregate: no child-level record reaches this page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from actions.kpis.selectors import KPIFigures, latest_kpi_figures
+from actions.models import KPI, Theme
+from actions.rag import RAG
+from actions.selectors import plan_state, rag_by_theme
+from participation.iv_selectors import IVFigures, iv_panel_figures, overdue_visits
+from participation.models import FeedbackItem
+from participation.selectors import feedback_overdue_before
+
+from .models import Meeting, ProgressReport
+
+RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
+ATTENTION_LIMIT = 8
+
+
+@dataclass
+class ThemeSummary:
+    theme: Theme
+    actions: list[tuple[RAG, int]]
+    kpis: list[tuple[RAG, int]]
+
+    @property
+    def action_total(self) -> int:
+        return sum(n for _, n in self.actions)
+
+
+@dataclass
+class Dashboard:
+    as_of: date
+    is_today: bool
+    themes: list[ThemeSummary]
+    overdue_count: int
+    stale_count: int
+    overdue: list
+    stale: list
+    red_kpis: list[KPIFigures]
+    feedback_open: int
+    feedback_open_too_long: int
+    iv: IVFigures
+    iv_overdue_visits: int
+    next_meeting: Meeting | None
+    latest_report: ProgressReport | None
+    kpi_figures: list[KPIFigures] = field(default_factory=list)
+
+
+def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
+    return [(rag, counter.get(rag, 0)) for rag in RAG_ORDER]
+
+
+def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
+    """The plan, the figures and what needs the panel's attention, as they stood at the
+    end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
+    and stale counts; the first overdue and stale actions; KPI figures (2); open
+    feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report.
+    """
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    themes = list(Theme.objects.order_by("position"))
+    actions_by_theme = rag_by_theme(as_of=as_of)
+
+    plan = plan_state(as_of=as_of)
+    counts = plan.aggregate(
+        overdue=Count("id", filter=Q(is_overdue=True)), stale=Count("id", filter=Q(is_stale=True))
+    )
+    attention = plan.select_related("lead", "commitment").order_by("due_date", "id")
+    overdue = list(attention.filter(is_overdue=True)[:ATTENTION_LIMIT])
+    stale = list(attention.filter(is_stale=True).order_by("last_update_at", "id")[:ATTENTION_LIMIT])
+
+    figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme")), as_of=as_of)
+    kpis_by_theme: dict[int, dict[RAG, int]] = {}
+    for figure in figures:
+        if figure.kpi.theme_id is not None:
+            tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
+            tally[figure.rag] = tally.get(figure.rag, 0) + 1
+    red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
+
+    feedback = FeedbackItem.objects.filter(
+        status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
+    ).aggregate(
+        open=Count("pk"),
+        too_long=Count("pk", filter=Q(session__held_on__lt=feedback_overdue_before(today=as_of))),
+    )
+    return Dashboard(
+        as_of=as_of,
+        is_today=as_of == today,
+        themes=[
+            ThemeSummary(
+                theme=theme,
+                actions=_counts(actions_by_theme.get(theme.pk, {})),
+                kpis=_counts(kpis_by_theme.get(theme.pk, {})),
+            )
+            for theme in themes
+        ],
+        overdue_count=counts["overdue"],
+        stale_count=counts["stale"],
+        overdue=overdue,
+        stale=stale,
+        red_kpis=red_kpis,
+        feedback_open=feedback["open"],
+        feedback_open_too_long=feedback["too_long"],
+        iv=iv_panel_figures(as_of=as_of),
+        iv_overdue_visits=overdue_visits(today=as_of).count(),
+        next_meeting=Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
+        latest_report=ProgressReport.objects.filter(state=ProgressReport.State.READY)
+        .defer("data", "html")
+        .order_by("-issued_at")
+        .first(),
+        kpi_figures=figures,
+    )

@@ -1,0 +1,87 @@
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import KPI, Action
+from tests.actions.conftest import bulk_plan
+from tests.factories import ActionFactory, KPIValueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def moment(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+
+
+def test_the_dashboard_shows_each_promise_with_its_actions_by_rating(client, users):
+    ActionFactory(status="off_track", title="Health passports")
+    client.force_login(users["panel"])
+    response = client.get(reverse("panel:dashboard"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name in ("Well", "Inspired", "Safe", "Heard", "Treated Fairly"):
+        assert name in page
+    assert "W actions rated Red" not in page  # counts are labelled with the theme's name
+    assert "Well actions rated Red" in page
+    assert f"{reverse('action_plan')}?theme=W&amp;rag=red" in page
+
+
+def test_a_red_kpi_is_listed_and_links_to_its_page(client, users):
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance = Decimal("90"), Decimal("5")
+    kpi.save()
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("60"), numerator=30, denominator=50)
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert reverse("kpi_detail", args=["W01"]) in page
+    assert "No measure is rated red." not in page
+
+
+def test_overdue_and_stale_actions_need_attention(client, users):
+    ActionFactory(title="Late action", due_date=date.today() - timedelta(days=3), start_date=date(2025, 6, 1))
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "1 overdue action" in page and "Late action" in page
+
+
+def test_an_earlier_day_shows_the_plan_as_it_stood(client, users):
+    today = timezone.localdate()
+    action = ActionFactory(title="Changed lately", status="on_track", start_date=today - timedelta(days=300))
+    action.history.filter(history_type="+").update(history_date=moment(today - timedelta(days=200)))
+    action.status = Action.Status.OFF_TRACK
+    action._history_date = moment(today - timedelta(days=5))
+    action.save()
+    client.force_login(users["panel"])
+    then = client.get(reverse("panel:dashboard"), {"as_of": (today - timedelta(days=30)).isoformat()})
+    page = then.content.decode()
+    assert "As the plan stood at the end of" in page
+    assert "Well actions rated Green" in page and "Well actions rated Red" not in page
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2999-01-01", "The date cannot be in the future."), ("not-a-date", "Enter a real date")],
+)
+def test_a_bad_as_of_date_is_explained_and_today_is_shown(client, users, value, message):
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard"), {"as_of": value}).content.decode()
+    assert message in page
+    assert "There is a problem" in page
+    assert "Today," in page
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, users, django_assert_max_num_queries):
+    client.force_login(users["panel"])
+    bulk_plan(20)
+    # session, user, the user's groups (rules and menu); themes; actions by theme and
+    # RAG; overdue and stale counts; first overdue; first stale; KPIs; KPI figures and
+    # comparators (2); open feedback; IV figures (6); IV overdue visits; next meeting;
+    # latest report; the session's renewed expiry (idle time-out)
+    with django_assert_max_num_queries(24) as small:
+        client.get(reverse("panel:dashboard"))
+    bulk_plan(300)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("panel:dashboard"))
