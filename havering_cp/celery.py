@@ -49,6 +49,10 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.build_due_reports",
         "schedule": crontab(minute=5),
     },
+    "iv-weekly-digest": {
+        "task": "panel.tasks.send_iv_digest",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
     "lead-reminders-before-meetings": {
         "task": "panel.tasks.send_lead_reminders",
         "schedule": crontab(hour=8, minute=0),

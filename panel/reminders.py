@@ -5,7 +5,7 @@ where access rules apply.
 """
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from actions.roles import Role
+from participation.iv_selectors import dbs_expiring, overdue_visits, reviews_due
 
 from .models import Meeting, ProgressReport, ReminderLog
 
@@ -108,4 +109,28 @@ def send_lead_reminders(*, now=None) -> int:
                 template="panel/email/lead_reminder.txt",
                 context={"meeting": meeting, "actions": actions, "since": since},
             )
+    return sent
+
+
+def send_iv_digest(*, today: date | None = None) -> int:
+    """Weekly, to each IV coordinator: how many matches are overdue a visit, DBS checks
+    are expiring and reviews are due, with a link. Counts only: the details stay in the
+    portal, behind its access rules and view log."""
+    today = today or timezone.localdate()
+    counts = {
+        "overdue_visits": overdue_visits(today=today).count(),
+        "dbs_expiring": dbs_expiring(today=today).count(),
+        "reviews_due": reviews_due(today=today).count(),
+    }
+    year, week, _ = today.isocalendar()
+    sent = 0
+    for coordinator in _members_of(Role.IV_COORDINATOR):
+        sent += send_once(
+            kind=ReminderLog.Kind.IV_WEEKLY,
+            cycle=f"{year}-W{week:02d}",
+            recipient=coordinator,
+            subject=f"Independent Visitors: this week's digest ({today:%d %B})",
+            template="panel/email/iv_digest.txt",
+            context={"counts": counts, "today": today},
+        )
     return sent

@@ -56,3 +56,8 @@ def announce_report(report_id: int) -> int:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
 def send_lead_reminders() -> int:
     return reminders.send_lead_reminders()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_iv_digest() -> int:
+    return reminders.send_iv_digest()

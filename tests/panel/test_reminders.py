@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from actions.roles import Role
 from panel import reminders
-from panel.models import ProgressReport, ReminderLog
-from tests.factories import UserFactory
+from panel.models import Meeting, ProgressReport, ReminderLog
+from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,30 @@ def test_a_failed_send_is_released_so_the_retry_sends_it(users, issued_report, m
     assert ReminderLog.objects.get().sent_at is None
     monkeypatch.undo()
     assert reminders.announce_report(report_id=issued_report.pk) == 1
+
+
+def test_leads_are_reminded_once_before_a_meeting_of_actions_with_no_update(users, settings):
+    now = timezone.now()
+    Meeting.objects.create(starts_at=now - timedelta(days=50))
+    upcoming = Meeting.objects.create(starts_at=now + timedelta(days=10))
+    quiet = ActionFactory(lead=users["lead"], title="Quiet action")
+    busy = ActionFactory(lead=users["lead"], title="Busy action")
+    ProgressUpdateFactory(action=busy, created_at=now - timedelta(days=3))
+    ActionFactory(lead=users["other_lead"], title="Finished action", status="completed")
+
+    assert reminders.send_lead_reminders(now=now) == 1
+    assert reminders.send_lead_reminders(now=now) == 0
+    [message] = mail.outbox
+    assert message.to == [users["lead"].email]
+    assert "Quiet action" in message.body and "Busy action" not in message.body
+    assert f"/plan/actions/{quiet.pk}/" in message.body
+    assert upcoming.starts_at.strftime("%B") in message.body
+
+
+def test_iv_coordinators_get_one_weekly_digest_of_counts(users):
+    assert reminders.send_iv_digest(today=date(2026, 11, 23)) == 1
+    assert reminders.send_iv_digest(today=date(2026, 11, 26)) == 0  # same ISO week
+    assert reminders.send_iv_digest(today=date(2026, 11, 30)) == 1  # the next week
+    body = mail.outbox[0].body
+    assert "Matches overdue a visit: 0" in body
+    assert "no information about any child" in body
