@@ -72,3 +72,11 @@ def test_the_action_page_takes_a_fixed_number_of_queries(client, panel_user, dja
     # mentions (commitments, people, subgroups, KPI codes); session save ×3
     with django_assert_max_num_queries(18):
         assert client.get(action.get_absolute_url()).status_code == 200
+
+
+def test_linked_kpis_and_actions_link_to_each_other(client, users):
+    action = ActionFactory(title="Health passports")
+    action.kpis.add(KPI.objects.get(code="W01"))
+    client.force_login(users["panel"])
+    assert reverse("kpi_detail", args=["W01"]) in client.get(action.get_absolute_url()).content.decode()
+    assert action.get_absolute_url() in client.get(reverse("kpi_detail", args=["W01"])).content.decode()
