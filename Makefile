@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import deploy-check clean
+.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import bench-dashboard deploy-check clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench: install
 # The KPI import against django-import-export; needs DATABASE_URL (PostgreSQL).
 bench-import: install
 	$(BIN)/python bench/import_bench.py
+
+bench-dashboard: install
+	$(BIN)/python bench/dashboard_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles .celery
