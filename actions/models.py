@@ -340,10 +340,19 @@ class KPIImport(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_locked = models.PositiveIntegerField(
+        default=0, help_text="Of the new and changed figures, those in periods of an issued report."
+    )
+    amendment_reason = models.TextField(
+        blank=True,
+        help_text="Why figures in periods of an issued report are changed (administrators only).",
+    )
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     preview = models.JSONField(
-        default=dict, blank=True, help_text="Examples of the figures that would be created and changed."
+        default=dict,
+        blank=True,
+        help_text="Examples of the figures that would be created and changed, and those in issued reports.",
     )
     started_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -430,3 +439,85 @@ class KPIValue(models.Model):
 
     def __str__(self):
         return f"{self.kpi.code} {self.period_end} {self.get_area_display()}: {self.value}"
+
+
+class KPIPeriodLock(models.Model):
+    """Figures for periods ending from ``period_start`` to ``period_end`` (inclusive) are
+    locked: a progress report covering them has been issued, so changing one needs an
+    administrator and a reason (see ``KPIValueAmendment``)."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    reason = models.CharField(max_length=200, help_text="Why, e.g. the report that was issued.")
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period_end", "-period_start"]
+        verbose_name = "KPI period lock"
+        constraints = [
+            # Locking the same range twice records nothing new.
+            models.UniqueConstraint(
+                fields=["period_start", "period_end"], name="kpi_period_lock_unique_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="kpi_period_lock_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}: {self.reason}"
+
+    def covers(self, day: date) -> bool:
+        return self.period_start <= day <= self.period_end
+
+
+class KPIValueAmendment(models.Model):
+    """A change to a figure in a locked period: what it was (nothing, for a figure added
+    after the report), what it became, who changed it, when, why and how."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "Import"
+        ADMIN = "admin", "Django admin"
+
+    # Protected: a figure whose change was recorded cannot quietly disappear. No index
+    # of its own: the one below starts with it.
+    kpi_value = models.ForeignKey(
+        KPIValue, on_delete=models.PROTECT, related_name="amendments", db_index=False
+    )
+    old_value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Empty: there was no figure."
+    )
+    old_numerator = models.PositiveIntegerField(null=True, blank=True)
+    old_denominator = models.PositiveIntegerField(null=True, blank=True)
+    old_note = models.TextField(blank=True)
+    new_value = models.DecimalField(max_digits=14, decimal_places=4)
+    new_numerator = models.PositiveIntegerField(null=True, blank=True)
+    new_denominator = models.PositiveIntegerField(null=True, blank=True)
+    new_note = models.TextField(blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for imports from the command line.",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    source_import = models.ForeignKey(
+        KPIImport, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = "KPI value amendment"
+        permissions = [
+            ("amend_locked_kpi_values", "Can change figures for periods in an issued report, giving a reason")
+        ]
+        # The KPI page reads the latest amendment of each of its figures.
+        indexes = [models.Index(fields=["kpi_value", "-changed_at"], name="kpi_amendment_latest")]
+
+    def __str__(self):
+        return f"{self.kpi_value}: amended {self.changed_at:%d %b %Y}"

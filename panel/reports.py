@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from actions.kpis.services import lock_kpi_periods
+
 from .models import Meeting, ProgressReport
 
 logger = logging.getLogger(__name__)
@@ -176,6 +178,12 @@ def build_report(*, report_id: int, snapshot_builder) -> bool:
             progress_note="Issued",
             issued_at=timezone.now(),
         )
+        if issued:
+            # The figures it reports are now on record: only an administrator may
+            # change them, giving a reason.
+            lock_kpi_periods(
+                period_start=report.period_start, period_end=report.period_end, reason=f"{report} issued"
+            )
     return issued == 1
 
 

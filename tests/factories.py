@@ -104,6 +104,18 @@ class KPIValueFactory(factory.django.DjangoModelFactory):
     denominator = 50
 
 
+class KPIPeriodLockFactory(factory.django.DjangoModelFactory):
+    """April 2025 locked, as when its monthly progress report is issued."""
+
+    class Meta:
+        model = "actions.KPIPeriodLock"
+        django_get_or_create = ("period_start", "period_end")
+
+    period_start = date(2025, 4, 1)
+    period_end = date(2025, 4, 30)
+    reason = factory.LazyAttribute(lambda lock: f"Monthly progress report, {lock.period_end:%B %Y} issued")
+
+
 # --- participation ------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Admin for KPI values (with django-import-export's import and export) and imports.
+"""Admin for KPI values (with django-import-export's import and export), imports, and
+the locks on figures in issued reports with the record of their amendments.
 
 Imported from actions/admin.py, which registers KPIAdmin itself.
 """
@@ -9,17 +10,32 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 
-from actions.models import KPIImport, KPIValue
+from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 
+from . import services
 from .files import FileRefused, describe_size, kind_for
 from .resources import KPICSVFormat, KPIValueResource, KPIXLSXFormat
 from .rules import can_import_kpi_data
+from .selectors import is_locked
+
+REASON_LABEL = "Reason for changing figures in issued reports"
+
+
+def _reason_field(**kwargs) -> forms.CharField:
+    return forms.CharField(label=REASON_LABEL, required=False, max_length=2000, **kwargs)
 
 
 class KPIValueImportForm(ImportForm):
-    """django-import-export's form, with our size limit and file kinds."""
+    """django-import-export's form, with our size limit and file kinds, and the reason
+    for changing figures in issued reports (administrators only)."""
+
+    amendment_reason = _reason_field(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Only if the file adds to or changes figures for a period whose progress report "
+        "has been issued. It is recorded with each such change.",
+    )
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -35,12 +51,50 @@ class KPIValueImportForm(ImportForm):
         return upload
 
 
+class KPIValueConfirmImportForm(ConfirmImportForm):
+    amendment_reason = _reason_field(widget=forms.HiddenInput())
+
+
+class KPIValueForm(forms.ModelForm):
+    """A figure typed in. In a period of an issued report, adding or changing one needs
+    an administrator and a reason (``services.kpi_value_save`` records it)."""
+
+    amendment_reason = _reason_field(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Needed, and recorded, when the figure is for a period whose progress report has "
+        "been issued. Only administrators can change such figures.",
+    )
+
+    class Meta:
+        model = KPIValue
+        fields = ("kpi", "period_end", "area", "value", "numerator", "denominator", "note")
+
+    user = None  # set by the admin
+
+    def clean(self):
+        cleaned = super().clean()
+        figures = {"kpi", "period_end", "area", "value", "numerator", "denominator", "note"}
+        if self.instance.pk and not figures & set(self.changed_data):
+            return cleaned
+        period_end = cleaned.get("period_end") or self.instance.period_end
+        problem = services.locked_figure_problem(
+            user=self.user,
+            period_ends=[period_end, self.instance.period_end if self.instance.pk else None],
+            reason=cleaned.get("amendment_reason", ""),
+        )
+        if problem:
+            self.add_error("amendment_reason", problem)
+        return cleaned
+
+
 @admin.register(KPIValue)
 class KPIValueAdmin(ImportExportModelAdmin):
     resource_classes = [KPIValueResource]
     import_formats = [KPICSVFormat, KPIXLSXFormat]
     export_formats = [base_formats.CSV, base_formats.XLSX]
     import_form_class = KPIValueImportForm
+    confirm_form_class = KPIValueConfirmImportForm
+    form = KPIValueForm
     import_template_name = "admin/actions/kpivalue/import.html"
     skip_admin_log = True  # every import is recorded as a KPIImport instead
 
@@ -52,6 +106,9 @@ class KPIValueAdmin(ImportExportModelAdmin):
     date_hierarchy = "period_end"
     ordering = ("kpi__code", "-period_end", "area")
     readonly_fields = ("source_import", "updated_by", "updated_at", "is_derived")
+    # What identifies a figure is fixed once it exists (add the other figure instead),
+    # so an amendment always describes one figure.
+    key_fields = ("kpi", "period_end", "area")
 
     @admin.display(description="Source")
     def source(self, value):
@@ -64,11 +121,37 @@ class KPIValueAdmin(ImportExportModelAdmin):
     def has_import_permission(self, request):
         return can_import_kpi_data(request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (self.key_fields if obj is not None else ())
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # A figure in an issued report is corrected (with a reason), never removed.
+        if obj is not None and is_locked(obj.period_end):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        # A figure typed here is the person's, not an import's.
-        obj.updated_by = request.user
-        obj.source_import = None
-        super().save_model(request, obj, form, change)
+        services.kpi_value_save(
+            kpi_value=obj, user=request.user, reason=form.cleaned_data.get("amendment_reason", "")
+        )
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["amendment_reason"] = import_form.cleaned_data.get("amendment_reason", "")
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        if form is not None and hasattr(form, "cleaned_data"):
+            kwargs["amendment_reason"] = form.cleaned_data.get("amendment_reason", "")
+        return kwargs
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, FileRefused):
@@ -113,3 +196,53 @@ class KPIImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: read here, never written."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KPIPeriodLock)
+class KPIPeriodLockAdmin(_ReadOnlyAdmin):
+    """Periods locked by issued reports (the reports lock them; nobody else)."""
+
+    list_display = ("period_start", "period_end", "reason", "locked_at")
+    list_filter = ("locked_at",)
+    search_fields = ("reason",)
+    date_hierarchy = "period_end"
+
+
+@admin.register(KPIValueAmendment)
+class KPIValueAmendmentAdmin(_ReadOnlyAdmin):
+    """Every change to a figure in a locked period: before, after, who, when and why."""
+
+    list_display = (
+        "kpi_value",
+        "old_value",
+        "new_value",
+        "reason",
+        "changed_by",
+        "changed_at",
+        "source",
+        "source_import",
+    )
+    list_filter = ("source", "kpi_value__area", "kpi_value__kpi__theme", "changed_at")
+    search_fields = (
+        "reason",
+        "kpi_value__kpi__code",
+        "kpi_value__kpi__name",
+        "changed_by__username",
+        "changed_by__last_name",
+        "source_import__file_name",
+    )
+    list_select_related = ("kpi_value__kpi", "changed_by", "source_import")
+    date_hierarchy = "changed_at"

@@ -14,6 +14,14 @@ class KPIImportUploadForm(GovukFormMixin, forms.Form):
         help_text="An Excel workbook (.xlsx) or a CSV file (.csv) in the long or the wide layout.",
         error_messages={"required": "Choose a file to upload"},
     )
+    amendment_reason = forms.CharField(
+        label="Reason for changing figures in issued reports (optional)",
+        help_text="Only needed if the file adds to or changes figures for a period whose progress report "
+        "has been issued. Only administrators can make such changes; the reason is recorded with each one.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, too_big: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

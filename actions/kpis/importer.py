@@ -10,6 +10,13 @@ database and say (or do) what would be created, changed or left alone. On Postgr
 the figures are COPYed into a temporary table and merged by one
 ``INSERT … ON CONFLICT … DO UPDATE … WHERE values differ``; on other databases (SQLite
 for ``make run``) a bulk upsert in chunks does the same.
+
+Figures for periods in an issued report are locked (``KPIPeriodLock``). The locks are
+read once per import and compared, in Python, with the few distinct periods the file
+holds; only when one of them is locked does a query look for the staged figures that
+would add to or change a locked period. Those are refused, row by row, unless the
+``LockRule`` allows them (an administrator who gave a reason); then each is written
+with a ``KPIValueAmendment``, in the same statement as the upsert.
 """
 
 import calendar
@@ -23,9 +30,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from actions.models import KPI, KPIValue
+from actions.models import KPI, KPIValue, KPIValueAmendment
 
 from .files import Table, column_letter
+from .selectors import period_locks
 
 LONG, WIDE = "long", "wide"
 LONG_COLUMNS = ("kpi_code", "period_end", "value", "numerator", "denominator", "area", "note")
@@ -108,10 +116,18 @@ class Checked:
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     staged: object = None
+    # Every period end read (a superset of the staged ones), and the column that holds
+    # each: one column in the long layout, one per period in the wide one.
+    periods: frozenset = frozenset()
+    period_column: str = ""
+    period_columns: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
+
+    def column_of(self, period_end: date) -> str:
+        return self.period_columns.get(period_end, self.period_column)
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -130,6 +146,23 @@ class Outcome:
     updated: int
     unchanged: int
     samples: dict = field(default_factory=dict)
+    # Of the created and updated figures, those in locked periods (each is amended).
+    locked: int = 0
+    # Figures refused because their period is locked; when there are any, nothing
+    # was written and the counts above are zero.
+    refused: list[RowError] = field(default_factory=list)
+    refused_count: int = 0
+
+
+@dataclass(frozen=True)
+class LockRule:
+    """How an import treats figures that would add to or change a locked period: with
+    ``allowed`` (an administrator who gave a reason) they are written and each change
+    recorded with ``reason``; otherwise each such row is refused, ``refusal`` saying why."""
+
+    allowed: bool = False
+    reason: str = ""
+    refusal: str = "Only an administrator can change them, giving a reason."
 
 
 # --- parsing single cells ----------------------------------------------------------------------
@@ -282,9 +315,28 @@ class _Cache(dict):
         except (ValueError, KeyError, TypeError, OverflowError):
             found = _BAD
         if len(self) >= _CACHE_LIMIT:
-            self.clear()
+            self.forget()
         self[cell] = found
         return found
+
+    def forget(self) -> None:
+        self.clear()
+
+
+class _PeriodCache(_Cache):
+    """The periods cache also remembers every period end it has read, even once it has
+    been emptied: the lock check needs them all."""
+
+    def __init__(self, parse):
+        super().__init__(parse)
+        self.forgotten: set[date] = set()
+
+    def forget(self) -> None:
+        self.forgotten.update(self.dates())
+        super().forget()
+
+    def dates(self) -> set[date]:
+        return {entry[0] for entry in self.values() if entry is not _BAD} | self.forgotten
 
 
 class _Checker:
@@ -297,7 +349,7 @@ class _Checker:
             for code, pk, unit, derived in KPI.objects.values_list("code", "pk", "unit", "is_derived")
         }
         self.kpis = _Cache(lambda cell: by_code[str(cell).strip().upper()] if not _blank(cell) else None)
-        self.periods = _Cache(_period_entry)
+        self.periods = _PeriodCache(_period_entry)
         self.numbers = _Cache(lambda cell: None if _blank(cell) else parse_number(cell))
         self.counts = _Cache(lambda cell: None if _blank(cell) else parse_count(cell))
         self.areas = _Cache(lambda cell: AREA_WORDS[str(cell).strip().lower()])
@@ -345,6 +397,7 @@ class _Checker:
             self.flush()
             self.staged.seek(0)
             result.staged = self.staged
+            result.periods = frozenset(self.periods.dates())
         else:
             self.staged.close()
         return result
@@ -474,6 +527,7 @@ class _Checker:
         i_num, i_den = index.get("numerator"), index.get("denominator")
         i_area, i_note = index.get("area"), index.get("note")
         width = columns.width
+        result.period_column = columns.label["period_end"]
         kpis, periods, numbers, counts, areas = self.kpis, self.periods, self.numbers, self.counts, self.areas
         seen, buffer = self.seen, self.buffer
         rows = 0
@@ -602,6 +656,7 @@ class _Checker:
         c_code = self.column(i_code, "kpi_code")
         c_area = self.column(i_area, "area") if i_area is not None else ""
         columns = {i: self.column(i, _shown(header[i])) for i in periods}
+        result.period_columns = {period[0]: columns[i] for i, period in periods.items()}
         rows = 0
         for number, cells in self.table.rows:
             if len(cells) < width:
@@ -639,7 +694,82 @@ def check_table(table: Table, *, progress: Callable[[int], None] | None = None) 
     return _Checker(table, progress).run()
 
 
-# --- comparing with and writing to the database ---------------------------------------------------
+def _figure(kpi_code, period_end, area, value, numerator, denominator, note) -> dict:
+    return {
+        "kpi": kpi_code,
+        "period_end": period_end.isoformat() if isinstance(period_end, date) else str(period_end),
+        "area": area,
+        "value": f"{Decimal(value).normalize():f}",
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": note,
+    }
+
+
+# --- figures in locked periods ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LockedFigure:
+    """A staged figure that would add to or change a locked period."""
+
+    row: int
+    code: str
+    period_end: date
+    area: str
+    new: tuple  # value, numerator, denominator, note
+    old: tuple | None  # the same, or None when there is no figure yet
+
+
+def _locked_dates(checked: Checked) -> dict:
+    """The file's locked period ends, each with its lock: one query (none for no periods)."""
+    return period_locks().locked(checked.periods) if checked.periods else {}
+
+
+def _locked_message(figure: _LockedFigure, lock, refusal: str) -> str:
+    what = f"{figure.code} for {figure.period_end:%d %b %Y} ({KPIValue.Area(figure.area).label})"
+    new_value = f"{Decimal(figure.new[0]).normalize():f}"
+    if figure.old is None:
+        change = f"add {what} ({new_value})"
+    elif Decimal(figure.old[0]) != Decimal(figure.new[0]):
+        change = f"change {what} from {Decimal(figure.old[0]).normalize():f} to {new_value}"
+    else:
+        change = f"change the counts or note of {what}"
+    return (
+        f"Figures for periods in an issued report are locked ({lock.reason}): this row would {change}. "
+        f"{refusal}"
+    )
+
+
+def _refusal(
+    checked: Checked, found: list[_LockedFigure], total: int, locked: dict, rule: LockRule
+) -> Outcome:
+    """Nothing written: the figures in locked periods, each refused with its row and column."""
+    errors = [
+        RowError(
+            figure.row,
+            checked.column_of(figure.period_end),
+            _locked_message(figure, locked[figure.period_end], rule.refusal),
+        )
+        for figure in found
+    ]
+    return Outcome(0, 0, 0, refused=errors, refused_count=total)
+
+
+def _locked_samples(found: list[_LockedFigure], locked: dict) -> list[dict]:
+    """For the preview: each figure an allowed import would add to or change in a locked period."""
+    return [
+        {
+            "row": figure.row,
+            "new": _figure(figure.code, figure.period_end, figure.area, *figure.new),
+            "old": _figure(figure.code, figure.period_end, figure.area, *figure.old) if figure.old else None,
+            "lock": locked[figure.period_end].reason,
+        }
+        for figure in found
+    ]
+
+
+# --- comparing with and writing to the database: PostgreSQL -------------------------------------
 
 _STAGE_COLUMNS = "kpi_id, period_end, area, value, numerator, denominator, note, row_number"
 
@@ -662,16 +792,30 @@ def _stage_in_postgres(cursor, staged, figures: int, *, analyze: bool) -> None:
         cursor.execute("ANALYZE kpi_import_stage")
 
 
-def _figure(kpi_code, period_end, area, value, numerator, denominator, note) -> dict:
-    return {
-        "kpi": kpi_code,
-        "period_end": period_end.isoformat() if isinstance(period_end, date) else str(period_end),
-        "area": area,
-        "value": f"{Decimal(value).normalize():f}",
-        "numerator": numerator,
-        "denominator": denominator,
-        "note": note,
-    }
+def _locked_postgres(cursor, locked: dict) -> tuple[list[_LockedFigure], int]:
+    """The staged figures that would add to or change a locked period (the first
+    MAX_ERRORS, in row order), and how many there are. One query."""
+    cursor.execute(
+        "SELECT count(*) OVER (), s.row_number, k.code, s.period_end, s.area,"
+        " s.value, s.numerator, s.denominator, s.note, v.id IS NOT NULL,"
+        " v.value, v.numerator, v.denominator, v.note "
+        "FROM kpi_import_stage s JOIN actions_kpi k ON k.id = s.kpi_id "
+        "LEFT JOIN actions_kpivalue v "
+        "  ON v.kpi_id = s.kpi_id AND v.period_end = s.period_end AND v.area = s.area "
+        "WHERE s.period_end = ANY(%s::date[]) AND (v.id IS NULL OR (NOT v.is_derived AND"
+        "  (v.value, v.numerator, v.denominator, v.note)"
+        "  IS DISTINCT FROM (s.value, s.numerator, s.denominator, s.note))) "
+        "ORDER BY s.row_number LIMIT %s",
+        [sorted(locked), MAX_ERRORS],
+    )
+    rows = cursor.fetchall()
+    found = [
+        _LockedFigure(
+            row, code, period_end, area, tuple(figure[:4]), tuple(figure[5:]) if figure[4] else None
+        )
+        for _, row, code, period_end, area, *figure in rows
+    ]
+    return found, rows[0][0] if rows else 0
 
 
 def _samples_postgres(cursor) -> dict:
@@ -692,7 +836,7 @@ def _samples_postgres(cursor) -> dict:
         "FROM kpi_import_stage s JOIN actions_kpi k ON k.id = s.kpi_id "
         "JOIN actions_kpivalue v "
         "  ON v.kpi_id = s.kpi_id AND v.period_end = s.period_end AND v.area = s.area "
-        "WHERE (v.value, v.numerator, v.denominator, v.note)"
+        "WHERE NOT v.is_derived AND (v.value, v.numerator, v.denominator, v.note)"
         "  IS DISTINCT FROM (s.value, s.numerator, s.denominator, s.note) "
         "ORDER BY s.row_number LIMIT %s",
         [SAMPLE_SIZE],
@@ -708,12 +852,19 @@ def _samples_postgres(cursor) -> dict:
     return samples
 
 
-def _preview_postgres(staged, figures: int) -> Outcome:
+def _preview_postgres(checked: Checked, rule: LockRule) -> Outcome:
+    figures = checked.figures
     with transaction.atomic(), connection.cursor() as cursor:
-        _stage_in_postgres(cursor, staged, figures, analyze=True)
+        _stage_in_postgres(cursor, checked.staged, figures, analyze=True)
+        locked = _locked_dates(checked)
+        found, total = _locked_postgres(cursor, locked) if locked else ([], 0)
+        if total and not rule.allowed:
+            cursor.execute("DROP TABLE kpi_import_stage")
+            return _refusal(checked, found, total, locked, rule)
         cursor.execute(
             "SELECT count(*) FILTER (WHERE v.id IS NULL),"
-            " count(*) FILTER (WHERE v.id IS NOT NULL AND (v.value, v.numerator, v.denominator, v.note)"
+            " count(*) FILTER (WHERE v.id IS NOT NULL AND NOT v.is_derived"
+            "   AND (v.value, v.numerator, v.denominator, v.note)"
             "   IS DISTINCT FROM (s.value, s.numerator, s.denominator, s.note)) "
             "FROM kpi_import_stage s LEFT JOIN actions_kpivalue v "
             "  ON v.kpi_id = s.kpi_id AND v.period_end = s.period_end AND v.area = s.area"
@@ -721,33 +872,95 @@ def _preview_postgres(staged, figures: int) -> Outcome:
         created, updated = cursor.fetchone()
         samples = _samples_postgres(cursor)
         cursor.execute("DROP TABLE kpi_import_stage")
-    return Outcome(created, updated, figures - created - updated, samples)
+    if found:
+        samples["locked"] = _locked_samples(found, locked)
+    return Outcome(created, updated, figures - created - updated, samples, locked=total)
 
 
-def _write_postgres(staged, figures: int, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
+# The merge: insert new figures, update changed ones (never a derived one), leave the
+# rest alone; each row it returns is a figure created or changed.
+_UPSERT = (
+    "INSERT INTO actions_kpivalue AS v (kpi_id, period_end, area, value, numerator, denominator,"
+    "   note, is_derived, source_import_id, updated_by_id, updated_at)"
+    " SELECT kpi_id, period_end, area, value, numerator, denominator, note, false, %s, %s, %s"
+    " FROM kpi_import_stage"
+    " ON CONFLICT (kpi_id, period_end, area) DO UPDATE SET"
+    "   value = EXCLUDED.value, numerator = EXCLUDED.numerator,"
+    "   denominator = EXCLUDED.denominator, note = EXCLUDED.note,"
+    "   source_import_id = EXCLUDED.source_import_id, updated_by_id = EXCLUDED.updated_by_id,"
+    "   updated_at = EXCLUDED.updated_at"
+    " WHERE NOT v.is_derived AND (v.value, v.numerator, v.denominator, v.note) IS DISTINCT FROM"
+    "   (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.note)"
+)
+_WRITE = " ".join(
+    (
+        "WITH upserted AS (",
+        _UPSERT,
+        " RETURNING (xmax = 0) AS created",
+        ") SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), 0 FROM upserted",
+    )
+)
+# The same, and an amendment for each figure written in a locked period. Every part of
+# one statement reads the tables as they were before it, so ``o`` is the figure before
+# the change (nothing, for one just added).
+_WRITE_AMENDING = " ".join(
+    (
+        "WITH upserted AS (",
+        _UPSERT,
+        " RETURNING v.id, v.period_end, v.value, v.numerator, v.denominator, v.note, (xmax = 0) AS created"
+        "), amended AS (",
+        "INSERT INTO actions_kpivalueamendment (kpi_value_id, old_value, old_numerator,"
+        "  old_denominator, old_note, new_value, new_numerator, new_denominator, new_note,"
+        "  reason, changed_by_id, changed_at, source, source_import_id)"
+        " SELECT u.id, o.value, o.numerator, o.denominator, coalesce(o.note, ''),"
+        "  u.value, u.numerator, u.denominator, u.note, %s, %s, %s, %s, %s"
+        " FROM upserted u LEFT JOIN actions_kpivalue o ON o.id = u.id"
+        " WHERE u.period_end = ANY(%s::date[])"
+        " RETURNING 1",
+        ") SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),"
+        " (SELECT count(*) FROM amended) FROM upserted",
+    )
+)
+
+
+def _write_postgres(
+    checked: Checked, *, kpi_import_id: int | None, user_id: int | None, rule: LockRule
+) -> Outcome:
+    figures = checked.figures
+    now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        _stage_in_postgres(cursor, staged, figures, analyze=False)
-        cursor.execute(
-            "WITH upserted AS ("
-            " INSERT INTO actions_kpivalue AS v (kpi_id, period_end, area, value, numerator, denominator,"
-            "   note, is_derived, source_import_id, updated_by_id, updated_at)"
-            " SELECT kpi_id, period_end, area, value, numerator, denominator, note, false, %s, %s, %s"
-            " FROM kpi_import_stage"
-            " ON CONFLICT (kpi_id, period_end, area) DO UPDATE SET"
-            "   value = EXCLUDED.value, numerator = EXCLUDED.numerator,"
-            "   denominator = EXCLUDED.denominator, note = EXCLUDED.note,"
-            "   source_import_id = EXCLUDED.source_import_id, updated_by_id = EXCLUDED.updated_by_id,"
-            "   updated_at = EXCLUDED.updated_at"
-            " WHERE NOT v.is_derived AND (v.value, v.numerator, v.denominator, v.note) IS DISTINCT FROM"
-            "   (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.note)"
-            " RETURNING (xmax = 0) AS created"
-            ") SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM upserted",
-            [kpi_import_id, user_id, timezone.now()],
-        )
-        created, updated = cursor.fetchone()
+        # A report issued while this runs waits for it to commit (and this waits for the
+        # report), so the locks read next are the ones in force when the figures land.
+        cursor.execute("LOCK TABLE actions_kpiperiodlock IN SHARE MODE")
+        locked = _locked_dates(checked)
+        _stage_in_postgres(cursor, checked.staged, figures, analyze=bool(locked))
+        found, total = _locked_postgres(cursor, locked) if locked else ([], 0)
+        if total and not rule.allowed:
+            cursor.execute("DROP TABLE kpi_import_stage")
+            return _refusal(checked, found, total, locked, rule)
+        if not total:
+            cursor.execute(_WRITE, [kpi_import_id, user_id, now])
+        else:
+            cursor.execute(
+                _WRITE_AMENDING,
+                [
+                    kpi_import_id,
+                    user_id,
+                    now,
+                    rule.reason,
+                    user_id,
+                    now,
+                    KPIValueAmendment.Source.IMPORT,
+                    kpi_import_id,
+                    sorted(locked),
+                ],
+            )
+        created, updated, amended = cursor.fetchone()
         cursor.execute("DROP TABLE kpi_import_stage")
-    return Outcome(created, updated, figures - created - updated)
+    return Outcome(created, updated, figures - created - updated, locked=amended)
 
+
+# --- comparing with and writing to the database: elsewhere (SQLite) ----------------------------
 
 _CHUNK = 2000
 
@@ -783,6 +996,10 @@ def _figures_equal(current: KPIValue, row: tuple) -> bool:
     return (current.value, current.numerator, current.denominator, current.note) == row[3:7]
 
 
+def _old(current: KPIValue) -> tuple:
+    return (current.value, current.numerator, current.denominator, current.note)
+
+
 def _compare_generic(staged, *, on_created, on_changed) -> tuple[int, int, int]:
     created = updated = unchanged = 0
     for chunk in _read_staged(staged):
@@ -807,36 +1024,90 @@ def _compare_generic(staged, *, on_created, on_changed) -> tuple[int, int, int]:
     return created, updated, unchanged
 
 
-def _preview_generic(staged) -> Outcome:
+class _LockedGeneric:
+    """Collects the figures that would add to or change a locked period."""
+
+    def __init__(self, locked: dict, codes: dict):
+        self.locked, self.codes = locked, codes
+        self.found: list[_LockedFigure] = []
+        self.total = 0
+
+    def note(self, row: tuple, old: tuple | None) -> bool:
+        if row[1] not in self.locked:
+            return False
+        self.total += 1
+        if len(self.found) < MAX_ERRORS:
+            self.found.append(_LockedFigure(row[7], self.codes[row[0]], row[1], row[2], row[3:7], old))
+        return True
+
+    def sort(self) -> None:
+        self.found.sort(key=lambda figure: figure.row)
+
+
+def _preview_generic(checked: Checked, rule: LockRule) -> Outcome:
     codes = dict(KPI.objects.values_list("pk", "code"))
     samples = {"created": [], "changed": []}
+    locked = _locked_dates(checked)
+    in_locked = _LockedGeneric(locked, codes)
 
     def on_created(row):
+        in_locked.note(row, None)
         if len(samples["created"]) < SAMPLE_SIZE:
             samples["created"].append({"row": row[7], "new": _figure(codes[row[0]], *row[1:7])})
 
     def on_changed(row, current):
+        in_locked.note(row, _old(current))
         if len(samples["changed"]) < SAMPLE_SIZE:
-            old = (current.value, current.numerator, current.denominator, current.note)
             samples["changed"].append(
                 {
                     "row": row[7],
                     "new": _figure(codes[row[0]], *row[1:7]),
-                    "old": _figure(codes[row[0]], row[1], row[2], *old),
+                    "old": _figure(codes[row[0]], row[1], row[2], *_old(current)),
                 }
             )
 
-    created, updated, unchanged = _compare_generic(staged, on_created=on_created, on_changed=on_changed)
-    return Outcome(created, updated, unchanged, samples)
+    created, updated, unchanged = _compare_generic(
+        checked.staged, on_created=on_created, on_changed=on_changed
+    )
+    in_locked.sort()
+    if in_locked.total and not rule.allowed:
+        return _refusal(checked, in_locked.found, in_locked.total, locked, rule)
+    if in_locked.found:
+        samples["locked"] = _locked_samples(in_locked.found, locked)
+    return Outcome(created, updated, unchanged, samples, locked=in_locked.total)
 
 
-def _write_generic(staged, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
+def _write_generic(
+    checked: Checked, *, kpi_import_id: int | None, user_id: int | None, rule: LockRule
+) -> Outcome:
     now = timezone.now()
-    new, changed = [], []
+    new, changed, amendments = [], [], []
 
-    def on_created(row):
-        new.append(
-            KPIValue(
+    def amendment(value: KPIValue, old: tuple | None) -> KPIValueAmendment:
+        old_value, old_numerator, old_denominator, old_note = old or (None, None, None, "")
+        return KPIValueAmendment(
+            kpi_value=value,
+            old_value=old_value,
+            old_numerator=old_numerator,
+            old_denominator=old_denominator,
+            old_note=old_note,
+            new_value=value.value,
+            new_numerator=value.numerator,
+            new_denominator=value.denominator,
+            new_note=value.note,
+            reason=rule.reason,
+            changed_by_id=user_id,
+            changed_at=now,
+            source=KPIValueAmendment.Source.IMPORT,
+            source_import_id=kpi_import_id,
+        )
+
+    with transaction.atomic():
+        locked = _locked_dates(checked)
+        in_locked = _LockedGeneric(locked, dict(KPI.objects.values_list("pk", "code")) if locked else {})
+
+        def on_created(row):
+            value = KPIValue(
                 kpi_id=row[0],
                 period_end=row[1],
                 area=row[2],
@@ -848,22 +1119,34 @@ def _write_generic(staged, *, kpi_import_id: int | None, user_id: int | None) ->
                 updated_by_id=user_id,
                 updated_at=now,
             )
+            new.append(value)
+            if in_locked.note(row, None):
+                amendments.append((value, None))
+
+        def on_changed(row, current):
+            old = _old(current)
+            current.value, current.numerator, current.denominator, current.note = row[3:7]
+            current.source_import_id, current.updated_by_id, current.updated_at = kpi_import_id, user_id, now
+            changed.append(current)
+            if in_locked.note(row, old):
+                amendments.append((current, old))
+
+        created, updated, unchanged = _compare_generic(
+            checked.staged, on_created=on_created, on_changed=on_changed
         )
-
-    def on_changed(row, current):
-        current.value, current.numerator, current.denominator, current.note = row[3:7]
-        current.source_import_id, current.updated_by_id, current.updated_at = kpi_import_id, user_id, now
-        changed.append(current)
-
-    with transaction.atomic():
-        created, updated, unchanged = _compare_generic(staged, on_created=on_created, on_changed=on_changed)
-        KPIValue.objects.bulk_create(new, batch_size=_CHUNK)
+        in_locked.sort()
+        if in_locked.total and not rule.allowed:
+            return _refusal(checked, in_locked.found, in_locked.total, locked, rule)
+        KPIValue.objects.bulk_create(new, batch_size=_CHUNK)  # sets their ids (RETURNING)
         KPIValue.objects.bulk_update(
             changed,
             ["value", "numerator", "denominator", "note", "source_import", "updated_by", "updated_at"],
             batch_size=_CHUNK,
         )
-    return Outcome(created, updated, unchanged)
+        KPIValueAmendment.objects.bulk_create(
+            [amendment(value, old) for value, old in amendments], batch_size=_CHUNK
+        )
+    return Outcome(created, updated, unchanged, locked=len(amendments))
 
 
 def _uses_copy() -> bool:
@@ -871,23 +1154,28 @@ def _uses_copy() -> bool:
 
 
 def _all_counted(outcome: Outcome, figures: int) -> Outcome:
-    if outcome.created + outcome.updated + outcome.unchanged != figures:
+    if not outcome.refused_count and outcome.created + outcome.updated + outcome.unchanged != figures:
         raise RuntimeError(f"counted {outcome} for {figures} figures")
     return outcome
 
 
-def preview_staged(checked: Checked) -> Outcome:
-    """What writing the staged figures would create, change and leave alone."""
+def preview_staged(checked: Checked, *, rule: LockRule = LockRule()) -> Outcome:
+    """What writing the staged figures would create, change and leave alone; or, when
+    the rule refuses figures in locked periods, those refusals."""
     if _uses_copy():
-        return _preview_postgres(checked.staged, checked.figures)
-    return _all_counted(_preview_generic(checked.staged), checked.figures)
+        return _preview_postgres(checked, rule)
+    return _all_counted(_preview_generic(checked, rule), checked.figures)
 
 
-def write_staged(checked: Checked, *, kpi_import_id: int | None, user_id: int | None) -> Outcome:
+def write_staged(
+    checked: Checked, *, kpi_import_id: int | None, user_id: int | None, rule: LockRule = LockRule()
+) -> Outcome:
     """Write the staged figures in one transaction; values that are already right are
-    left alone (their provenance too)."""
+    left alone (their provenance too). Figures in locked periods are written (each with
+    its amendment) only if the rule allows; otherwise nothing is written and the
+    outcome lists the refusals."""
     if _uses_copy():
-        return _write_postgres(checked.staged, checked.figures, kpi_import_id=kpi_import_id, user_id=user_id)
+        return _write_postgres(checked, kpi_import_id=kpi_import_id, user_id=user_id, rule=rule)
     return _all_counted(
-        _write_generic(checked.staged, kpi_import_id=kpi_import_id, user_id=user_id), checked.figures
+        _write_generic(checked, kpi_import_id=kpi_import_id, user_id=user_id, rule=rule), checked.figures
     )

@@ -105,9 +105,16 @@ class KPIValueResource(resources.ModelResource):
         return [safe_cell(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        """``amendment_reason`` (from the admin's import form) is why figures in issued
+        reports are changed, if they are."""
         table = _table_from(dataset)
+        reason = kwargs.get("amendment_reason") or ""
         if dry_run:
-            checked, outcome = services.kpi_import_preview_table(table=table)
+            checked, outcome = services.kpi_import_preview_table(
+                table=table, user=kwargs.get("user"), source=KPIImport.Source.ADMIN, amendment_reason=reason
+            )
+            if outcome is not None and outcome.refused_count:
+                return self._result(dataset, outcome.refused, outcome.refused_count, None, checked.rows_read)
             return self._result(dataset, checked.errors, checked.error_count, outcome, checked.rows_read)
         kpi_import = services.kpi_import_table(
             table=table,
@@ -115,9 +122,15 @@ class KPIValueResource(resources.ModelResource):
             user=kwargs.get("user"),
             source=KPIImport.Source.ADMIN,
             apply=True,
+            amendment_reason=reason,
         )
         errors = [RowError(**error) for error in kpi_import.errors]
-        outcome = Outcome(kpi_import.rows_created, kpi_import.rows_updated, kpi_import.rows_unchanged)
+        outcome = Outcome(
+            kpi_import.rows_created,
+            kpi_import.rows_updated,
+            kpi_import.rows_unchanged,
+            locked=kpi_import.rows_locked,
+        )
         result = self._result(
             dataset, errors, kpi_import.error_count, None if errors else outcome, kpi_import.rows_processed
         )
@@ -128,6 +141,8 @@ class KPIValueResource(resources.ModelResource):
         result = Result()
         result.total_rows = rows_read
         result.error_count = error_count
+        result.locked_count = outcome.locked if outcome is not None else 0
+        result.locked_samples = outcome.samples.get("locked", []) if outcome is not None else []
         headers = [str(header) for header in (dataset.headers or [])]
         by_row = defaultdict(lambda: defaultdict(list))
         for error in errors:

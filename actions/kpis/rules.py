@@ -3,6 +3,8 @@
 Everyone with a role reads KPIs. Only holders of ``actions.import_kpi_data`` (granted to
 the Administrator role by a migration; superusers hold every permission) import data.
 Panel members see small counts about children as "fewer than 5"; staff see them.
+Figures for periods in an issued report are changed only by holders of
+``actions.amend_locked_kpi_values`` (administrators), giving a reason.
 
 The role checks go through ``actions.roles.has_role``, whose answer is cached on the
 user for the request (the menu asks too).
@@ -26,3 +28,9 @@ def sees_small_numbers(user) -> bool:
 @rules.predicate
 def can_import_kpi_data(user) -> bool:
     return user.is_authenticated and user.has_perm("actions.import_kpi_data")
+
+
+@rules.predicate
+def can_amend_locked_kpi_values(user) -> bool:
+    """Change figures for periods in an issued report (giving a reason): administrators."""
+    return user.is_authenticated and user.has_perm("actions.amend_locked_kpi_values")

@@ -3,14 +3,15 @@ one KPI's history. Every page that shows a KPI (the list, the detail page, the
 dashboard, progress reports) takes its figures and ratings from here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from actions.models import KPI, KPIImport, KPIValue
+from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from actions.rag import RAG
 
 HAVERING = KPIValue.Area.HAVERING
@@ -146,10 +147,19 @@ class HistoryRow:
     havering: KPIValue | None = None
     comparators: dict[str, KPIValue] = field(default_factory=dict)
     rag: RAG = RAG.NONE
+    locked: bool = False
 
     @property
     def comparator_list(self) -> list[tuple[str, KPIValue | None]]:
         return [(area.label, self.comparators.get(area)) for area in COMPARATOR_AREAS]
+
+    @property
+    def amended(self) -> list[tuple[str, KPIValue]]:
+        """This period's figures changed after its report was issued, with their areas
+        (each value carries ``amended_at`` and ``amendment_reason``, its latest change)."""
+        values = [(KPIValue.Area.HAVERING.label, self.havering)]
+        values += [(area.label, self.comparators.get(area)) for area in COMPARATOR_AREAS]
+        return [(label, value) for label, value in values if value is not None and value.amended_at]
 
     @property
     def sources(self) -> list["Source"]:
@@ -195,15 +205,27 @@ def _name(user) -> str:
 
 def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
     """Every period of a KPI, newest first, with Havering's figure, its rating, the
-    comparators and where each came from. One query."""
+    comparators, where each came from, whether the period is locked (in an issued
+    report) and each figure's latest amendment since. One query."""
+    latest_amendment = KPIValueAmendment.objects.filter(kpi_value=OuterRef("pk")).order_by(
+        "-changed_at", "-pk"
+    )
+    covering_lock = KPIPeriodLock.objects.filter(
+        period_start__lte=OuterRef("period_end"), period_end__gte=OuterRef("period_end")
+    )
     values = (
         KPIValue.objects.filter(kpi=kpi)
         .select_related("source_import__uploaded_by", "updated_by")
+        .annotate(
+            locked=Exists(covering_lock),
+            amended_at=Subquery(latest_amendment.values("changed_at")[:1]),
+            amendment_reason=Subquery(latest_amendment.values("reason")[:1]),
+        )
         .order_by("-period_end", "area")
     )
     rows: dict[date, HistoryRow] = {}
     for value in values:
-        row = rows.setdefault(value.period_end, HistoryRow(period_end=value.period_end))
+        row = rows.setdefault(value.period_end, HistoryRow(period_end=value.period_end, locked=value.locked))
         if value.area == HAVERING:
             row.havering = value
             row.rag = kpi_rag(kpi, value.value)
@@ -223,3 +245,48 @@ def kpi_values_for_export(*, kpi: KPI | None = None) -> QuerySet:
 def kpi_imports() -> QuerySet:
     """Imports, newest first, with who ran them. One query (per page)."""
     return KPIImport.objects.select_related("uploaded_by").order_by("-created_at", "-pk")
+
+
+# --- locked periods ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodLocks:
+    """Every locked range of period ends, read in one query and then checked in Python
+    (there are a few dozen at most: one per issued report)."""
+
+    locks: tuple[KPIPeriodLock, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.locks)
+
+    def lock_for(self, period_end: date) -> KPIPeriodLock | None:
+        """The first lock that covers this period end, or None."""
+        for lock in self.locks:
+            if lock.period_start <= period_end <= lock.period_end:
+                return lock
+        return None
+
+    def locked(self, period_ends: Iterable[date]) -> dict[date, KPIPeriodLock]:
+        """Which of these period ends are locked, each with the first lock covering it."""
+        found = {}
+        if self.locks:
+            for period_end in set(period_ends):
+                if lock := self.lock_for(period_end):
+                    found[period_end] = lock
+        return found
+
+
+def period_locks() -> PeriodLocks:
+    """The locks, oldest first (so a period is named by the report that first locked it). One query."""
+    return PeriodLocks(tuple(KPIPeriodLock.objects.order_by("locked_at", "pk")))
+
+
+def locked_period_ends(period_ends: Iterable[date]) -> dict[date, KPIPeriodLock]:
+    """Which of many period ends are locked, in one query whatever their number."""
+    return period_locks().locked(period_ends)
+
+
+def is_locked(period_end: date) -> bool:
+    """Is this one period end in a locked range? One query."""
+    return KPIPeriodLock.objects.filter(period_start__lte=period_end, period_end__gte=period_end).exists()

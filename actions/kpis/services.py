@@ -1,14 +1,17 @@
 """Importing performance data: the life of a ``KPIImport``.
 
 An upload is stored, checked (a preview of what it would create, change and leave
-alone), and written only when an administrator confirms it. Small files are checked and
+alone), and written only when an administrator confirms it. Figures for periods in an
+issued report are locked (``lock_kpi_periods``): an import that would add to or change
+them is refused unless an administrator runs it and gives a reason, and then each such
+change is recorded as a ``KPIValueAmendment``. Small files are checked and
 written during the request; bigger ones (``KPI_IMPORT_BACKGROUND_BYTES``) on Celery,
 sent once the transaction that created the import has committed. The command line
 imports in one step, with ``--dry-run`` to stop after the check.
 """
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,11 +19,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import KPIImport
+from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from havering_cp.celery import app as celery_app
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
-from .importer import Checked, Outcome, check_table, preview_staged, write_staged
+from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
+from .rules import can_amend_locked_kpi_values, can_import_kpi_data
+from .selectors import period_locks
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +39,10 @@ PREVIEW_LIFETIME = timedelta(days=2)
 
 class ImportNotAllowed(Exception):
     """The import is not in a state that allows this (say, confirming it twice)."""
+
+
+class FigureLocked(Exception):
+    """The figure is in a period of an issued report, and this change may not be made."""
 
 
 def _refusal(message: str) -> list[dict]:
@@ -50,9 +59,106 @@ def _send_to_worker(kpi_import: KPIImport) -> None:
     transaction.on_commit(lambda: celery_app.send_task(RUN_TASK, args=[kpi_import.pk]))
 
 
-def kpi_import_upload(*, uploaded_file: UploadedFile, user) -> KPIImport:
+def lock_kpi_periods(*, period_start: date, period_end: date, reason: str) -> KPIPeriodLock:
+    """Lock the figures for periods ending from ``period_start`` to ``period_end``
+    (a report covering them has been issued). Locking the same range again changes
+    nothing: the first lock, and its reason, stand."""
+    with transaction.atomic():
+        lock, _ = KPIPeriodLock.objects.get_or_create(
+            period_start=period_start, period_end=period_end, defaults={"reason": reason[:200]}
+        )
+    return lock
+
+
+def locked_figure_problem(*, user, period_ends: list[date], reason: str) -> str | None:
+    """Why ``user`` may not enter or change by hand a figure for these period ends (the
+    figure's, and the one it had), or None if they may: no period is locked, or they are
+    an administrator giving a reason. One query."""
+    locks = period_locks()
+    lock = next((lock for day in period_ends if day and (lock := locks.lock_for(day))), None)
+    return _locked_problem(lock, user=user, reason=reason) if lock else None
+
+
+def _locked_problem(lock: KPIPeriodLock, *, user, reason: str) -> str | None:
+    locked = f"Figures for periods in an issued report are locked ({lock.reason})."
+    if not can_amend_locked_kpi_values(user):
+        return f"{locked} Only an administrator can change them, giving a reason."
+    if not reason.strip():
+        return f"{locked} Give a reason for changing this figure; it is recorded with the change."
+    return None
+
+
+_FIGURES = ("value", "numerator", "denominator", "note")
+
+
+def kpi_value_save(*, kpi_value: KPIValue, user, reason: str = "") -> KPIValue:
+    """Save a figure entered by hand (the Django admin): it becomes the person's, not an
+    import's. Adding or changing one in a locked period takes an administrator and a
+    reason, and is recorded as an amendment; saving it unchanged records nothing.
+    Raises FigureLocked."""
+    with transaction.atomic():
+        before = KPIValue.objects.select_for_update().get(pk=kpi_value.pk) if kpi_value.pk else None
+        old = tuple(getattr(before, name) for name in _FIGURES) if before else None
+        moved = before is not None and before.period_end != kpi_value.period_end
+        lock = None
+        if moved or old != tuple(getattr(kpi_value, name) for name in _FIGURES):
+            locks = period_locks()
+            lock = locks.lock_for(kpi_value.period_end) or (
+                locks.lock_for(before.period_end) if moved else None
+            )
+        if lock is not None and (problem := _locked_problem(lock, user=user, reason=reason)):
+            raise FigureLocked(problem)
+        kpi_value.updated_by = user
+        kpi_value.source_import = None
+        kpi_value.save()
+        if lock is not None:
+            old_value, old_numerator, old_denominator, old_note = old or (None, None, None, "")
+            KPIValueAmendment.objects.create(
+                kpi_value=kpi_value,
+                old_value=old_value,
+                old_numerator=old_numerator,
+                old_denominator=old_denominator,
+                old_note=old_note,
+                new_value=kpi_value.value,
+                new_numerator=kpi_value.numerator,
+                new_denominator=kpi_value.denominator,
+                new_note=kpi_value.note,
+                reason=reason.strip(),
+                changed_by=user,
+                source=KPIValueAmendment.Source.ADMIN,
+            )
+    return kpi_value
+
+
+def lock_rule(*, user, reason: str, source: str) -> LockRule:
+    """May this import add to or change figures in locked periods? Only an administrator
+    (who may import, and amend locked figures) giving a reason; the command line is run
+    by someone with the server in their hands, so a reason is enough there."""
+    reason = reason.strip()
+    if user is None:
+        allowed = source == KPIImport.Source.COMMAND
+    else:
+        allowed = can_import_kpi_data(user) and can_amend_locked_kpi_values(user)
+    if not allowed:
+        return LockRule(refusal="Only an administrator can change them, giving a reason.")
+    if not reason:
+        return LockRule(refusal=_GIVE_A_REASON[source])
+    return LockRule(allowed=True, reason=reason)
+
+
+_GIVE_A_REASON = {
+    KPIImport.Source.WEB: "To change them, upload the file again with a reason for changing figures "
+    "in issued reports.",
+    KPIImport.Source.ADMIN: "To change them, choose the file again and give a reason for changing "
+    "figures in issued reports.",
+    KPIImport.Source.COMMAND: 'To change them, run the command again with --reason "why".',
+}
+
+
+def kpi_import_upload(*, uploaded_file: UploadedFile, user, amendment_reason: str = "") -> KPIImport:
     """Store an uploaded file and have it checked. Raises FileRefused for a file that
-    is plainly unacceptable (wrong kind, too big) before anything is stored."""
+    is plainly unacceptable (wrong kind, too big) before anything is stored.
+    ``amendment_reason`` is why figures in issued reports are changed, if they are."""
     file_name = Path(uploaded_file.name or "upload").name[:255]
     suffix = Path(file_name).suffix.lower()
     kind_for(file_name)
@@ -64,6 +170,7 @@ def kpi_import_upload(*, uploaded_file: UploadedFile, user) -> KPIImport:
             uploaded_by=user,
             source=KPIImport.Source.WEB,
             file_size=uploaded_file.size,
+            amendment_reason=amendment_reason.strip(),
         )
         kpi_import.stored_file.save(f"import-{kpi_import.pk}{suffix}", uploaded_file, save=True)
         if _in_background(kpi_import):
@@ -111,12 +218,13 @@ def kpi_import_run(*, kpi_import_id: int) -> KPIImport | None:
     return _process(kpi_import, Path(kpi_import.stored_file.path), apply=kpi_import.confirmed_at is not None)
 
 
-def kpi_import_from_path(*, path: Path, dry_run: bool, user=None) -> KPIImport:
+def kpi_import_from_path(*, path: Path, dry_run: bool, user=None, amendment_reason: str = "") -> KPIImport:
     """Import a file on the server's disk in one step (the command line)."""
     kpi_import = KPIImport.objects.create(
         file_name=path.name[:255],
         uploaded_by=user,
         source=KPIImport.Source.COMMAND,
+        amendment_reason=amendment_reason.strip(),
         file_size=path.stat().st_size if path.exists() else 0,
         state=KPIImport.State.RUNNING,
         started_at=timezone.now(),
@@ -127,7 +235,9 @@ def kpi_import_from_path(*, path: Path, dry_run: bool, user=None) -> KPIImport:
     return _process(kpi_import, path, apply=not dry_run)
 
 
-def kpi_import_table(*, table: Table, file_name: str, user, source: str, apply: bool) -> KPIImport:
+def kpi_import_table(
+    *, table: Table, file_name: str, user, source: str, apply: bool, amendment_reason: str = ""
+) -> KPIImport:
     """Check (and write) rows that another reader has already opened: the Django
     admin's import, through django-import-export."""
     now = timezone.now()
@@ -135,6 +245,7 @@ def kpi_import_table(*, table: Table, file_name: str, user, source: str, apply: 
         file_name=Path(file_name).name[:255],
         uploaded_by=user,
         source=source,
+        amendment_reason=amendment_reason.strip(),
         state=KPIImport.State.RUNNING,
         started_at=now,
         confirmed_at=now if apply else None,
@@ -143,12 +254,18 @@ def kpi_import_table(*, table: Table, file_name: str, user, source: str, apply: 
     return _check_and_write(kpi_import, table, apply=apply)
 
 
-def kpi_import_preview_table(*, table: Table) -> tuple[Checked, Outcome | None]:
+def kpi_import_preview_table(
+    *, table: Table, user, source: str, amendment_reason: str = ""
+) -> tuple[Checked, Outcome | None]:
     """Check rows and say what writing them would do, recording nothing (the admin's
-    preview step; its confirmation is recorded by ``kpi_import_table``)."""
+    preview step; its confirmation is recorded by ``kpi_import_table``). Figures in
+    locked periods that ``user`` may not change come back as ``outcome.refused``."""
     checked = check_table(table)
     try:
-        return checked, preview_staged(checked) if checked.ok else None
+        if not checked.ok:
+            return checked, None
+        rule = lock_rule(user=user, reason=amendment_reason, source=source)
+        return checked, preview_staged(checked, rule=rule)
     finally:
         checked.close()
 
@@ -178,11 +295,24 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool) -> KPI
                 errors=[error.as_dict() for error in checked.errors],
                 error_count=checked.error_count,
             )
+        rule = lock_rule(
+            user=kpi_import.uploaded_by, reason=kpi_import.amendment_reason, source=kpi_import.source
+        )
         if apply:
-            outcome = write_staged(checked, kpi_import_id=kpi_import.pk, user_id=kpi_import.uploaded_by_id)
-            return _finish(kpi_import, outcome=outcome, state=KPIImport.State.DONE)
-        outcome = preview_staged(checked)
-        return _finish(kpi_import, outcome=outcome, state=KPIImport.State.PREVIEWED)
+            outcome = write_staged(
+                checked, kpi_import_id=kpi_import.pk, user_id=kpi_import.uploaded_by_id, rule=rule
+            )
+            state = KPIImport.State.DONE
+        else:
+            outcome = preview_staged(checked, rule=rule)
+            state = KPIImport.State.PREVIEWED
+        if outcome.refused_count:
+            return _finish(
+                kpi_import,
+                errors=[error.as_dict() for error in outcome.refused],
+                error_count=outcome.refused_count,
+            )
+        return _finish(kpi_import, outcome=outcome, state=state)
     except FileRefused as exc:
         return _finish(kpi_import, errors=_refusal(str(exc)))
     except Exception:
@@ -211,6 +341,7 @@ def _finish(
         kpi_import.rows_created = outcome.created
         kpi_import.rows_updated = outcome.updated
         kpi_import.rows_unchanged = outcome.unchanged
+        kpi_import.rows_locked = outcome.locked
         if outcome.samples:
             kpi_import.preview = outcome.samples
     if state != KPIImport.State.PREVIEWED:

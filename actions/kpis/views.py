@@ -157,7 +157,9 @@ def _kpi_import_new(request):
         if form.is_valid():
             try:
                 kpi_import = services.kpi_import_upload(
-                    uploaded_file=form.cleaned_data["file"], user=request.user
+                    uploaded_file=form.cleaned_data["file"],
+                    user=request.user,
+                    amendment_reason=form.cleaned_data["amendment_reason"],
                 )
             except FileRefused as exc:
                 form.add_error("file", str(exc))
@@ -176,6 +178,7 @@ def kpi_import_detail(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
     created = kpi_import.preview.get("created", []) if isinstance(kpi_import.preview, dict) else []
     changed = kpi_import.preview.get("changed", []) if isinstance(kpi_import.preview, dict) else []
+    locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
         confirm_form = KPIImportConfirmForm()
@@ -187,6 +190,8 @@ def kpi_import_detail(request, pk: int):
             "kpi_import": kpi_import,
             "created_samples": created,
             "changed_samples": changed,
+            "locked_figures": locked,
+            "more_locked": max(kpi_import.rows_locked - len(locked), 0),
             "confirm_form": confirm_form,
             "more_errors": max(kpi_import.error_count - len(kpi_import.errors), 0),
         },

@@ -9,7 +9,7 @@ from actions.models import KPI
 from actions.roles import Role
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import UserFactory
+from tests.factories import KPIPeriodLockFactory, KPIValueFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,4 +103,34 @@ def test_a_refused_file_shows_its_problems_accessibly(page, tmp_path, settings):
     page.wait_for_load_state()
     assert page.get_by_text("The file was not imported").is_visible()
     assert page.get_by_role("cell", name="Unknown KPI code “W99”.").is_visible()
+    assert_accessible(page)
+
+
+def test_an_administrator_corrects_a_figure_in_an_issued_report_giving_a_reason(page, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    UserFactory(username="importer", role=Role.ADMINISTRATOR)
+    KPIValueFactory(period_end=date(2025, 4, 30), value=Decimal("70"))
+    KPIPeriodLockFactory()  # April's report is issued
+    correction = tmp_path / "april-correction.csv"
+    correction.write_bytes(csv_bytes([LONG_HEADER, ["W01", "2025-04-30", "72", "36", "50", "", ""]]))
+
+    sign_in(page, "importer")
+    page.goto("/kpis/imports/new/")
+    page.get_by_label("File with the figures").set_input_files(str(correction))
+    page.get_by_label("Reason for changing figures in issued reports").fill(
+        "Late health assessments recorded"
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state()
+    locked = page.get_by_role("table", name="Figures in issued reports that would change")
+    assert "Monthly progress report, April 2025 issued" in locked.inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Figures imported").is_visible()
+
+    page.goto("/kpis/W01/")
+    april = page.get_by_role("row").filter(has_text="30 Apr 2025")
+    assert "Locked" in april.inner_text()
+    assert "Late health assessments recorded" in april.inner_text()
     assert_accessible(page)

@@ -7,6 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from actions.kpis.selectors import is_locked
+from actions.models import KPIPeriodLock
 from panel import reports
 from panel.models import Meeting, ProgressReport
 from panel.reports import ReportSpec
@@ -130,3 +132,27 @@ def test_a_report_that_keeps_failing_is_left_for_an_administrator(settings):
         spec=ReportSpec("monthly", date(2025, 4, 1), date(2025, 4, 30)), user=None
     )
     assert admin_request.pk == report.pk and admin_request.state == "pending"
+
+
+def test_issuing_a_report_locks_the_figures_of_its_period():
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+    assert reports.build_report(report_id=report.pk, snapshot_builder=snapshot_ok)
+    lock = KPIPeriodLock.objects.get()
+    assert (lock.period_start, lock.period_end) == (date(2025, 4, 1), date(2025, 4, 30))
+    assert lock.reason == "Monthly progress report, April 2025 issued"
+    assert is_locked(date(2025, 4, 30)) and not is_locked(date(2025, 5, 31))
+
+
+def test_a_report_that_fails_to_build_locks_nothing():
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+
+    def broken(report, progress):
+        raise ValueError("a figure could not be read")
+
+    with pytest.raises(ValueError):
+        reports.build_report(report_id=report.pk, snapshot_builder=broken)
+    assert not KPIPeriodLock.objects.exists()

@@ -9,7 +9,8 @@ from actions.models import KPIImport
 class Command(BaseCommand):
     help = (
         "Import KPI values from an .xlsx or .csv file (long or wide layout). Every row is "
-        "checked first; with any error nothing is written and the errors are printed."
+        "checked first; with any error nothing is written and the errors are printed. Figures for "
+        "periods in an issued report are changed only with --reason, which is recorded."
     )
 
     def add_arguments(self, parser):
@@ -17,9 +18,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and say what it would do; write nothing."
         )
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="Why figures for periods in an issued report are changed; recorded with each change.",
+        )
 
-    def handle(self, *args, path: Path, dry_run: bool, **options):
-        kpi_import = kpi_import_from_path(path=path, dry_run=dry_run)
+    def handle(self, *args, path: Path, dry_run: bool, reason: str, **options):
+        kpi_import = kpi_import_from_path(path=path, dry_run=dry_run, amendment_reason=reason)
         if kpi_import.state == KPIImport.State.FAILED:
             for error in kpi_import.errors:
                 where = ", ".join(
@@ -39,6 +45,11 @@ class Command(BaseCommand):
             f"{kpi_import.rows_created:,} new {_figures(kpi_import.rows_created)}, "
             f"{kpi_import.rows_updated:,} changed, {kpi_import.rows_unchanged:,} already up to date"
         )
+        if kpi_import.rows_locked:
+            counts += (
+                f"; {kpi_import.rows_locked:,} of them in issued reports (each change is recorded "
+                "with the reason)"
+            )
         if dry_run:
             message = f"{path.name} has no errors. Importing it would give {counts}. Nothing was written."
         else:
