@@ -17,6 +17,7 @@ from actions.rag import RAG
 from actions.selectors import plan_state
 from actions.templatetags.kpis import kpi_figure, kpi_number
 from actions.templatetags.portal import suppress_small
+from participation.derived_kpis import derived_kpis_record, month_end
 from participation.iv_selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
@@ -196,6 +197,11 @@ def _you_said_we_did(start: date, end: date) -> dict:
 
 def build_snapshot(report, progress) -> dict:
     as_of = report.period_end
+    if as_of == month_end(as_of):
+        # The portal's own figures (H03–H05) for the month go in before the report
+        # freezes the period; once it is issued they are locked with the rest.
+        progress(2, "Working out the derived figures")
+        derived_kpis_record(period_end=as_of)
     progress(5, "Reading the action plan")
     actions = _actions_by_theme(as_of)
     progress(35, "Reading the performance figures")

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from actions.kpis.selectors import is_locked
 from actions.models import KPI, KPIValue
 
 from .iv_selectors import iv_panel_figures
@@ -45,6 +46,10 @@ def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
     """
     if period_end != month_end(period_end):
         raise ValueError(f"{period_end} is not the last day of a month")
+    if is_locked(period_end):
+        # An issued report has frozen this period; its derived figures stay as reported.
+        logger.info("Derived KPIs for %s not recomputed: the period is locked", period_end)
+        return {}
     kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=DERIVED_CODES)}
     iv = iv_panel_figures(as_of=period_end)
     figures: dict[str, dict] = {}

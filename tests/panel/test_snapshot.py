@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from actions.models import KPI, Action
+from actions.models import KPI, Action, KPIValue
 from panel import reports
 from panel.models import ProgressReport
 from panel.snapshot import build_snapshot
@@ -97,7 +97,16 @@ def test_the_report_has_iv_participation_and_you_said_we_did_sections(april_repo
 def test_building_reads_a_fixed_number_of_queries(april_report, django_assert_max_num_queries):
     for n in range(30):
         ActionFactory(status="on_track", start_date=date(2026, 1, 1) - timedelta(days=n))
-    # claim, read, attempts; plan (1); KPIs and figures (3); IV (6); participation (4 +
-    # its quarter reach); feedback; themes; issue (+ savepoint)
-    with django_assert_max_num_queries(26):
+    # claim, read, attempts; the month's derived KPIs (lock check, KPIs, IV figures (6),
+    # active young people, three upserts with their savepoints); plan (1); KPIs and
+    # figures (3); IV (6); participation (4 + its quarter reach); feedback; themes;
+    # issue and lock (with savepoints). None of it grows with the number of actions.
+    with django_assert_max_num_queries(52):
         build(april_report)
+
+
+def test_a_monthly_report_records_the_derived_figures_before_it_locks_the_month(april_report):
+    build(april_report)
+    assert KPIValue.objects.filter(kpi__code="H05", period_end=date(2026, 4, 30), is_derived=True).exists()
+    h05 = next(k for k in april_report.data["themes"][3]["kpis"] if k["code"] == "H05")
+    assert h05["period_end"] == "2026-04-30"

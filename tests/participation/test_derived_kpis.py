@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from actions.kpis.services import lock_kpi_periods
 from actions.models import KPI, KPIValue
 from participation.derived_kpis import derived_kpis_record, previous_month_end
 from participation.tasks import record_derived_kpis
@@ -76,3 +77,12 @@ def test_a_real_worker_records_the_derived_kpis(celery_worker):
     make_records()
     record_derived_kpis.delay(PERIOD.isoformat())
     wait_for(lambda: KPIValue.objects.filter(kpi__code="H03", period_end=PERIOD, is_derived=True).exists())
+
+
+@pytest.mark.django_db
+def test_a_locked_period_keeps_its_derived_figures_as_reported():
+    make_records()
+    first = derived_kpis_record(period_end=PERIOD)
+    lock_kpi_periods(period_start=PERIOD.replace(day=1), period_end=PERIOD, reason="Report issued")
+    assert derived_kpis_record(period_end=PERIOD) == {}
+    assert KPIValue.objects.get(kpi__code="H05", period_end=PERIOD).value == first["H05"].value
