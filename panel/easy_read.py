@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from actions.models import Action, Commitment, Milestone, ProgressUpdate, Theme
+from participation.models import FeedbackItem
 
 # Plain words for each status: young people asked for no jargon, and colour never speaks alone.
 PLAIN_STATUS = {
@@ -26,11 +27,13 @@ class EasyReadTheme:
     theme: Theme
     promises: list[Commitment]
     did: list[dict] = field(default_factory=list)
+    you_said: list[dict] = field(default_factory=list)
     next: list[dict] = field(default_factory=list)
 
 
 def easy_read_themes(*, today: date, per_theme: int = 5) -> list[EasyReadTheme]:
-    """Three queries whatever the size of the plan: themes with commitments, updates, milestones."""
+    """Four queries whatever the size of the plan: themes with commitments, updates,
+    "You said, we did" answers, milestones."""
     themes = Theme.objects.prefetch_related(
         Prefetch("commitments", queryset=Commitment.objects.order_by("position"))
     )
@@ -57,6 +60,17 @@ def easy_read_themes(*, today: date, per_theme: int = 5) -> list[EasyReadTheme]:
             )
         if update.next_steps and len(entry.next) < per_theme:
             entry.next.append({"title": update.action.title, "what": update.next_steps, "when": None})
+
+    # "You said, we did": what young people raised and what was done, once answered.
+    for item in (
+        FeedbackItem.objects.filter(status__in=[FeedbackItem.Status.RESPONDED, FeedbackItem.Status.CLOSED])
+        .exclude(response="")
+        .select_related("session__group")
+        .order_by("-session__held_on", "-pk")
+    ):
+        entry = by_theme.get(item.theme_id)
+        if entry is not None and len(entry.you_said) < per_theme:
+            entry.you_said.append({"said": item.said, "did": item.response, "group": item.session.group.name})
 
     for milestone in (
         Milestone.objects.filter(action__shareable=True, completed_on__isnull=True, due_date__gte=today)

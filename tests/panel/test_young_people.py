@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.factories import ActionFactory, MilestoneFactory, ProgressUpdateFactory
+from tests.factories import ActionFactory, FeedbackItemFactory, MilestoneFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,18 @@ def test_the_easy_read_page_runs_a_fixed_number_of_queries(client, django_assert
         action = ActionFactory(shareable=True)
         ProgressUpdateFactory(action=action, shareable=True)
         MilestoneFactory(action=action)
-    # themes, their commitments (prefetch), shareable updates, upcoming milestones
-    with django_assert_max_num_queries(4):
+    # themes, their commitments (prefetch), shareable updates, answered feedback,
+    # upcoming milestones
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("young_people")).status_code == 200
+
+
+def test_answered_you_said_we_did_items_are_shown_with_what_was_done(client):
+    item = FeedbackItemFactory(
+        said="More weekend activities", response="Saturday club started", status="responded"
+    )
+    FeedbackItemFactory(said="An unanswered wish", response="", status="open")
+    page = client.get(reverse("young_people")).content.decode()
+    assert "More weekend activities" in page and "Saturday club started" in page
+    assert item.session.group.name in page
+    assert "An unanswered wish" not in page
