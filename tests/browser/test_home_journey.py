@@ -25,3 +25,9 @@ def test_the_accessibility_statement_is_accessible(page):
     page.goto("/accessibility/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Accessibility statement")
     assert_accessible(page)
+
+
+def test_the_easy_read_page_for_young_people_is_accessible_without_signing_in(page):
+    page.goto("/young-people/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Our promises to you"
+    assert_accessible(page)
