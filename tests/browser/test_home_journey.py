@@ -14,6 +14,8 @@ def test_a_panel_member_signs_in_and_sees_the_five_promises(page):
     assert_accessible(page)
 
     sign_in(page, "councillor")
+    assert page.url.endswith("/panel/")  # panel members land on their dashboard
+    page.get_by_role("link", name="Home", exact=True).click()
     for name in ("Well", "Inspired", "Safe", "Heard", "Treated Fairly"):
         assert page.get_by_role("heading", name=name).is_visible()
     assert page.get_by_text("Organise special 'Takeover Days'").is_visible()
