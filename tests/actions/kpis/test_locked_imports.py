@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from actions.kpis import importer, services
 from actions.models import KPI, KPIImport, KPIValue, KPIValueAmendment
@@ -232,7 +234,7 @@ def test_the_command_needs_a_reason_to_change_locked_figures(tmp_path, april_loc
 # drop (release). Elsewhere, preview: the locks, the KPI codes, the existing figures (a
 # chunk of 2,000 rows); write: the same in a transaction, then the update and the
 # amendments.
-QUERIES = {"copy": {"preview": 12, "write": 11}, "generic": {"preview": 3, "write": 7}}
+QUERIES = {"copy": {"preview": 12, "write": 11}, "generic": {"preview": 3}}
 
 
 @pytest.mark.parametrize("months", [2, 12])
@@ -260,11 +262,20 @@ def test_the_lock_check_takes_the_same_queries_whatever_the_rows_and_locks(
         services.open_table(path_of(tmp_path, rows), file_name="figures.csv", max_bytes=10**7)
     )
     rule = importer.LockRule(allowed=True, reason=REASON)
-    with django_assert_num_queries(QUERIES[writer]["preview"]):
+    with django_assert_num_queries(QUERIES[writer]["preview"]) as preview:
         importer.preview_staged(checked, rule=rule)
-    with django_assert_num_queries(QUERIES[writer]["write"]):
-        outcome = importer.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
+    if writer == "copy":
+        with django_assert_num_queries(QUERIES[writer]["write"]) as write:
+            outcome = importer.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
+    else:
+        # SQLite's limit on parameters splits the bulk writes into batches as rows grow,
+        # so only the reads are counted there.
+        with CaptureQueriesContext(connection) as write:
+            outcome = importer.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
     checked.close()
+    for captured in (preview, write):
+        reads_of_locks = [q for q in captured.captured_queries if 'FROM "actions_kpiperiodlock"' in q["sql"]]
+        assert len(reads_of_locks) == 1
     assert (outcome.updated, outcome.locked) == (len(rows) - 1, len(rows) - 1)
     assert KPIValueAmendment.objects.count() == len(rows) - 1
 
