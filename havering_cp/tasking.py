@@ -4,22 +4,27 @@ import logging
 
 from django.db import transaction
 
+from .celery import app
+
 logger = logging.getLogger(__name__)
 
 
 def send_on_commit(task, *args, **kwargs) -> None:
     """Queue ``task(*args, **kwargs)`` once the current transaction has committed.
 
+    ``task`` is a task, or a task's registered name (for a module that the task's own
+    module imports, which cannot import it back).
+
     If the broker is unreachable the request still succeeds: the failure is logged and
     the periodic sweeps (which look for work still to do in the database) send it later.
     """
 
+    name = task if isinstance(task, str) else task.name
+
     def send():
         try:
-            task.apply_async(args=args, kwargs=kwargs, retry=False)
+            app.send_task(name, args=args, kwargs=kwargs, retry=False)
         except Exception:
-            logger.warning(
-                "Could not queue %s%s; a periodic sweep will retry", task.name, args, exc_info=True
-            )
+            logger.warning("Could not queue %s%s; a periodic sweep will retry", name, args, exc_info=True)
 
     transaction.on_commit(send)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
-from havering_cp.celery import app as celery_app
+from havering_cp.tasking import send_on_commit
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
@@ -56,7 +56,7 @@ def _in_background(kpi_import: KPIImport) -> bool:
 def _send_to_worker(kpi_import: KPIImport) -> None:
     """Queue the run for Celery once the transaction that made it runnable commits
     (the worker must find the row). Sent by name: the task module imports this one."""
-    transaction.on_commit(lambda: celery_app.send_task(RUN_TASK, args=[kpi_import.pk]))
+    send_on_commit(RUN_TASK, kpi_import.pk)
 
 
 def lock_kpi_periods(*, period_start: date, period_end: date, reason: str) -> KPIPeriodLock:
