@@ -40,14 +40,51 @@ def test_running_the_due_report_task_twice_builds_each_report_once(celery_worker
     assert set(ProgressReport.objects.values_list("attempts", flat=True)) == {1}
 
 
+def _worker_environment(**extra) -> dict:
+    """What a worker in another process needs to use this test's database and broker."""
+    database = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": redis_url(),
+        "DJANGO_SETTINGS_MODULE": "havering_cp.settings_test",
+        **extra,
+    }
+
+
 def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
+    # The second worker is its own process, as in production (two worker threads in one
+    # process would share Celery's process-wide shutdown flag).
+    require_postgres()
     report = ProgressReport.objects.create(
         kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
     )
-    with real_worker("second"):
+    second = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "havering_cp",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--hostname=second@localhost",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        env=_worker_environment(),
+        cwd=ROOT,
+    )
+    try:
+        wait_for(lambda: celery_app.control.ping(destination=["second@localhost"], timeout=0.5), timeout=60)
         for _ in range(4):
             tasks.build_report.delay(report.pk)
-        wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready")
+        wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready", timeout=60)
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
     report.refresh_from_db()
     assert report.attempts == 1
     assert ProgressReport.objects.count() == 1
@@ -55,20 +92,17 @@ def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
 
 def test_a_worker_killed_mid_report_leaves_it_for_another_to_finish(settings):
     require_postgres()
-    url = redis_url()
+    redis_url()
     celery_app.control.purge()
     settings.REPORT_BUILD_LEASE_SECONDS = 2
     report = ProgressReport.objects.create(
         kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
     )
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": url,
-        "REPORT_BUILD_LEASE_SECONDS": "2",
-    }
-    slow = subprocess.Popen([sys.executable, str(ROOT / "tests/panel/slow_worker.py")], env=env, cwd=ROOT)
+    slow = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/panel/slow_worker.py")],
+        env=_worker_environment(REPORT_BUILD_LEASE_SECONDS="2"),
+        cwd=ROOT,
+    )
     try:
         tasks.build_report.delay(report.pk)
         wait_for(
