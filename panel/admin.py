@@ -41,7 +41,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
     search_fields = ("error", "meeting__title")
     list_select_related = ("meeting",)
-    readonly_fields = ("data", "html", "issued_at", "announced_at", "started_at", "attempts")
+    readonly_fields = ("data", "html", "issued_at", "started_at", "attempts")
     date_hierarchy = "period_end"
 
 

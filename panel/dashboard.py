@@ -3,7 +3,7 @@
 Every figure is an aggregate: no child-level record reaches this page.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
@@ -50,7 +50,6 @@ class Dashboard:
     iv_overdue_visits: int
     next_meeting: Meeting | None
     latest_report: ProgressReport | None
-    kpi_figures: list[KPIFigures] = field(default_factory=list)
 
 
 def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
@@ -115,5 +114,4 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         .defer("data", "html")
         .order_by("-issued_at")
         .first(),
-        kpi_figures=figures,
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
+from actions.forms import PersonChoiceField
 from actions.roles import STAFF_ROLES, Role
 from havering_cp.forms import GovukFormMixin
 
@@ -73,13 +74,13 @@ class PanelActionForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = PanelAction
         fields = ["kind", "text", "owner", "due_date"]
+        field_classes = {"owner": PersonChoiceField}
         widgets = {"due_date": DateInput(), "kind": forms.RadioSelect}
         labels = {"text": "Question or action", "owner": "Who will answer it"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class PanelActionUpdateForm(GovukFormMixin, forms.ModelForm):

@@ -26,10 +26,6 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("panel:meeting_detail", args=[self.pk])
 
-    @property
-    def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
-
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -120,7 +116,6 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
-    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_end", "kind"]

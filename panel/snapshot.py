@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG
-from actions.selectors import plan_state
+from actions.selectors import person_name, plan_state
 from actions.templatetags.kpis import kpi_figure, kpi_number
 from actions.templatetags.portal import suppress_small
 from participation.derived_kpis import derived_kpis_record, month_end
@@ -27,10 +27,6 @@ RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
 
 
 def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
@@ -52,7 +48,7 @@ def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
                 "id": action.id,
                 "commitment": action.commitment.code,
                 "title": action.title,
-                "lead": _name(action.lead),
+                "lead": person_name(action.lead),
                 "lead_organisation": action.lead_organisation,
                 "due_date": action.due_date.isoformat(),
                 "status": action.status,

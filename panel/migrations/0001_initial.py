@@ -163,7 +163,6 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("started_at", models.DateTimeField(blank=True, null=True)),
                 ("issued_at", models.DateTimeField(blank=True, null=True)),
-                ("announced_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "meeting",
                     models.ForeignKey(
