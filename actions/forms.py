@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
 from django.utils.text import Truncator
 
-from havering_cp.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
 from .rag import RAG

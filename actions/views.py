@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from havering_cp.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
 from .extensions import action_sections

@@ -29,7 +29,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from panel.demo import seed_all  # noqa: E402
-from participation.iv_selectors import iv_panel_figures  # noqa: E402
+from participation.iv.selectors import iv_panel_figures  # noqa: E402
 from participation.selectors import participation_panel_figures  # noqa: E402
 from tests.participation.volume import build_iv_volume  # noqa: E402
 

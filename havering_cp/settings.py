@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "core",
     "actions",
     "participation",
     "panel",

@@ -13,7 +13,7 @@ from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
 from actions.rag import RAG
 from actions.selectors import plan_state, rag_by_theme
-from participation.iv_selectors import IVFigures, iv_panel_figures, overdue_visits
+from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
 

@@ -1,6 +1,6 @@
 """A progress report as an xlsx workbook, built from its frozen data."""
 
-from havering_cp.exports import xlsx_bytes
+from core.exports import xlsx_bytes
 
 from .models import ProgressReport
 

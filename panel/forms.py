@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.forms import PersonChoiceField
 from actions.roles import STAFF_ROLES, Role
-from havering_cp.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport
 from .reports import ReportSpec, meeting_pack_period, month_bounds

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from actions.roles import Role
-from participation.iv_selectors import dbs_expiring, overdue_visits, reviews_due
+from participation.iv.selectors import dbs_expiring, overdue_visits, reviews_due
 
 from .models import Meeting, ProgressReport, ReminderLog
 

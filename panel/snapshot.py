@@ -18,7 +18,7 @@ from actions.selectors import person_name, plan_state
 from actions.templatetags.kpis import kpi_figure, kpi_number
 from actions.templatetags.portal import suppress_small
 from participation.derived_kpis import derived_kpis_record, month_end
-from participation.iv_selectors import iv_panel_figures
+from participation.iv.selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
 

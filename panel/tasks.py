@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from havering_cp.tasking import send_on_commit
+from core.tasking import send_on_commit
 
 from . import reminders, reports
 from .snapshot import build_snapshot

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
+from core.exports import XLSX_TYPE
+from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
-from havering_cp.exports import XLSX_TYPE
-from havering_cp.tasking import send_on_commit
 
 from . import easy_read, reports, tasks
 from .dashboard import dashboard_summary

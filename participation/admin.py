@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .iv_services import record_view_log
+from .iv.services import record_view_log
 from .models import (
     FeedbackItem,
     Match,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from actions.kpis.selectors import is_locked
 from actions.models import KPI, KPIValue
 
-from .iv_selectors import iv_panel_figures
+from .iv.selectors import iv_panel_figures
 from .selectors import active_young_people
 
 logger = logging.getLogger(__name__)

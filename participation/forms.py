@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, Theme
-from havering_cp.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession
 

@@ -5,7 +5,7 @@ from datetime import date
 from celery import shared_task
 
 from .derived_kpis import derived_kpis_record, previous_month_end
-from .iv_services import referrals_anonymise_closed
+from .iv.services import referrals_anonymise_closed
 
 
 @shared_task

@@ -13,5 +13,5 @@ urlpatterns = [
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/<int:pk>/edit/", views.feedback_edit, name="feedback_edit"),
     path("figures/", views.figures, name="figures"),
-    path("iv/", include("participation.iv_urls")),
+    path("iv/", include("participation.iv.urls")),
 ]

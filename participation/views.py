@@ -16,7 +16,7 @@ from actions.extensions import PageSection
 
 from . import services
 from .forms import FeedbackFilterForm, FeedbackForm, SessionForm
-from .iv_selectors import NATIONAL_ASPIRATION_PERCENT, iv_panel_figures
+from .iv.selectors import NATIONAL_ASPIRATION_PERCENT, iv_panel_figures
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession
 from .rules import can_log_participation, can_read_participation
 from .selectors import (

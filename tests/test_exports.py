@@ -4,7 +4,7 @@ from datetime import date
 
 import openpyxl
 
-from havering_cp.exports import csv_response, safe_cell, xlsx_response
+from core.exports import csv_response, safe_cell, xlsx_response
 
 
 def test_safe_cell_neutralises_every_formula_prefix():

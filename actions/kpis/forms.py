@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from havering_cp.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
 from .files import FileRefused, describe_size, kind_for
 

@@ -6,7 +6,7 @@ checked and written by ``importer``, exactly as on the portal's import page. So 
 ways in accept the same files, give the same errors with the same row and column
 numbers, and are as fast; and every confirmed admin import is recorded as a KPIImport.
 
-Exports go through ``havering_cp.exports.safe_cell``: a cell that a spreadsheet could
+Exports go through ``core.exports.safe_cell``: a cell that a spreadsheet could
 run as a formula is neutralised.
 """
 
@@ -22,7 +22,7 @@ from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from actions.models import KPIImport, KPIValue
-from havering_cp.exports import safe_cell
+from core.exports import safe_cell
 
 from . import services
 from .files import CSV, XLSX, Table, open_table

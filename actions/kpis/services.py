@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
-from havering_cp.tasking import send_on_commit
+from core.tasking import send_on_commit
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged

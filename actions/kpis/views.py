@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
-from havering_cp.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
 from .charts import kpi_chart

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from participation.iv_selectors import iv_panel_figures
-from participation.iv_services import record_view_log, referrals_anonymise_closed
+from participation.iv.selectors import iv_panel_figures
+from participation.iv.services import record_view_log, referrals_anonymise_closed
 from participation.models import RecordView, Referral
 from participation.tasks import anonymise_closed_referrals
 from tests.conftest import wait_for

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from participation import iv_selectors
+from participation.iv import selectors as iv_selectors
 from tests.factories import MatchFactory, ReferralFactory, ReviewFactory, VisitFactory, VolunteerFactory
 from tests.participation.helpers import days_ago
 from tests.participation.volume import build_iv_volume

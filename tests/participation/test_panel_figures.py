@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import KPI
-from participation.iv_selectors import iv_panel_figures
+from participation.iv.selectors import iv_panel_figures
 from participation.selectors import participation_panel_figures
 from tests.factories import (
     FeedbackItemFactory,

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participation.iv_services import referral_create, referral_move, referral_update
+from participation.iv.services import referral_create, referral_move, referral_update
 from participation.models import Referral, ReferralEvent
 from tests.factories import ReferralFactory
 from tests.participation.helpers import date_fields, days_ago

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participation.iv_services import ALLOWED_MOVES, referral_move
+from participation.iv.services import ALLOWED_MOVES, referral_move
 from participation.models import Match, Referral, ReferralEvent, Volunteer
 from tests.factories import MatchFactory, ReferralFactory, VolunteerFactory
 from tests.participation.helpers import date_fields, days_ago

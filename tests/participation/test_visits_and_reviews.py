@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participation.iv_services import review_record, visit_log
+from participation.iv.services import review_record, visit_log
 from participation.models import Review, Visit
 from tests.factories import MatchFactory, ReferralFactory
 from tests.participation.helpers import date_fields, days_ago

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from participation.iv_services import volunteer_save
+from participation.iv.services import volunteer_save
 from participation.models import Volunteer
 from tests.factories import VolunteerFactory
 from tests.participation.helpers import date_fields, days_ago

@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from havering_cp.tasking import send_on_commit
+from core.tasking import send_on_commit
 from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_all
 from panel.tasks import build_due_reports
 

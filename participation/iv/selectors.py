@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from actions.models import KPIValue
 
-from .models import Match, Referral, Review, Visit, Volunteer
+from ..models import Match, Referral, Review, Visit, Volunteer
 
 DBS_WARNING_DAYS = 60
 REVIEW_WARNING_DAYS = 30

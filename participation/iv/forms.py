@@ -3,12 +3,12 @@
 from django import forms
 from django.utils import timezone
 
-from havering_cp.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 
-from .forms import GovukDateField
-from .iv_selectors import matchable_volunteers
-from .iv_services import MAX_VISIT_MINUTES
-from .models import Referral, Visit, Volunteer
+from ..forms import GovukDateField
+from ..models import Referral, Visit, Volunteer
+from .selectors import matchable_volunteers
+from .services import MAX_VISIT_MINUTES
 
 State = Referral.State
 

@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from .celery import app
+from havering_cp.celery import app
 
 logger = logging.getLogger(__name__)
 

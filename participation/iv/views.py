@@ -14,12 +14,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from . import iv_selectors as selectors
-from . import iv_services as services
-from .iv_forms import MOVE_FORMS, ReferralForm, ReviewForm, VisitForm, VolunteerForm
-from .models import Match, Referral, Volunteer
-from .rules import can_manage_iv
-from .views import PAGE_SIZE, _save_or_show_errors
+from ..models import Match, Referral, Volunteer
+from ..rules import can_manage_iv
+from ..views import PAGE_SIZE, _save_or_show_errors
+from . import selectors, services
+from .forms import MOVE_FORMS, ReferralForm, ReviewForm, VisitForm, VolunteerForm
 
 HOME_LIST_SIZE = 10
 

@@ -16,8 +16,8 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from .models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
-from .services import raise_if
+from ..models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
+from ..services import raise_if
 
 State = Referral.State
 
