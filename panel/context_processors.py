@@ -1,6 +1,6 @@
 from actions.roles import user_roles
 
-from .navigation import nav_for
+from .navigation import admin_url, nav_for
 
 
 def navigation(request):
@@ -12,4 +12,5 @@ def navigation(request):
     return {
         "nav_items": nav_for(user, match.view_name if match else ""),
         "nav_role_label": ", ".join(roles),
+        "admin_url": admin_url(user),
     }

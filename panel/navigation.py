@@ -83,14 +83,37 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Reports", "panel:report_list", sections=("panel:report_",)),
 )
 
+# Django's admin is a separate tool: it is linked from the header, beside the account
+# links, so that the menu fits one line at 1280 px for every role.
 ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
+
+
+def admin_url(user) -> str | None:
+    return reverse(ADMIN_ITEM.url_name) if user.is_staff and ADMIN_ITEM.visible_to(user) else None
 
 
 def nav_for(user, view_name: str) -> list[dict]:
     items = [item for item in NAV_ITEMS if item.visible_to(user)]
-    if user.is_staff and ADMIN_ITEM.visible_to(user):
-        items.append(ADMIN_ITEM)
     return [
         {"label": item.label, "url": reverse(item.url_name), "current": item.is_current(view_name)}
         for item in items
     ]
+
+
+# Where each role lands after signing in: its own work. The first role the user holds wins,
+# so an administrator who also leads actions still lands on the dashboard.
+LANDING: tuple[tuple[str, str], ...] = (
+    (Role.ADMINISTRATOR, "panel:dashboard"),
+    (Role.SUBGROUP_LEAD, "my_actions"),
+    (Role.PARTICIPATION_OFFICER, "participation:groups"),
+    (Role.IV_COORDINATOR, "participation:iv:home"),
+    (Role.PANEL_MEMBER, "panel:dashboard"),
+)
+
+
+def landing_url(user) -> str:
+    """The page a user lands on after signing in; the home page for a user with no role."""
+    for role, url_name in LANDING:
+        if has_role(user, role):
+            return reverse(url_name)
+    return reverse("home")

@@ -42,3 +42,29 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist, label_parts):
+        self.nodelist, self.label_parts = nodelist, label_parts
+
+    def render(self, context):
+        label = " ".join(str(part.resolve(context)) for part in self.label_parts)
+        return format_html(
+            '<div class="hcp-scroll-region" role="region" tabindex="0" aria-label="{}">{}</div>',
+            label,
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def scroll_region(parser, token):
+    """``{% scroll_region theme.name "actions" %}<table>…</table>{% endscroll_region %}``: a
+    wide table scrolls sideways inside a focusable region labelled by the words given
+    (joined by spaces), never the page (WCAG 1.4.10)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("scroll_region needs the region's label")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])

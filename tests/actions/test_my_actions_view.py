@@ -37,3 +37,13 @@ def test_my_actions_is_in_the_menu_of_leads_and_administrators_only(client, user
         labels = [item["label"] for item in client.get(reverse("action_plan")).context["nav_items"]]
         assert "Action plan" in labels
         assert ("My actions" in labels) is shown, role
+
+
+def test_a_completed_action_offers_no_add_an_update(client, users):
+    lead = users["lead"]
+    done = ActionFactory(lead=lead, title="Finished", status="completed")
+    ActionFactory(lead=lead, title="Going")
+    client.force_login(lead)
+    html = client.get(reverse("my_actions")).content.decode()
+    assert reverse("action_add_update", args=[done.pk]) not in html
+    assert html.count("Add an update") == 1

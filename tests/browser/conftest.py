@@ -55,7 +55,9 @@ def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
 def assert_accessible(page) -> None:
     """axe-core's WCAG 2.2 AA rules find nothing, and the page logged no errors (CSP included)."""
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        # Only violations are read: asking for nothing else makes axe several times faster.
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
         WCAG_22_AA,
     )
     violations = [

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from actions.roles import Role
@@ -18,10 +19,32 @@ def test_a_panel_member_signs_in_and_lands_on_the_dashboard(client):
     assert response.url == reverse("panel:dashboard")
 
 
-def test_staff_sign_in_and_land_on_the_home_page(client):
-    UserFactory(username="officer", role=Role.PARTICIPATION_OFFICER)
-    response = sign_in(client, "officer", TEST_PASSWORD)
-    assert response.url == reverse("home")
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        (Role.PANEL_MEMBER, "panel:dashboard"),
+        (Role.ADMINISTRATOR, "panel:dashboard"),
+        (Role.SUBGROUP_LEAD, "my_actions"),
+        (Role.PARTICIPATION_OFFICER, "participation:groups"),
+        (Role.IV_COORDINATOR, "participation:iv:home"),
+    ],
+)
+def test_each_role_lands_on_its_own_work_after_sign_in(client, role, landing):
+    UserFactory(username="someone", role=role)
+    response = sign_in(client, "someone", TEST_PASSWORD)
+    assert response.url == reverse(landing)
+    assert client.get(response.url).status_code == 200
+
+
+def test_an_administrator_who_also_leads_actions_lands_on_the_dashboard(client):
+    user = UserFactory(username="both", role=Role.SUBGROUP_LEAD)
+    user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
+    assert sign_in(client, "both", TEST_PASSWORD).url == reverse("panel:dashboard")
+
+
+def test_a_user_without_a_role_lands_on_the_home_page(client):
+    UserFactory(username="nobody")
+    assert sign_in(client, "nobody", TEST_PASSWORD).url == reverse("home")
 
 
 def test_a_next_address_is_honoured_after_sign_in(client):
