@@ -1,7 +1,6 @@
 """Forms of the delivery plan's pages. They check the shape of what was sent; the rules
 about it (dates in order, reopening a completed action) live in services.py."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.conf import settings
@@ -9,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
 from django.utils.text import Truncator
 
-from core.forms import GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
 from .rag import RAG
@@ -37,10 +36,8 @@ def lead_candidates():
     )
 
 
-def date_field(label: str, **kwargs) -> DateInputField:
-    field = DateInputField(label=label, require_all_fields=False, **kwargs)
-    field.error_messages["invalid"] = f"{label} must be a real date, for example 31 3 2026."
-    return field
+def date_field(label: str, **kwargs) -> GovukDateField:
+    return GovukDateField(label=label, **kwargs)
 
 
 class PlanFilterForm(GovukFormMixin, forms.Form):

@@ -63,6 +63,8 @@ def test_the_lead_adds_a_milestone_and_bad_dates_are_refused(client, lead_user):
         url, {"title": "Nonsense", "due_date_0": "31", "due_date_1": "2", "due_date_2": "2030"}
     )
     assert "There is a problem" in nonsense.content.decode()
+    assert "Due date must be a real date" in nonsense.content.decode()
+    assert "out of range" not in nonsense.content.decode()
     assert not Milestone.objects.exists()
     good = client.post(
         url, {"title": "Scope agreed", "due_date_0": "1", "due_date_1": "6", "due_date_2": "2030"}

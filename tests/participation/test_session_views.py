@@ -67,7 +67,7 @@ def test_attendance_must_be_a_whole_number_of_zero_or_more(client, users, group,
     [
         (
             {"held_on_0": "31", "held_on_1": "2", "held_on_2": "2026"},
-            "Enter a real date, for example 27 3 2025",
+            "Date of the session must be a real date",
         ),
         ({"held_on_0": "", "held_on_1": "", "held_on_2": ""}, "Enter the date of the session"),
         ({"held_on_0": "3", "held_on_1": "", "held_on_2": "2026"}, "Enter the month"),
