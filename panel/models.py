@@ -79,6 +79,15 @@ class PanelAction(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not done."""
+        return (
+            self.due_date is not None
+            and self.status != self.Status.DONE
+            and self.due_date < timezone.localdate()
+        )
+
 
 class ProgressReport(models.Model):
     """A frozen, dated snapshot of the plan and its figures, built by Celery.

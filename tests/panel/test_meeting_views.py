@@ -114,3 +114,23 @@ def test_another_lead_cannot_update_someone_elses_question(client, users, meetin
 def test_an_unknown_meeting_is_404(client, users):
     client.force_login(users["panel"])
     assert client.get(reverse("panel:meeting_detail", args=[999999])).status_code == 404
+
+
+def test_a_question_past_its_due_date_and_not_done_is_flagged_overdue(client, users, meeting):
+    today = timezone.localdate()
+    late = PanelAction.objects.create(
+        meeting=meeting, text="Why the wait?", owner=users["lead"], due_date=today - timedelta(days=1)
+    )
+    PanelAction.objects.create(
+        meeting=meeting,
+        text="Answered late",
+        owner=users["lead"],
+        due_date=today - timedelta(days=9),
+        status=PanelAction.Status.DONE,
+    )
+    PanelAction.objects.create(meeting=meeting, text="Due today", owner=users["lead"], due_date=today)
+    PanelAction.objects.create(meeting=meeting, text="No date", owner=users["lead"])
+    assert [item.text for item in PanelAction.objects.all() if item.is_overdue] == [late.text]
+    client.force_login(users["panel"])
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert html.count(">Overdue</strong>") == 1
