@@ -282,3 +282,12 @@ REPORT_BUILD_LEASE_SECONDS = env.int("REPORT_BUILD_LEASE_SECONDS", default=600)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 MEETING_PAPER_MAX_BYTES = env.int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024)
 LEAD_REMINDER_DAYS_BEFORE = env.int("LEAD_REMINDER_DAYS_BEFORE", default=14)
+
+# Who people contact about the portal's accessibility (the accessibility statement). The
+# defaults are synthetic (example.org, Ofcom's drama number range): set the real ones.
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="corporate-parenting@example.org"
+)
+ACCESSIBILITY_CONTACT_PHONE = env.str("ACCESSIBILITY_CONTACT_PHONE", default="020 7946 0000")
+ACCESSIBILITY_CONTACT_TEAM = env.str("ACCESSIBILITY_CONTACT_TEAM", default="Corporate Parenting team")
+ACCESSIBILITY_REPLY_DAYS = env_positive_int("ACCESSIBILITY_REPLY_DAYS", default=5)

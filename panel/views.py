@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -14,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.kpis.rules import sees_small_numbers
-from actions.roles import Role, has_role
 from core.exports import XLSX_TYPE
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
@@ -32,6 +32,7 @@ from .forms import (
     SignInForm,
 )
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport
+from .navigation import landing_url
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +76,26 @@ def healthz(request):
 
 
 class SignInView(LoginView):
-    """Panel members land on the dashboard; everyone else on the home page."""
+    """Each role lands on its own work (navigation.landing_url), unless ?next= says otherwise."""
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        if has_role(self.request.user, Role.PANEL_MEMBER):
-            return reverse("panel:dashboard")
-        return super().get_default_redirect_url()
+        return landing_url(self.request.user)
 
 
 def accessibility(request):
-    return render(request, "panel/accessibility.html")
+    return render(
+        request,
+        "panel/accessibility.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+            "contact_team": settings.ACCESSIBILITY_CONTACT_TEAM,
+            "reply_days": settings.ACCESSIBILITY_REPLY_DAYS,
+        },
+    )
 
 
 def _require(user, perm: str, obj=None) -> None:
