@@ -41,12 +41,22 @@ class KPIAdmin(admin.ModelAdmin):
         "target",
         "amber_tolerance",
         "is_derived",
+        "owner",
     )
-    list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
-    search_fields = ("code", "name", "definition")
-    list_select_related = ("theme",)
+    list_filter = (
+        "theme",
+        "unit",
+        "polarity",
+        "frequency",
+        "is_derived",
+        "data_source",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("code", "name", "definition", "owner__username", "owner__first_name", "owner__last_name")
+    list_select_related = ("theme", "owner")
+    autocomplete_fields = ("owner",)
     fieldsets = (
-        (None, {"fields": ("code", "name", "definition", "theme")}),
+        (None, {"fields": ("code", "name", "definition", "theme", "owner")}),
         ("How it is measured", {"fields": ("unit", "polarity", "frequency", "data_source", "is_derived")}),
         (
             "Rating",

@@ -80,6 +80,14 @@ class KPI(models.Model):
     is_derived = models.BooleanField(
         default=False, help_text="Computed from the portal's own records, not imported."
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_kpis",
+        help_text="The officer who explains this measure's figures to the panel each period.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -439,6 +447,31 @@ class KPIValue(models.Model):
 
     def __str__(self):
         return f"{self.kpi.code} {self.period_end} {self.get_area_display()}: {self.value}"
+
+
+class KPICommentary(models.Model):
+    """What a KPI's owner (or an administrator) says about one period's figure, and, for
+    a red figure, the corrective action. Never edited: a new version is a new row, so the
+    latest row of a period is its commentary and the earlier ones its history."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="commentaries")
+    period_end = models.DateField()
+    rag = models.CharField(max_length=10, blank=True, help_text="The figure's rating when this was written.")
+    commentary = models.TextField()
+    corrective_action = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_commentaries"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kpi", "-period_end", "-created_at", "-pk"]
+        verbose_name = "KPI commentary"
+        verbose_name_plural = "KPI commentaries"
+        indexes = [models.Index(fields=["kpi", "period_end", "created_at"], name="kpi_commentary_period")]
+
+    def __str__(self):
+        return f"{self.kpi.code} {self.period_end:%d %b %Y}: {self.commentary[:60]}"
 
 
 class KPIPeriodLock(models.Model):

@@ -3,14 +3,14 @@
 Every figure is an aggregate: no child-level record reaches this page.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from actions.kpis.selectors import KPIFigures, latest_kpi_figures
-from actions.models import KPI, Theme
+from actions.kpis.selectors import KPIFigures, current_commentaries, latest_kpi_figures
+from actions.models import KPI, KPICommentary, Theme
 from actions.rag import RAG
 from actions.selectors import plan_state, rag_by_theme
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
@@ -50,6 +50,8 @@ class Dashboard:
     iv_overdue_visits: int
     next_meeting: Meeting | None
     latest_report: ProgressReport | None
+    # Red and amber measures with their owner's commentary on the latest figure (or None).
+    kpi_commentary: list[tuple[KPIFigures, KPICommentary | None]] = field(default_factory=list)
 
 
 def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
@@ -59,7 +61,8 @@ def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
 def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     """The plan, the figures and what needs the panel's attention, as they stood at the
     end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
-    and stale counts; the first overdue and stale actions; KPI figures (2); open
+    and stale counts; the first overdue and stale actions; KPI figures (2); owners'
+    commentary on red and amber figures (1, when there are any); open
     feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report.
     """
     today = timezone.localdate()
@@ -75,13 +78,16 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     overdue = list(attention.filter(is_overdue=True)[:ATTENTION_LIMIT])
     stale = list(attention.filter(is_stale=True).order_by("last_update_at", "id")[:ATTENTION_LIMIT])
 
-    figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme")), as_of=as_of)
+    figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme", "owner")), as_of=as_of)
     kpis_by_theme: dict[int, dict[RAG, int]] = {}
     for figure in figures:
         if figure.kpi.theme_id is not None:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
+    watched = [figure for figure in figures if figure.rag in (RAG.RED, RAG.AMBER)]
+    watched.sort(key=lambda figure: (figure.rag != RAG.RED, figure.kpi.code))
+    said = current_commentaries(periods=[(figure.kpi.pk, figure.latest.period_end) for figure in watched])
 
     feedback = FeedbackItem.objects.filter(
         status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
@@ -114,4 +120,5 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         .defer("data", "html")
         .order_by("-issued_at")
         .first(),
+        kpi_commentary=[(figure, said.get((figure.kpi.pk, figure.latest.period_end))) for figure in watched],
     )

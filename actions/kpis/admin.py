@@ -12,7 +12,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import KPICommentary, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 
 from . import services
 from .files import FileRefused, describe_size, kind_for
@@ -246,3 +246,14 @@ class KPIValueAmendmentAdmin(_ReadOnlyAdmin):
     )
     list_select_related = ("kpi_value__kpi", "changed_by", "source_import")
     date_hierarchy = "changed_at"
+
+
+@admin.register(KPICommentary)
+class KPICommentaryAdmin(_ReadOnlyAdmin):
+    """Owners' commentary on each period's figure, every version (written on the KPI's page)."""
+
+    list_display = ("kpi", "period_end", "rag", "author", "created_at")
+    list_filter = ("rag", "kpi__theme", "period_end", "created_at")
+    search_fields = ("kpi__code", "kpi__name", "commentary", "corrective_action", "author__username")
+    list_select_related = ("kpi", "author")
+    date_hierarchy = "created_at"

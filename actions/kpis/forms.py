@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.conf import settings
 
@@ -57,3 +59,38 @@ def kind_for_file(name: str) -> str:
 
 class KPIImportConfirmForm(GovukFormMixin, forms.Form):
     submit_label = "Confirm and import"
+
+
+class KPICommentaryForm(GovukFormMixin, forms.Form):
+    """An owner's commentary on one period's figure. What is required (a corrective
+    action for a red figure) is checked by the service, which knows the rating."""
+
+    submit_label = "Save commentary"
+
+    period_end = forms.TypedChoiceField(
+        label="Period",
+        coerce=date.fromisoformat,
+        error_messages={
+            "required": "Choose the period the commentary is about",
+            "invalid_choice": "Choose a period from the list",
+        },
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        help_text="What the figure shows and why, in words a panel member can follow.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what the figure shows and why"},
+    )
+    corrective_action = forms.CharField(
+        label="Corrective action",
+        help_text="Required when the figure is red: what is being done to bring it back to target, "
+        "by whom and by when.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, periods: list[tuple[date, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_end"].choices = [(day.isoformat(), label) for day, label in periods]

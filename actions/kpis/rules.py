@@ -34,3 +34,11 @@ def can_import_kpi_data(user) -> bool:
 def can_amend_locked_kpi_values(user) -> bool:
     """Change figures for periods in an issued report (giving a reason): administrators."""
     return user.is_authenticated and user.has_perm("actions.amend_locked_kpi_values")
+
+
+@rules.predicate
+def can_write_kpi_commentary(user, kpi) -> bool:
+    """The KPI's named owner, or an administrator, writes its commentary for a period."""
+    if not has_role(user, *Role.values):
+        return False
+    return (kpi is not None and kpi.owner_id == user.pk) or has_role(user, Role.ADMINISTRATOR)

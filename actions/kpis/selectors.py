@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import KPI, KPICommentary, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from actions.rag import RAG
 
 HAVERING = KPIValue.Area.HAVERING
@@ -290,3 +290,43 @@ def locked_period_ends(period_ends: Iterable[date]) -> dict[date, KPIPeriodLock]
 def is_locked(period_end: date) -> bool:
     """Is this one period end in a locked range? One query."""
     return KPIPeriodLock.objects.filter(period_start__lte=period_end, period_end__gte=period_end).exists()
+
+
+# --- Owners' commentary ----------------------------------------------------------------------
+
+
+def kpi_commentary_history(*, kpi: KPI) -> dict[date, list[KPICommentary]]:
+    """Every commentary on the KPI, by period (newest period first), the current version
+    of each period first and its earlier versions after it. One query."""
+    by_period: dict[date, list[KPICommentary]] = {}
+    for entry in kpi.commentaries.select_related("author").order_by("-period_end", "-created_at", "-pk"):
+        by_period.setdefault(entry.period_end, []).append(entry)
+    return by_period
+
+
+def current_commentaries(*, periods: Iterable[tuple[int, date]]) -> dict[tuple[int, date], KPICommentary]:
+    """The current (latest) commentary for each (KPI id, period end) asked for. One query."""
+    wanted = Q()
+    for kpi_id, period_end in periods:
+        wanted |= Q(kpi_id=kpi_id, period_end=period_end)
+    if not wanted:
+        return {}
+    latest = (
+        KPICommentary.objects.filter(wanted)
+        .select_related("author")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("kpi_id"), F("period_end")],
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+    )
+    return {(entry.kpi_id, entry.period_end): entry for entry in latest}
+
+
+def kpi_rated_periods(*, kpi: KPI) -> list[tuple[date, RAG]]:
+    """Each period with a Havering figure, newest first, with its rating. One query."""
+    values = KPIValue.objects.filter(kpi=kpi, area=HAVERING).order_by("-period_end")
+    return [(value.period_end, kpi_rag(kpi, value.value)) for value in values.only("period_end", "value")]

@@ -15,17 +15,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import KPI, KPICommentary, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.rag import RAG
 from core.tasking import send_on_commit
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
-from .rules import can_amend_locked_kpi_values, can_import_kpi_data
-from .selectors import period_locks
+from .rules import can_amend_locked_kpi_values, can_import_kpi_data, can_write_kpi_commentary
+from .selectors import HAVERING, kpi_rag, period_locks
 
 logger = logging.getLogger(__name__)
 
@@ -365,3 +367,38 @@ def kpi_import_discard_stale_previews(*, now=None) -> int:
         kpi_import.save(update_fields=["stored_file"])
         discarded += 1
     return discarded
+
+
+# --- Owners' commentary ----------------------------------------------------------------------
+
+
+def kpi_commentary_add(
+    *, kpi: KPI, period_end: date, user, commentary: str, corrective_action: str = ""
+) -> KPICommentary:
+    """Record what the owner says about one period's figure (a new version if there is
+    one already: the earlier ones stay as its history). A red figure needs a corrective
+    action. Raises PermissionDenied for anyone but the owner or an administrator, and
+    ValidationError (by field) for what is missing; nothing is written then."""
+    if not can_write_kpi_commentary(user, kpi):
+        raise PermissionDenied
+    commentary, corrective_action = commentary.strip(), corrective_action.strip()
+    errors = {}
+    figure = KPIValue.objects.filter(kpi=kpi, area=HAVERING, period_end=period_end).first()
+    if figure is None:
+        errors["period_end"] = "Choose a period that has a figure for Havering"
+    if not commentary:
+        errors["commentary"] = "Enter what the figure shows and why"
+    rag = kpi_rag(kpi, figure.value) if figure else RAG.NONE
+    if rag == RAG.RED and not corrective_action:
+        errors["corrective_action"] = "Enter the corrective action: the figure is red"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return KPICommentary.objects.create(
+            kpi=kpi,
+            period_end=period_end,
+            rag=rag.value,
+            commentary=commentary,
+            corrective_action=corrective_action,
+            author=user,
+        )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.kpi_import_confirm, name="kpi_import_confirm"),
     path("imports/<int:pk>/status/", views.kpi_import_status, name="kpi_import_status"),
     path("<str:code>/", views.kpi_detail, name="kpi_detail"),
+    path("<str:code>/commentary/", views.kpi_commentary, name="kpi_commentary"),
 ]

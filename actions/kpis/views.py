@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +19,9 @@ from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from . import selectors, services
 from .charts import kpi_chart
 from .files import FileRefused
-from .forms import KPIImportConfirmForm, KPIImportUploadForm
+from .forms import KPICommentaryForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importer import LONG_COLUMNS
-from .rules import can_import_kpi_data, can_view_kpis, sees_small_numbers
+from .rules import can_import_kpi_data, can_view_kpis, can_write_kpi_commentary, sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
 EXPORT_HEADERS = list(LONG_COLUMNS)
@@ -39,7 +39,7 @@ def _require_importer(user) -> None:
 
 def _kpi_for_reader(user, code: str) -> KPI:
     _require_reader(user)
-    return get_object_or_404(KPI.objects.select_related("theme"), code=code)
+    return get_object_or_404(KPI.objects.select_related("theme", "owner"), code=code)
 
 
 def _import_for_importer(user, pk: int) -> KPIImport:
@@ -88,7 +88,32 @@ def kpi_detail(request, code: str):
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": can_import_kpi_data(request.user),
+            "commentaries": selectors.kpi_commentary_history(kpi=kpi),
+            "can_comment": can_write_kpi_commentary(request.user, kpi),
         },
+    )
+
+
+@login_required
+def kpi_commentary(request, code: str):
+    """The owner (or an administrator) writes the commentary on one period's figure."""
+    kpi = _kpi_for_reader(request.user, code)
+    if not can_write_kpi_commentary(request.user, kpi):
+        raise PermissionDenied
+    periods = selectors.kpi_rated_periods(kpi=kpi)
+    choices = [(day, f"{day:%B %Y} ({rag.label.lower()})") for day, rag in periods]
+    initial = {"period_end": request.GET.get("period") or (periods[0][0].isoformat() if periods else None)}
+    form = KPICommentaryForm(request.POST or None, periods=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_commentary_add(kpi=kpi, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Commentary for {form.cleaned_data['period_end']:%B %Y} saved.")
+            return redirect(reverse("kpi_detail", args=[kpi.code]) + "#commentary")
+    return render(
+        request, "actions/kpis/commentary_form.html", {"kpi": kpi, "form": form, "periods": periods}
     )
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.kpis.services import kpi_commentary_add
 from actions.models import KPI, Action
 from tests.actions.conftest import bulk_plan
 from tests.factories import ActionFactory, KPIValueFactory
@@ -76,12 +77,46 @@ def test_a_bad_as_of_date_is_explained_and_today_is_shown(client, users, value, 
 def test_the_dashboard_runs_a_fixed_number_of_queries(client, users, django_assert_max_num_queries):
     client.force_login(users["panel"])
     bulk_plan(20)
+    _red_kpi_with_commentary(users)
     # session, user, the user's groups (rules and menu); themes; actions by theme and
     # RAG; overdue and stale counts; first overdue; first stale; KPIs; KPI figures and
-    # comparators (2); open feedback; IV figures (6); IV overdue visits; next meeting;
-    # latest report; the session's renewed expiry (idle time-out)
-    with django_assert_max_num_queries(24) as small:
+    # comparators (2); owners' commentary on red and amber figures; open feedback; IV
+    # figures (6); IV overdue visits; next meeting; latest report; the session's renewed
+    # expiry (idle time-out)
+    with django_assert_max_num_queries(25) as small:
         client.get(reverse("panel:dashboard"))
     bulk_plan(300)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("panel:dashboard"))
+
+
+def _red_kpi_with_commentary(users):
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance, kpi.owner = Decimal("90"), Decimal("5"), users["lead"]
+    kpi.save()
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("60"), numerator=30, denominator=50)
+    kpi_commentary_add(
+        kpi=kpi,
+        period_end=date(2026, 3, 31),
+        user=users["lead"],
+        commentary="Two nurses left in February.",
+        corrective_action="Agency nurse booked from April.",
+    )
+    return kpi
+
+
+def test_red_and_amber_measures_show_their_owners_commentary_or_its_absence(client, users):
+    _red_kpi_with_commentary(users)
+    amber = KPI.objects.get(code="W02")
+    amber.target, amber.amber_tolerance, amber.polarity = Decimal("90"), Decimal("5"), "higher"
+    amber.save()
+    KPIValueFactory(
+        kpi=amber, period_end=date(2026, 3, 31), value=Decimal("88"), numerator=44, denominator=50
+    )
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    section = page[page.index('id="kpi-commentary"') :]
+    assert "Two nurses left in February." in section
+    assert "Agency nurse booked from April." in section
+    assert section.index("W01") < section.index("W02")  # red first
+    assert "No commentary yet</strong> for March 2026" in section

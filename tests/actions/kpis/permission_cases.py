@@ -12,6 +12,8 @@ ADMIN_ONLY = only(("admin",))
 
 def build_world(users):
     KPIValueFactory(kpi=KPI.objects.get(code="W01"), period_end=date(2025, 3, 31))
+    # The lead owns W01: they and administrators write its commentary.
+    KPI.objects.filter(code="W01").update(owner=users["lead"])
     return {"kpi_import": KPIImportFactory(uploaded_by=users["admin"], state="done")}
 
 
@@ -28,6 +30,20 @@ CASES = [
     Case("kpi_import_template", ADMIN_ONLY),
     Case("kpi_import_detail", ADMIN_ONLY, args=_import),
     Case("kpi_import_status", ADMIN_ONLY, args=_import),
+    # The commentary: the KPI's owner (here the lead) and administrators.
+    Case("kpi_commentary", only(("lead", "admin")), args=lambda world: ["W01"]),
+    Case(
+        "kpi_commentary",
+        only(("lead", "admin"), ok=302),
+        args=lambda world: ["W01"],
+        method="post",
+        data=lambda world: {
+            "period_end": "2025-03-31",
+            "commentary": "Assessments caught up in March.",
+            "corrective_action": "Weekly clinic until the backlog is cleared.",
+        },
+    ),
+    Case("kpi_commentary", expect(404), args=lambda world: ["NOPE"], id="GET kpi_commentary unknown"),
     # A finished import cannot be confirmed: the administrator is sent back to it.
     Case("kpi_import_confirm", only(("admin",), ok=302), args=_import, method="post"),
 ]
