@@ -126,13 +126,9 @@ def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
     )
 
 
-def action_for_page(*, pk: int, today: date | None = None) -> Action:
-    """One action with its derived state; raises Action.DoesNotExist."""
-    return (
-        Action.objects.with_status(today=today)
-        .select_related("commitment__theme", "lead", "subgroup")
-        .get(pk=pk)
-    )
+def actions_for_page(*, today: date | None = None) -> QuerySet[Action]:
+    """Actions with their derived state and what an action's page shows of its relations."""
+    return Action.objects.with_status(today=today).select_related("commitment__theme", "lead", "subgroup")
 
 
 # --- Export ---------------------------------------------------------------------------

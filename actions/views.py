@@ -1,9 +1,8 @@
 from datetime import date
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -11,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
@@ -41,38 +41,22 @@ def home(request):
 # --- Access: each view's first line --------------------------------------------------------
 
 
-def _can(request, perm: str, obj=None) -> bool:
-    # The rules alone decide (actions/rules.py); asking user.has_perm would also load
-    # every model permission of the user, two more queries on each page.
-    return rules.has_perm(perm, request.user, obj)
-
-
-def _require(request, perm: str) -> None:
-    if not _can(request, perm):
-        raise PermissionDenied
-
-
 def _action_to_read(request, pk: int) -> Action:
     """The action with its derived state: 403 without a role, 404 if there is no such action."""
-    _require(request, "actions.view_plan")
-    try:
-        return selectors.action_for_page(pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    return get_object_for(request.user, "actions.view_plan", selectors.actions_for_page(), pk=pk)
 
 
 def _action_to_update(request, pk: int) -> Action:
     """The action, if the user may report its progress (its lead, or an administrator);
     403 if they may see it but not change it, 404 if there is no such action."""
     action = _action_to_read(request, pk)
-    if not _can(request, "actions.update_action_progress", action):
-        raise PermissionDenied
+    require(request.user, "actions.update_action_progress", action)
     return action
 
 
 def _action_to_manage(request, pk: int) -> Action:
     action = _action_to_read(request, pk)
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     return action
 
 
@@ -90,7 +74,7 @@ def _plan_filters(request) -> tuple[PlanFilterForm, selectors.PlanFilters]:
 @login_required
 def action_plan(request):
     """Every action, grouped by theme and commitment, filtered, searched and paged."""
-    _require(request, "actions.view_plan")
+    require(request.user, "actions.view_plan")
     form, filters = _plan_filters(request)
     actions = selectors.plan_actions(filters=filters)
     page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -105,7 +89,7 @@ def action_plan(request):
             "rag_summary": selectors.rag_summary(actions),
             "filtered": any(vars(filters).values()),
             "export_query": export_query.urlencode(),
-            "can_manage": _can(request, "actions.manage_plan"),
+            "can_manage": allowed(request.user, "actions.manage_plan"),
         },
     )
 
@@ -113,7 +97,7 @@ def action_plan(request):
 @login_required
 def action_plan_export(request, fmt: str):
     """The filtered plan as a spreadsheet, every matching action (not just one page)."""
-    _require(request, "actions.view_plan")
+    require(request.user, "actions.view_plan")
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     _, filters = _plan_filters(request)
@@ -127,7 +111,7 @@ def action_plan_export(request, fmt: str):
 @login_required
 def my_actions(request):
     """The actions the signed-in person leads, the ones owing an update first."""
-    _require(request, "actions.see_my_actions")
+    require(request.user, "actions.see_my_actions")
     return render(request, "actions/my_actions.html", {"actions": selectors.my_actions(user=request.user)})
 
 
@@ -147,8 +131,8 @@ def action_detail(request, pk: int):
             "kpis": action.kpis.all(),
             "changes": selectors.action_change_history(action=action),
             "sections": action_sections(request=request, action=action),
-            "can_update": _can(request, "actions.update_action_progress", action),
-            "can_manage": _can(request, "actions.manage_plan"),
+            "can_update": allowed(request.user, "actions.update_action_progress", action),
+            "can_manage": allowed(request.user, "actions.manage_plan"),
         },
     )
 
@@ -226,7 +210,7 @@ def action_milestone_add(request, pk: int):
 
 @login_required
 def action_create(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     form = ActionForm(request.POST or None, initial={"status": Action.Status.NOT_STARTED})
     if form.is_valid():
         try:
@@ -257,7 +241,7 @@ def action_edit(request, pk: int):
 @login_required
 def action_plan_import(request):
     """Upload a delivery plan spreadsheet; it is checked (nothing written) and previewed."""
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -279,7 +263,7 @@ def action_plan_import(request):
 @login_required
 @require_POST
 def action_plan_import_confirm(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     try:
         dataset = unsign_dataset(request.POST.get("token", ""), user=request.user)
     except ValidationError as error:
@@ -298,7 +282,7 @@ def action_plan_import_confirm(request):
 
 @login_required
 def action_plan_import_template(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     response = HttpResponse(xlsx_bytes(plan_template_sheets()), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
     return response
