@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.forms import save_or_show_errors
 
 from . import selectors, services
 from .extensions import action_sections
@@ -143,11 +144,8 @@ def action_add_update(request, pk: int):
     initial = {} if action.is_completed else {"status": action.status}
     form = ProgressUpdateForm(request.POST or None, initial=initial)
     if form.is_valid():
-        try:
-            services.progress_update_create(action=action, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.progress_update_create, action=action, author=request.user)
+        if saved is not None:
             messages.success(request, "Your progress update has been added.")
             return redirect(action)
     return render(request, "actions/update_form.html", {"action": action, "form": form})
@@ -177,13 +175,14 @@ def action_milestones(request, pk: int):
         return _milestones_page(request, action)
     form = MilestonesForm(request.POST, milestones=action.milestones.all())
     if form.is_valid():
-        try:
-            changed = services.milestones_mark(
-                action=action, by=request.user, completed_ids=form.cleaned_data["completed"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        changed = save_or_show_errors(
+            form,
+            services.milestones_mark,
+            action=action,
+            by=request.user,
+            data={"completed_ids": form.cleaned_data["completed"]},
+        )
+        if changed is not None:
             messages.success(request, f"Milestones saved ({changed} changed).")
             return redirect(action)
     return _milestones_page(request, action, tick_form=form)
@@ -195,11 +194,8 @@ def action_milestone_add(request, pk: int):
     action = _action_to_update(request, pk)
     form = MilestoneAddForm(request.POST)
     if form.is_valid():
-        try:
-            services.milestone_add(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.milestone_add, action=action, by=request.user)
+        if saved is not None:
             messages.success(request, "Milestone added.")
             return redirect("action_milestones", pk=action.pk)
     return _milestones_page(request, action, add_form=form)
@@ -213,11 +209,8 @@ def action_create(request):
     require(request.user, "actions.manage_plan")
     form = ActionForm(request.POST or None, initial={"status": Action.Status.NOT_STARTED})
     if form.is_valid():
-        try:
-            action = services.action_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        action = save_or_show_errors(form, services.action_create, by=request.user)
+        if action is not None:
             messages.success(request, "The action has been added.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None})
@@ -228,11 +221,8 @@ def action_edit(request, pk: int):
     action = _action_to_manage(request, pk)
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
     if form.is_valid():
-        try:
-            services.action_edit(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.action_edit, action=action, by=request.user)
+        if saved is not None:
             messages.success(request, "The action has been saved.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": action})

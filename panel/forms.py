@@ -91,12 +91,6 @@ class PanelActionUpdateForm(GovukFormMixin, forms.ModelForm):
         fields = ["status", "response"]
         widgets = {"status": forms.RadioSelect}
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == PanelAction.Status.DONE and not cleaned.get("response", "").strip():
-            self.add_error("response", "Say what was done or answered before marking it done.")
-        return cleaned
-
 
 class GenerateReportForm(GovukFormMixin, forms.Form):
     """An administrator asks for one report now: a month's progress report or a meeting's pack."""

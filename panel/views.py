@@ -16,10 +16,11 @@ from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE
+from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
 
-from . import easy_read, reports, tasks
+from . import easy_read, reports, services, tasks
 from .dashboard import dashboard_summary
 from .exports import report_workbook
 from .forms import (
@@ -147,9 +148,10 @@ def meeting_create(request):
     require(request.user, "panel.manage_meetings")
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"{meeting} added.")
-        return redirect(meeting)
+        meeting = save_or_show_errors(form, services.meeting_save)
+        if meeting:
+            messages.success(request, f"{meeting} added.")
+            return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": None})
 
 
@@ -157,8 +159,11 @@ def meeting_create(request):
 def meeting_edit(request, pk):
     meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.meeting_save, meeting=meeting)
+    ):
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
@@ -169,10 +174,7 @@ def meeting_edit(request, pk):
 def agenda_item_add(request, pk):
     meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = AgendaItemForm(request.POST, request.FILES)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and (item := save_or_show_errors(form, services.agenda_item_add, meeting=meeting)):
         messages.success(request, f"Agenda item “{item.title}” added.")
         return redirect(meeting)
     return render(
@@ -197,10 +199,7 @@ def paper_download(request, pk):
 def panel_action_add(request, pk):
     meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = PanelActionForm(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and save_or_show_errors(form, services.panel_action_add, meeting=meeting):
         messages.success(request, "Added to the meeting's questions and actions.")
         return redirect(meeting)
     return render(
@@ -215,10 +214,11 @@ def panel_action_edit(request, pk):
     )
     require(request.user, "panel.update_panel_action", item)
     form = PanelActionUpdateForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.closed_on = timezone.localdate() if item.status == PanelAction.Status.DONE else None
-        item.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.panel_action_update, panel_action=item)
+    ):
         messages.success(request, "Saved.")
         return redirect(item.meeting)
     return render(request, "panel/meetings/panel_action_update.html", {"form": form, "item": item})
