@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
 from django.utils.text import Truncator
 
+from core.formatting import person_name
 from core.forms import GovukFormMixin
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
 from .rag import RAG
 from .roles import Role
-from .selectors import person_name, plan_leads
+from .selectors import plan_leads
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from actions.models import KPI
 
+from .formatting import kpi_number
 from .selectors import COMPARATOR_AREAS, HAVERING, HistoryRow
 
 WIDTH, HEIGHT = 720, 320
@@ -86,23 +87,6 @@ class Chart:
         return self.left - 8
 
 
-def format_number(kpi: KPI, value: Decimal | float | None) -> str:
-    """A figure in the KPI's unit, to one decimal place at most: 72%, 23.5 days, 212."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if kpi.unit == KPI.Unit.COUNT and value == value.to_integral_value():
-        text = f"{int(value):,}"
-    else:
-        rounded = value.quantize(Decimal("0.1"))
-        text = f"{rounded:,.1f}".removesuffix(".0")
-    if kpi.unit == KPI.Unit.PERCENT:
-        return f"{text}%"
-    if kpi.unit == KPI.Unit.DAYS:
-        return f"{text} days"
-    return text
-
-
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = span / max(ticks - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
@@ -168,7 +152,7 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     y_ticks = []
     tick = low
     while tick <= high + step / 1000:
-        y_ticks.append(Tick(y_of(tick), format_number(kpi, Decimal(str(round(tick, 6))))))
+        y_ticks.append(Tick(y_of(tick), kpi_number(Decimal(str(round(tick, 6))), kpi)))
         tick += step
     every = max(1, math.ceil(len(rows) / MAX_X_LABELS))
     x_ticks = [
@@ -186,7 +170,7 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
         y_ticks=y_ticks,
         x_ticks=x_ticks,
         target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
-        target_label=f"Target {format_number(kpi, kpi.target)}" if kpi.target is not None else "",
+        target_label=f"Target {kpi_number(kpi.target, kpi)}" if kpi.target is not None else "",
     )
 
 
@@ -196,14 +180,14 @@ def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
     if havering:
         first, last = havering[0], havering[-1]
         if first is last:
-            parts.append(f"Havering: {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}.")
+            parts.append(f"Havering: {kpi_number(last.havering.value, kpi)} in {last.period_end:%B %Y}.")
         else:
             parts.append(
-                f"Havering went from {format_number(kpi, first.havering.value)} in {first.period_end:%B %Y} "
-                f"to {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}."
+                f"Havering went from {kpi_number(first.havering.value, kpi)} in {first.period_end:%B %Y} "
+                f"to {kpi_number(last.havering.value, kpi)} in {last.period_end:%B %Y}."
             )
         comparators = [
-            f"{area.label} {format_number(kpi, last.comparators[area].value)}"
+            f"{area.label} {kpi_number(last.comparators[area].value, kpi)}"
             for area in COMPARATOR_AREAS
             if area in last.comparators
         ]
@@ -212,6 +196,6 @@ def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
     else:
         parts.append("No Havering figures yet.")
     if kpi.target is not None:
-        parts.append(f"Target: {format_number(kpi, kpi.target)}.")
+        parts.append(f"Target: {kpi_number(kpi.target, kpi)}.")
     parts.append("The table below gives every figure.")
     return " ".join(parts)

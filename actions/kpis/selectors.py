@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 
 from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from actions.rag import RAG
+from core.formatting import person_name
 
 HAVERING = KPIValue.Area.HAVERING
 COMPARATOR_AREAS = (KPIValue.Area.STAT_NEIGHBOURS, KPIValue.Area.LONDON, KPIValue.Area.ENGLAND)
@@ -190,17 +191,11 @@ class Source:
     def of(cls, value: KPIValue) -> "Source":
         if value.source_import_id:
             upload = value.source_import
-            person = _name(upload.uploaded_by) or upload.get_source_display()
+            person = person_name(upload.uploaded_by) or upload.get_source_display()
             return cls(upload.pk, upload.file_name, person, upload.finished_at or upload.created_at)
         if value.is_derived:
             return cls(None, "", "", value.updated_at, derived=True)
-        return cls(None, "", _name(value.updated_by), value.updated_at)
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+        return cls(None, "", person_name(value.updated_by), value.updated_at)
 
 
 def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
