@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed, get_object_for, require
@@ -103,7 +102,7 @@ def action_plan_export(request, fmt: str):
         raise Http404("No such format")
     _, filters = _plan_filters(request)
     rows = selectors.plan_export_rows(filters=filters)
-    filename = f"action-plan-{date.today():%Y-%m-%d}.{fmt}"
+    filename = f"action-plan-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, selectors.EXPORT_HEADERS, rows)
     return xlsx_response(filename, selectors.EXPORT_HEADERS, rows)

@@ -1,5 +1,8 @@
 """Form plumbing shared by every app: GOV.UK markup through crispy-forms-gds."""
 
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django.core.exceptions import ValidationError
@@ -31,3 +34,32 @@ def save_or_show_errors(form, service, /, *, data: dict | None = None, **argumen
     except ValidationError as error:
         form.add_error(None, error)
         return None
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with messages that say what to do."""
+
+    def __init__(
+        self, *, label: str, required: bool = True, help_text: str = "For example, 27 3 2025", **kwargs
+    ):
+        shown = label if required else f"{label} (optional)"
+        # Not require_all_fields: a missing day, month or year gets its own message.
+        super().__init__(
+            label=shown, required=required, help_text=help_text, require_all_fields=False, **kwargs
+        )
+        what = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day or month or year):
+            return None
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if len(year) != 4:
+            raise ValidationError("Enter the year as 4 digits, for example 2025", code="invalid")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError("Enter a real date, for example 27 3 2025", code="invalid") from None
