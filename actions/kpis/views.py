@@ -118,7 +118,7 @@ def kpi_import_list(request):
     """Every import: who, when, which file, what it did."""
     require(request.user, "actions.import_kpis")
     page = Paginator(selectors.kpi_imports(), 25).get_page(request.GET.get("page"))
-    return render(request, "actions/kpis/import_list.html", {"page_obj": page, "imports": page.object_list})
+    return render(request, "actions/kpis/import_list.html", {"page_obj": page})
 
 
 @csrf_exempt
