@@ -250,11 +250,3 @@ class PlanImportForm(GovukFormMixin, forms.Form):
         ],
         error_messages={"required": "Choose a spreadsheet to upload."},
     )
-
-    MAX_BYTES = 5 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
-        return upload

@@ -235,7 +235,7 @@ def action_plan_import(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            dataset = read_plan_file(name=upload.name, content=upload.read())
+            dataset = read_plan_file(upload=upload)
         except ValidationError as error:
             form.add_error("file", error)
         else:
