@@ -133,6 +133,26 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     def y_of(number: float) -> float:
         return TOP + plot_height * (1 - (number - low) / (high - low))
 
+    series = _series(rows, x_of, y_of)
+    y_ticks = [
+        Tick(y_of(tick), kpi_number(Decimal(str(round(tick, 6))), kpi)) for tick in _ticks(low, high, step)
+    ]
+    x_ticks = _x_ticks(rows, x_of, plot_width)
+
+    return Chart(
+        title=f"{kpi.code} {kpi.name}: Havering against target and comparators",
+        summary=_summary(kpi, rows),
+        series=series,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
+        target_label=f"Target {kpi_number(kpi.target, kpi)}" if kpi.target is not None else "",
+    )
+
+
+def _series(rows: list[HistoryRow], x_of, y_of) -> list[Series]:
+    """One line for Havering and one for each comparator with figures; a gap where a
+    period has none (the next point starts a new stretch)."""
     series = []
     for key, label in [(HAVERING, "Havering"), *((area.value, area.label) for area in COMPARATOR_AREAS)]:
         line = Series(key=key, label=label)
@@ -148,12 +168,19 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
             previous_missing = False
         if line.points:
             series.append(line)
+    return series
 
-    y_ticks = []
-    tick = low
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
+    ticks, tick = [], low
     while tick <= high + step / 1000:
-        y_ticks.append(Tick(y_of(tick), kpi_number(Decimal(str(round(tick, 6))), kpi)))
+        ticks.append(tick)
         tick += step
+    return ticks
+
+
+def _x_ticks(rows: list[HistoryRow], x_of, plot_width: float) -> list[Tick]:
+    """At most MAX_X_LABELS period labels, always the last one, never two crowded together."""
     every = max(1, math.ceil(len(rows) / MAX_X_LABELS))
     x_ticks = [
         Tick(x_of(index), f"{row.period_end:%b %y}")
@@ -162,16 +189,7 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     ]
     if len(x_ticks) > 1 and x_ticks[-1].position - x_ticks[-2].position < plot_width / (MAX_X_LABELS * 1.5):
         del x_ticks[-2]
-
-    return Chart(
-        title=f"{kpi.code} {kpi.name}: Havering against target and comparators",
-        summary=_summary(kpi, rows),
-        series=series,
-        y_ticks=y_ticks,
-        x_ticks=x_ticks,
-        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
-        target_label=f"Target {kpi_number(kpi.target, kpi)}" if kpi.target is not None else "",
-    )
+    return x_ticks
 
 
 def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:

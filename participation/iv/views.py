@@ -196,43 +196,46 @@ def referral_move(request, pk, to_state):
     )
 
 
-def _matched_referral_or_redirect(request, referral, what: str):
+def _record_for_match(request, referral, *, what: str, form_class, service, template: str):
+    """Log a visit or record a review of a matched or active referral's match."""
     if referral.state not in Referral.MATCHED_STATES:
-        messages.error(request, f"{what} can only be recorded for a matched or active referral.")
+        messages.error(request, f"{what}s can only be recorded for a matched or active referral.")
         return redirect(referral)
-    return None
+    form = form_class(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, service, referral=referral, user=request.user)
+    ):
+        messages.success(request, f"{what} saved.")
+        return redirect(referral)
+    return render(request, template, {"form": form, "referral": referral})
 
 
 @login_required
 def visit_new(request, pk):
     referral = _referral_for(request.user, pk, view="log visit")
-    if refused := _matched_referral_or_redirect(request, referral, "Visits"):
-        return refused
-    form = VisitForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_show_errors(form, services.visit_log, referral=referral, user=request.user)
-    ):
-        messages.success(request, "Visit saved.")
-        return redirect(referral)
-    return render(request, "participation/iv/visit_form.html", {"form": form, "referral": referral})
+    return _record_for_match(
+        request,
+        referral,
+        what="Visit",
+        form_class=VisitForm,
+        service=services.visit_log,
+        template="participation/iv/visit_form.html",
+    )
 
 
 @login_required
 def review_new(request, pk):
     referral = _referral_for(request.user, pk, view="record review")
-    if refused := _matched_referral_or_redirect(request, referral, "Reviews"):
-        return refused
-    form = ReviewForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_show_errors(form, services.review_record, referral=referral, user=request.user)
-    ):
-        messages.success(request, "Review saved.")
-        return redirect(referral)
-    return render(request, "participation/iv/review_form.html", {"form": form, "referral": referral})
+    return _record_for_match(
+        request,
+        referral,
+        what="Review",
+        form_class=ReviewForm,
+        service=services.review_record,
+        template="participation/iv/review_form.html",
+    )
 
 
 @login_required
