@@ -117,11 +117,22 @@ TEMPLATES = [
     },
 ]
 
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
+    # connect within this many seconds gets the error page. Web processes also cap each
+    # statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
+    # run long imports and builds, have no cap unless it is set for them too.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
+    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+    if _statement_ms > 0:
+        _options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Sign-in -------------------------------------------------------------------------
@@ -267,6 +278,36 @@ IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
 KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
+
+# --- Cache -----------------------------------------------------------------------------
+# Pages computed from data that rarely changes are kept until the next write (core/cache.py).
+# With REDIS_URL (or CACHE_URL) the cache is Redis, under its own key prefix beside the
+# broker's queues; without either, files in CACHE_DIR, which the web processes and the Celery
+# worker share with no server (a worker's writes must reach every web process's cache).
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+CACHE_SECONDS = env_int("CACHE_SECONDS", default=300, minimum=1)
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "hcp-cache",
+            "TIMEOUT": CACHE_SECONDS,
+            # A Redis that does not answer within these is treated as down: the page is
+            # computed from the database instead.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db, or leave it unset.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=BASE_DIR / ".cache")),
+            "TIMEOUT": CACHE_SECONDS,
+        }
+    }
 
 LOGGING = {
     "version": 1,
