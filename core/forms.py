@@ -23,6 +23,19 @@ class GovukFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+def save_or_show_errors(form, service, /, *, data: dict | None = None, **arguments):
+    """Run ``service(**arguments, **data)`` with ``data`` the form's cleaned data by default.
+
+    Services enforce the rules and raise ValidationError; its messages go onto the form
+    (and nothing is written) and None is returned. Otherwise the service's result is.
+    """
+    try:
+        return service(**arguments, **(form.cleaned_data if data is None else data))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
 class GovukDateField(DateInputField):
     """The GOV.UK date input (day, month, year boxes) with messages that say what to do."""
 

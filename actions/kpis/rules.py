@@ -42,3 +42,9 @@ def can_write_kpi_commentary(user, kpi) -> bool:
     if not has_role(user, *Role.values):
         return False
     return (kpi is not None and kpi.owner_id == user.pk) or has_role(user, Role.ADMINISTRATOR)
+
+
+# The views' rules; named apart from the model permissions above, which the Django admin reads.
+rules.add_perm("actions.view_kpis", can_view_kpis)
+rules.add_perm("actions.import_kpis", can_import_kpi_data)
+rules.add_perm("actions.write_kpi_commentary", can_write_kpi_commentary)

@@ -27,7 +27,7 @@ from core.tasking import send_on_commit
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
 from .rules import can_amend_locked_kpi_values, can_import_kpi_data, can_write_kpi_commentary
-from .selectors import HAVERING, kpi_rag, period_locks
+from .selectors import kpi_rated_periods, period_locks
 
 logger = logging.getLogger(__name__)
 
@@ -383,12 +383,12 @@ def kpi_commentary_add(
         raise PermissionDenied
     commentary, corrective_action = commentary.strip(), corrective_action.strip()
     errors = {}
-    figure = KPIValue.objects.filter(kpi=kpi, area=HAVERING, period_end=period_end).first()
-    if figure is None:
+    ratings = dict(kpi_rated_periods(kpi=kpi))
+    if period_end not in ratings:
         errors["period_end"] = "Choose a period that has a figure for Havering"
     if not commentary:
         errors["commentary"] = "Enter what the figure shows and why"
-    rag = kpi_rag(kpi, figure.value) if figure else RAG.NONE
+    rag = ratings.get(period_end, RAG.NONE)
     if rag == RAG.RED and not corrective_action:
         errors["corrective_action"] = "Enter the corrective action: the figure is red"
     if errors:
