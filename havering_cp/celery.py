@@ -57,6 +57,10 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.send_lead_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "kpi-commentary-reminders-before-meetings": {
+        "task": "panel.tasks.send_commentary_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "discard-stale-kpi-import-previews": {
         "task": "actions.kpis.tasks.discard_stale_kpi_import_previews",
         "schedule": crontab(hour=3, minute=30),

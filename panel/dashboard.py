@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from actions.kpis.selectors import KPIFigures, current_commentaries, latest_kpi_figures
+from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber_commentary
 from actions.models import KPI, KPICommentary, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme
@@ -84,9 +84,6 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
-    watched = [figure for figure in figures if figure.rag in (RAG.RED, RAG.AMBER)]
-    watched.sort(key=lambda figure: (figure.rag != RAG.RED, figure.kpi.code))
-    said = current_commentaries(periods=[(figure.kpi.pk, figure.latest.period_end) for figure in watched])
 
     feedback = FeedbackItem.objects.filter(
         status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
@@ -119,5 +116,5 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         .defer("data", "html")
         .order_by("-issued_at")
         .first(),
-        kpi_commentary=[(figure, said.get((figure.kpi.pk, figure.latest.period_end))) for figure in watched],
+        kpi_commentary=red_and_amber_commentary(figures),
     )

@@ -165,6 +165,7 @@ class ReminderLog(models.Model):
         LEAD_BEFORE_MEETING = "lead_meeting", "Lead: actions with no update before a meeting"
         IV_WEEKLY = "iv_weekly", "IV coordinator: weekly digest"
         REPORT_ISSUED = "report_issued", "Panel member: report issued"
+        KPI_COMMENTARY = "kpi_commentary", "KPI owner: commentary missing before a meeting"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     cycle = models.CharField(max_length=40, help_text="Which meeting, week or report it was for.")

@@ -14,7 +14,8 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate
+from actions.kpis.selectors import latest_kpi_figures, red_and_amber_commentary
+from actions.models import KPI, Action, ProgressUpdate
 from actions.roles import Role
 from participation.iv.selectors import dbs_expiring, overdue_visits, reviews_due
 
@@ -108,6 +109,40 @@ def send_lead_reminders(*, now=None) -> int:
                 subject=f"Please update your actions before the panel on {day}",
                 template="panel/email/lead_reminder.txt",
                 context={"meeting": meeting, "actions": actions, "since": since},
+            )
+    return sent
+
+
+def kpis_owing_commentary() -> dict:
+    """Red and amber measures whose owner has written no commentary on the latest figure,
+    grouped by owner (measures without an owner are left out: nobody to remind)."""
+    figures = latest_kpi_figures(kpis=list(KPI.objects.filter(owner__isnull=False).select_related("owner")))
+    by_owner: dict = {}
+    for figure, said in red_and_amber_commentary(figures):
+        if said is None:
+            by_owner.setdefault(figure.kpi.owner, []).append(figure)
+    return by_owner
+
+
+def send_commentary_reminders(*, now=None) -> int:
+    """Before each meeting, remind owners of red or amber measures with no commentary on
+    the latest figure: one e-mail per owner per meeting, listing every such measure."""
+    now = now or timezone.now()
+    meetings = meetings_needing_lead_reminders(now=now)
+    owing = kpis_owing_commentary() if meetings else {}
+    sent = 0
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).strftime("%d %B")
+        for owner, figures in owing.items():
+            if not owner.is_active or not owner.email:
+                continue
+            sent += send_once(
+                kind=ReminderLog.Kind.KPI_COMMENTARY,
+                cycle=f"meeting-{meeting.pk}",
+                recipient=owner,
+                subject=f"Please explain your red and amber measures before the panel on {day}",
+                template="panel/email/kpi_commentary_reminder.txt",
+                context={"meeting": meeting, "figures": figures},
             )
     return sent
 

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.kpis.formatting import kpi_figure, kpi_number
-from actions.kpis.selectors import latest_kpi_figures
+from actions.kpis.selectors import current_commentaries, latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state
@@ -66,11 +66,27 @@ def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
     return themes
 
 
+def _commentary(entry) -> dict | None:
+    """The owner's commentary on the period's figure, as it stood when the report was built."""
+    if entry is None:
+        return None
+    return {
+        "text": entry.commentary,
+        "corrective_action": entry.corrective_action,
+        "author": person_name(entry.author),
+        "written_on": timezone.localdate(entry.created_at).isoformat(),
+    }
+
+
 def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
     rows: dict[int | None, list[dict]] = {}
-    for figure in latest_kpi_figures(
-        kpis=list(KPI.objects.select_related("theme").order_by("code")), as_of=as_of
-    ):
+    figures = latest_kpi_figures(
+        kpis=list(KPI.objects.select_related("theme", "owner").order_by("code")), as_of=as_of
+    )
+    said = current_commentaries(
+        periods=[(figure.kpi.pk, figure.latest.period_end) for figure in figures if figure.latest]
+    )
+    for figure in figures:
         kpi, latest = figure.kpi, figure.latest
         rows.setdefault(kpi.theme_id, []).append(
             {
@@ -95,6 +111,8 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "comparators_display": {
                     area: kpi_number(v.value, kpi) for area, v in figure.comparators.items()
                 },
+                "owner": person_name(kpi.owner) if kpi.owner else "",
+                "commentary": _commentary(said.get((kpi.pk, latest.period_end))) if latest else None,
             }
         )
     return rows

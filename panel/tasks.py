@@ -59,5 +59,10 @@ def send_lead_reminders() -> int:
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_commentary_reminders() -> int:
+    return reminders.send_commentary_reminders()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
 def send_iv_digest() -> int:
     return reminders.send_iv_digest()

@@ -348,3 +348,15 @@ def kpi_rated_periods(*, kpi: KPI) -> list[tuple[date, RAG]]:
     """Each period with a Havering figure, newest first, with its rating by the measure's
     rules (as its page shows it). One query."""
     return [(row.period_end, row.rag) for row in kpi_history(kpi=kpi) if row.havering]
+
+
+def red_and_amber_commentary(
+    figures: Iterable[KPIFigures],
+) -> list[tuple[KPIFigures, KPICommentary | None]]:
+    """The red and amber figures among ``figures`` (red first, then by code), each with
+    its owner's current commentary on that period, or None. One query (none if there
+    are no such figures). The dashboard, the reminders and the completion page use it."""
+    watched = [figure for figure in figures if figure.rag in (RAG.RED, RAG.AMBER)]
+    watched.sort(key=lambda figure: (figure.rag != RAG.RED, figure.kpi.code))
+    said = current_commentaries(periods=[(figure.kpi.pk, figure.latest.period_end) for figure in watched])
+    return [(figure, said.get((figure.kpi.pk, figure.latest.period_end))) for figure in watched]

@@ -1,13 +1,16 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from actions.kpis.services import kpi_commentary_add
+from actions.models import KPI
 from actions.roles import Role
 from panel import reminders
 from panel.models import Meeting, ProgressReport, ReminderLog
-from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import ActionFactory, KPIValueFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,50 @@ def test_iv_coordinators_get_one_weekly_digest_of_counts(users):
     body = mail.outbox[0].body
     assert "Matches overdue a visit: 0" in body
     assert "no information about any child" in body
+
+
+def _owned_measures(users):
+    """W01 red and W02 amber, both owned by the lead; W03 red but with a commentary."""
+    march = date(2026, 3, 31)
+    for code, value in (("W01", "60"), ("W02", "88"), ("W03", "50")):
+        kpi = KPI.objects.get(code=code)
+        kpi.target, kpi.amber_tolerance, kpi.polarity = Decimal("90"), Decimal("5"), "higher"
+        kpi.owner = users["lead"]
+        kpi.save()
+        KPIValueFactory(kpi=kpi, period_end=march, value=Decimal(value), numerator=None, denominator=None)
+    kpi_commentary_add(
+        kpi=KPI.objects.get(code="W03"),
+        period_end=march,
+        user=users["lead"],
+        commentary="Explained.",
+        corrective_action="In hand.",
+    )
+    # Green, owned by someone else: nothing to explain.
+    green = KPI.objects.get(code="W04")
+    green.target, green.polarity, green.owner = Decimal("30"), "lower", users["other_lead"]
+    green.save()
+    KPIValueFactory(kpi=green, period_end=march, value=Decimal("20"), numerator=None, denominator=None)
+
+
+def test_owners_of_red_and_amber_measures_without_commentary_are_reminded_once_per_meeting(users):
+    _owned_measures(users)
+    now = timezone.now()
+    first = Meeting.objects.create(starts_at=now + timedelta(days=10))
+    assert reminders.send_commentary_reminders(now=now) == 1
+    assert reminders.send_commentary_reminders(now=now + timedelta(days=1)) == 0  # same cycle
+    [message] = mail.outbox
+    assert message.to == [users["lead"].email]
+    assert "W01" in message.body and "W02" in message.body
+    assert "W03" not in message.body and "W04" not in message.body
+    assert "/kpis/W01/commentary/" in message.body
+    assert ReminderLog.objects.get().cycle == f"meeting-{first.pk}"
+    # The next meeting is a new cycle.
+    Meeting.objects.create(starts_at=first.starts_at + timedelta(days=60))
+    assert reminders.send_commentary_reminders(now=first.starts_at + timedelta(days=50)) == 1
+
+
+def test_no_meeting_soon_means_no_commentary_reminder(users):
+    _owned_measures(users)
+    Meeting.objects.create(starts_at=timezone.now() + timedelta(days=60))
+    assert reminders.send_commentary_reminders() == 0
+    assert mail.outbox == []

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from actions.kpis.services import kpi_commentary_add
 from actions.models import KPI, Action, KPIValue
+from core.formatting import person_name
 from panel import reports
 from panel.models import ProgressReport
 from panel.snapshot import build_snapshot
@@ -133,3 +135,30 @@ def test_kpi_figures_carry_direction_of_travel_and_the_reason_for_their_colour(a
         w01["rating_reason"] == "Amber: 86% is 4 points below the 90% target, within the 5-point tolerance."
     )
     assert "Better than last month, worse than a year ago" in report.html
+
+
+def test_a_kpi_carries_its_owners_commentary_on_the_reported_period(april_report, users):
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance, kpi.owner = Decimal("90"), Decimal("5"), users["lead"]
+    kpi.save()
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("80"))
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 4, 30), value=Decimal("60"))
+    kpi_commentary_add(
+        kpi=kpi, period_end=date(2026, 3, 31), user=users["lead"], commentary="March.", corrective_action="X"
+    )
+    kpi_commentary_add(
+        kpi=kpi,
+        period_end=date(2026, 4, 30),
+        user=users["lead"],
+        commentary="Two nurses left.",
+        corrective_action="Agency nurse from May.",
+    )
+    report = build(april_report)
+    row = next(r for theme in report.data["themes"] for r in theme["kpis"] if r["code"] == "W01")
+    assert row["owner"] == person_name(users["lead"])
+    assert row["commentary"]["text"] == "Two nurses left."
+    assert row["commentary"]["corrective_action"] == "Agency nurse from May."
+    assert "Two nurses left." in report.html and "Agency nurse from May." in report.html
+    assert "March." not in report.html
+    other = next(r for theme in report.data["themes"] for r in theme["kpis"] if r["code"] == "W02")
+    assert other["commentary"] is None
