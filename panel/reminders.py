@@ -75,6 +75,13 @@ def meetings_needing_lead_reminders(*, now) -> list[Meeting]:
     return list(Meeting.objects.filter(starts_at__gt=now, starts_at__lte=window).order_by("starts_at"))
 
 
+def updates_due_since(meeting: Meeting):
+    """An action is updated for a meeting if it has an update since the meeting before
+    (or, for the first meeting, in the 60 days before it)."""
+    previous = Meeting.objects.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
+    return previous.starts_at if previous else meeting.starts_at - timedelta(days=60)
+
+
 def actions_without_update_since(*, since) -> dict:
     """Open actions with no progress update since ``since``, grouped by lead."""
     recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
@@ -96,8 +103,7 @@ def send_lead_reminders(*, now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for meeting in meetings_needing_lead_reminders(now=now):
-        previous = Meeting.objects.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
-        since = previous.starts_at if previous else meeting.starts_at - timedelta(days=60)
+        since = updates_due_since(meeting)
         day = timezone.localtime(meeting.starts_at).strftime("%d %B")
         for lead, actions in actions_without_update_since(since=since).items():
             if not lead.is_active or not lead.email:

@@ -5,6 +5,7 @@ from . import views
 app_name = "panel"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("completion/", views.reporting_completion, name="reporting_completion"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -21,7 +21,7 @@ from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
 
-from . import easy_read, reports, services, tasks
+from . import completion, easy_read, reports, services, tasks
 from .dashboard import dashboard_summary
 from .exports import report_workbook
 from .forms import (
@@ -338,5 +338,18 @@ def dashboard(request):
             "form": form,
             "board": dashboard_summary(as_of=as_of),
             "small_numbers": sees_small_numbers(request.user),
+            "can_see_completion": allowed(request.user, "panel.see_reporting_completion"),
         },
+    )
+
+
+@login_required
+def reporting_completion(request):
+    """For administrators: which action updates and owners' commentaries are in for the
+    next meeting, and which are missing."""
+    require(request.user, "panel.see_reporting_completion")
+    return render(
+        request,
+        "panel/completion.html",
+        {"completion": completion.reporting_completion(), "small_numbers": sees_small_numbers(request.user)},
     )

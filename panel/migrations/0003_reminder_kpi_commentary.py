@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panel', '0002_roles'),
+        ("panel", "0002_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminderlog',
-            name='kind',
-            field=models.CharField(choices=[('lead_meeting', 'Lead: actions with no update before a meeting'), ('iv_weekly', 'IV coordinator: weekly digest'), ('report_issued', 'Panel member: report issued'), ('kpi_commentary', 'KPI owner: commentary missing before a meeting')], max_length=16),
+            model_name="reminderlog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("lead_meeting", "Lead: actions with no update before a meeting"),
+                    ("iv_weekly", "IV coordinator: weekly digest"),
+                    ("report_issued", "Panel member: report issued"),
+                    ("kpi_commentary", "KPI owner: commentary missing before a meeting"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -40,6 +40,7 @@ CASES = [
     Case("password_change_done", expect(200)),
     Case("logout", expect(302, anonymous=302), method="post"),
     Case("panel:dashboard", READ_ALL),
+    Case("panel:reporting_completion", ADMIN_ONLY),
     Case("panel:meeting_list", READ_ALL),
     Case("panel:meeting_create", ADMIN_ONLY),
     Case("panel:meeting_detail", READ_ALL, args=lambda w: [w["meeting"].pk]),
