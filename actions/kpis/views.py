@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
+from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
@@ -47,22 +48,26 @@ def _import_for_importer(user, pk: int) -> KPIImport:
     return get_object_or_404(KPIImport.objects.select_related("uploaded_by"), pk=pk)
 
 
-@login_required
-@require_GET
-def kpi_list(request):
-    """Every KPI, grouped by theme, with its latest figure, rating, trend and comparators."""
-    _require_reader(request.user)
+def _kpi_groups() -> list:
     figures = selectors.latest_kpi_figures(
         kpis=KPI.objects.select_related("theme").order_by("theme__position", "code")
     )
     groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
     # KPIs without a theme (such as the number of children in care) come last.
     groups.sort(key=lambda group: group[0] is None)
+    return groups
+
+
+@login_required
+@require_GET
+def kpi_list(request):
+    """Every KPI, grouped by theme, with its latest figure, rating, trend and comparators."""
+    _require_reader(request.user)
     return render(
         request,
         "actions/kpis/kpi_list.html",
         {
-            "groups": groups,
+            "groups": lazy(_kpi_groups),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": can_import_kpi_data(request.user),
         },
@@ -74,17 +79,17 @@ def kpi_list(request):
 def kpi_detail(request, code: str):
     """A KPI's definition, chart, history with comparators and sources, and linked actions."""
     kpi = _kpi_for_reader(request.user, code)
-    history = selectors.kpi_history(kpi=kpi)
+    # Computed only when the page is not in the cache (see the template).
+    history = lazy(selectors.kpi_history, kpi=kpi)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
-    latest = next((row for row in history if row.havering), None)
     return render(
         request,
         "actions/kpis/kpi_detail.html",
         {
             "kpi": kpi,
             "history": history,
-            "latest": latest,
-            "chart": kpi_chart(kpi, history),
+            "latest": lazy(lambda: next((row for row in history if row.havering), None)),
+            "chart": lazy(kpi_chart, kpi, history),
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": can_import_kpi_data(request.user),
