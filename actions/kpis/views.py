@@ -43,7 +43,12 @@ def kpi_list(request):
         form.is_valid()
     filters = selectors.KPIFilters.from_cleaned_data(getattr(form, "cleaned_data", {}))
     # The same for every reader; the template hides small numbers from those who may not see them.
-    filter_key = [filters.theme.pk if filters.theme else None, filters.rating, filters.travel, filters.below_target]
+    filter_key = [
+        filters.theme.pk if filters.theme else None,
+        filters.rating,
+        filters.travel,
+        filters.below_target,
+    ]
     figures, total = cached("kpi-list", filter_key, lambda: selectors.kpi_list_figures(filters=filters))
     # KPIs without a theme (such as the number of children in care) come last.
     groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
