@@ -33,7 +33,6 @@ def test_each_role_lands_on_its_own_work_after_sign_in(client, role, landing):
     UserFactory(username="someone", role=role)
     response = sign_in(client, "someone", TEST_PASSWORD)
     assert response.url == reverse(landing)
-    assert client.get(response.url).status_code == 200
 
 
 def test_an_administrator_who_also_leads_actions_lands_on_the_dashboard(client):
