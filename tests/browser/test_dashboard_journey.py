@@ -32,7 +32,7 @@ def test_a_panel_member_follows_a_red_kpi_then_opens_and_downloads_the_latest_re
     assert page.get_by_role("heading", level=1).inner_text() == "Corporate Parenting Panel dashboard"
     assert_accessible(page)
 
-    page.get_by_role(
+    page.get_by_role("region", name="Red performance measures").get_by_role(
         "link", name="W01 Children in care 12 months or more with an up-to-date health assessment"
     ).click()
     assert page.url.endswith("/kpis/W01/")
