@@ -257,6 +257,24 @@ KPI_IMPORT_MAX_BYTES = env_positive_int("KPI_IMPORT_MAX_BYTES", default=50_000_0
 KPI_IMPORT_BACKGROUND_BYTES = env_positive_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
 
+# The young people's page: every easy-read text must reach this Flesch reading ease
+# (75 is about a reading age of 12) with sentences this short on average.
+EASY_READ_MIN_READING_EASE = env_positive_int("EASY_READ_MIN_READING_EASE", default=75)
+EASY_READ_MAX_SENTENCE_WORDS = env_positive_int("EASY_READ_MAX_SENTENCE_WORDS", default=15)
+# Messages young people send from their page: answered or closed within this many days,
+# and at most this many accepted from one address in an hour.
+YOUNG_PEOPLE_ANSWER_DAYS = env_positive_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10)
+YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_positive_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5)
+# The rate limit counts in Django's cache, which every web process must share: Redis
+# when REDIS_URL is set, otherwise (one developer's process) memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+        if env.str("REDIS_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

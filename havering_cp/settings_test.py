@@ -18,3 +18,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Uploaded papers go to a throw-away folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hcp-test-media-"))
+# Each test process counts the young people's form's rate limit on its own; tests clear it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

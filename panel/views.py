@@ -1,9 +1,11 @@
 import logging
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -15,9 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
+from core import ratelimit
 from core.exports import XLSX_TYPE
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
+from participation import services as participation_services
+from participation.forms import TellUsForm
 
 from . import easy_read, reports, tasks
 from .dashboard import dashboard_summary
@@ -310,12 +315,61 @@ def report_generate(request):
     return redirect(report)
 
 
+SAFETY_TEXT = (
+    "If you are in danger now, call 999. If you are worried about your safety, "
+    "talk to your social worker or call Childline on 0800 1111."
+)
+
+
 def young_people(request):
-    """Open to anyone: young people review it without an account. Only shareable content."""
+    """Open to anyone, without an account: the young people's own page, in approved easy
+    read, and "Tell us what you think". ``?print=1`` shows everything, for printing."""
+    form = TellUsForm(request.POST or None)
+    form.helper.form_action = reverse("young_people") + "#tell-us"
+    status = 200
+    if request.method == "POST":
+        if form.is_from_a_robot:
+            return redirect("young_people_sent")  # tell a robot nothing; keep nothing
+        allowed = ratelimit.allow(
+            scope="young-people-message",
+            who=get_client_ip_address(request) or "unknown",
+            limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not allowed:
+            form.add_error(None, "You have sent a lot of messages in the last hour. Please try again later.")
+            status = 429
+        elif form.is_valid():
+            try:
+                participation_services.message_receive(
+                    text=form.cleaned_data["text"],
+                    theme=form.cleaned_data["theme"],
+                    group=form.cleaned_data["group"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("young_people_sent")
+        if form.errors and status == 200:
+            status = 400
     return render(
         request,
         "panel/young_people.html",
-        {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+        {
+            "page": easy_read.young_people_page(today=timezone.localdate()),
+            "form": form,
+            "safety_text": SAFETY_TEXT,
+            "print_view": request.GET.get("print") == "1",
+        },
+        status=status,
+    )
+
+
+def young_people_sent(request):
+    return render(
+        request,
+        "panel/young_people_sent.html",
+        {"safety_text": SAFETY_TEXT, "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS},
     )
 
 

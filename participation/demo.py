@@ -119,6 +119,8 @@ def seed_sessions_and_feedback(*, users: dict, scale: int, today: date) -> None:
                 session=session,
                 said=f"Demo feedback {feedback_number}: {said}",
                 defaults={
+                    "group": group,
+                    "raised_on": session.held_on,
                     "theme": themes[code],
                     "action": actions[feedback_number % len(actions)]
                     if actions and feedback_number % 3

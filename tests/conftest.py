@@ -13,6 +13,7 @@ import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -101,6 +102,14 @@ ROLE_KEYS = {
 def users(db):
     """One user per role, plus a second subgroup lead who leads nothing of the first's."""
     return {key: UserFactory(username=f"t-{key}", role=role) for key, role in ROLE_KEYS.items()}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the young people's form counts messages there)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
