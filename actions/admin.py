@@ -53,9 +53,20 @@ class KPIAdmin(admin.ModelAdmin):
         "frequency",
         "target",
         "amber_tolerance",
+        "tolerance_kind",
+        "corporate_rule",
         "is_derived",
     )
-    list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
+    list_filter = (
+        "theme",
+        "unit",
+        "polarity",
+        "frequency",
+        "tolerance_kind",
+        "corporate_rule",
+        "is_derived",
+        "data_source",
+    )
     search_fields = ("code", "name", "definition")
     list_select_related = ("theme",)
     fieldsets = (
@@ -64,9 +75,11 @@ class KPIAdmin(admin.ModelAdmin):
         (
             "Rating",
             {
-                "fields": ("target", "amber_tolerance"),
-                "description": "Green at or beyond the target; amber within the tolerance of it; "
-                "red further off. No target, no rating.",
+                "fields": ("target", "amber_tolerance", "tolerance_kind", "corporate_rule"),
+                "description": "Green on or beyond the target; amber off target by no more than the "
+                "tolerance; red further off (with the corporate rule: amber if better than the same "
+                "period a year earlier). No target, or a neutral measure: no rating. The measure's page "
+                "explains each figure's colour in these words.",
             },
         ),
     )

@@ -102,11 +102,29 @@ TEMPLATES = [
     },
 ]
 
+
+def env_positive_int(name: str, *, default: int) -> int:
+    value = env.int(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
+    return value
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
+    # connect within this many seconds gets the error page. Web processes also cap each
+    # statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
+    # run long imports and builds, have no cap unless it is set for them too.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_positive_int("DATABASE_CONNECT_TIMEOUT", default=5))
+    _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+    if _statement_ms > 0:
+        _options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Sign-in -------------------------------------------------------------------------
@@ -114,6 +132,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id first; PBKDF2 (Django's earlier default) stays so its hashes still verify and are
+# re-hashed with Argon2id on their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,13 +264,6 @@ for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTH
         raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 
 
-def env_positive_int(name: str, *, default: int) -> int:
-    value = env.int(name, default=default)
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
-    return value
-
-
 # Performance-data imports: the largest file accepted (bytes), and the size above which
 # an upload is checked and written by a Celery worker rather than during the request.
 # The import page enforces the limit while the upload streams in (an upload handler),
@@ -262,18 +279,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uplo
 EASY_READ_MIN_READING_EASE = env_positive_int("EASY_READ_MIN_READING_EASE", default=75)
 EASY_READ_MAX_SENTENCE_WORDS = env_positive_int("EASY_READ_MAX_SENTENCE_WORDS", default=15)
 # Messages young people send from their page: answered or closed within this many days,
-# and at most this many accepted from one address in an hour.
+# and at most this many accepted from one address in an hour (counted in the cache below).
 YOUNG_PEOPLE_ANSWER_DAYS = env_positive_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10)
 YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_positive_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5)
-# The rate limit counts in Django's cache, which every web process must share: Redis
-# when REDIS_URL is set, otherwise (one developer's process) memory.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
-        if env.str("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+# --- Cache -----------------------------------------------------------------------------
+# Pages computed from data that rarely changes are kept until the next write (core/cache.py).
+# With REDIS_URL (or CACHE_URL) the cache is Redis, under its own key prefix beside the
+# broker's queues; without either, files in CACHE_DIR, which the web processes and the Celery
+# worker share with no server (a worker's writes must reach every web process's cache).
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+CACHE_SECONDS = env_positive_int("CACHE_SECONDS", default=300)
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "hcp-cache",
+            "TIMEOUT": CACHE_SECONDS,
+            # A Redis that does not answer within these is treated as down: the page is
+            # computed from the database instead.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db, or leave it unset.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=BASE_DIR / ".cache")),
+            "TIMEOUT": CACHE_SECONDS,
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -85,6 +85,11 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "rag": figure.rag.value,
                 "rag_label": figure.rag.label,
                 "trend_label": figure.trend.label if figure.trend else "",
+                # Direction of travel, short and long term, and why the figure is its colour.
+                "travel": figure.travel.words,
+                "travel_short": figure.travel.short.meaning if figure.travel.short else "",
+                "travel_long": figure.travel.long.meaning if figure.travel.long else "",
+                "rating_reason": figure.rating.reason,
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
                 "comparators": {area: float(v.value) for area, v in figure.comparators.items()},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
 from core import ratelimit
+from core.cache import cache_reachable
 from core.exports import XLSX_TYPE
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
@@ -64,18 +65,26 @@ def _broker_ok() -> bool:
 @require_GET
 @never_cache
 def healthz(request):
-    """Reachability of the database and the broker, for load balancers and monitoring.
+    """Reachability of the database, the broker and the cache, for load balancers and monitoring.
 
+    503 only when the database is unreachable: without it no page can be served. Without the
+    broker (tasks wait in the database for the sweeps) or the cache (pages are computed from
+    the database) the portal still serves, so it answers 200 "degraded", naming what is down.
     Says only "ok" or "unreachable" for each: no hosts, versions or errors.
     """
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    healthy = all(checks.values())
+    checks = {"database": _database_ok(), "broker": _broker_ok(), "cache": cache_reachable()}
+    if not checks["database"]:
+        status = "unavailable"
+    elif all(checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse(
         {
-            "status": "ok" if healthy else "unavailable",
+            "status": status,
             "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         },
-        status=200 if healthy else 503,
+        status=503 if status == "unavailable" else 200,
     )
 
 

@@ -6,9 +6,10 @@ and the same figures are in the history table beneath it.
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from actions.models import KPI
+from actions.models import KPI, KPIValue
 
 from .selectors import COMPARATOR_AREAS, HAVERING, HistoryRow
 
@@ -215,3 +216,68 @@ def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
         parts.append(f"Target: {format_number(kpi, kpi.target)}.")
     parts.append("The table below gives every figure.")
     return " ".join(parts)
+
+
+# --- Sparklines ----------------------------------------------------------------------------
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 36, 4
+SPARK_PERIODS = 12
+
+
+@dataclass
+class Sparkline:
+    """A measure's last periods as a small line, with its target as a dashed line. The
+    figures it draws are in ``figures`` (oldest first) for the table beside it."""
+
+    label: str
+    path: str
+    last: Point
+    target_y: float | None
+    figures: list[tuple[date, str]]
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+
+def sparkline(
+    kpi: KPI, recent: list[KPIValue], *, small_numbers: bool = True, periods: int = SPARK_PERIODS
+) -> Sparkline | None:
+    """The last ``periods`` figures of ``recent`` (Havering's, newest first, as
+    ``KPIFigures.recent`` holds them), or None with fewer than two to draw. Unless
+    ``small_numbers``, counts of children under 5 read "fewer than 5". No queries."""
+    values = list(reversed(recent[:periods]))
+    if len(values) < 2:
+        return None
+    numbers = [float(v.value) for v in values]
+    scale = numbers + ([float(kpi.target)] if kpi.target is not None else [])
+    low, high = min(scale), max(scale)
+    if low == high:
+        low, high = low - 1, high + 1
+    inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def x_of(index: int) -> float:
+        return SPARK_PAD + inner_w * index / (len(values) - 1)
+
+    def y_of(number: float) -> float:
+        return SPARK_PAD + inner_h * (1 - (number - low) / (high - low))
+
+    def shown(number) -> str:
+        if kpi.unit == KPI.Unit.COUNT and not small_numbers and 0 < number < 5:
+            return "fewer than 5"
+        return format_number(kpi, Decimal(str(number)))
+
+    points = [Point(x_of(i), y_of(n), "start" if i == 0 else "") for i, n in enumerate(numbers)]
+    first, last = values[0], values[-1]
+    label = (
+        f"{kpi.code}, last {len(values)} periods: from {shown(first.value)} in {first.period_end:%B %Y} "
+        f"to {shown(last.value)} in {last.period_end:%B %Y}; lowest {shown(min(numbers))}, "
+        f"highest {shown(max(numbers))}"
+    )
+    if kpi.target is not None:
+        label += f"; target {format_number(kpi, kpi.target)}"
+    return Sparkline(
+        label=label + ".",
+        path=Series(key=HAVERING, label="Havering", points=points).path,
+        last=points[-1],
+        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
+        figures=[(v.period_end, shown(v.value)) for v in values],
+    )

@@ -19,7 +19,7 @@ from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from . import selectors, services
 from .charts import kpi_chart
 from .files import FileRefused
-from .forms import KPIImportConfirmForm, KPIImportUploadForm
+from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importer import LONG_COLUMNS
 from .rules import can_import_kpi_data, can_view_kpis, sees_small_numbers
 from .uploads import ImportSizeLimitHandler
@@ -50,18 +50,24 @@ def _import_for_importer(user, pk: int) -> KPIImport:
 @login_required
 @require_GET
 def kpi_list(request):
-    """Every KPI, grouped by theme, with its latest figure, rating, trend and comparators."""
+    """Every KPI, grouped by theme, with its latest figure, rating, direction of travel,
+    sparkline and comparators; filtered by theme, rating, direction and "below target"."""
     _require_reader(request.user)
-    figures = selectors.latest_kpi_figures(
-        kpis=KPI.objects.select_related("theme").order_by("theme__position", "code")
-    )
-    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
+    form = KPIFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    filters = selectors.KPIFilters.from_cleaned_data(getattr(form, "cleaned_data", {}))
+    figures, total = selectors.kpi_list_figures(filters=filters)
     # KPIs without a theme (such as the number of children in care) come last.
-    groups.sort(key=lambda group: group[0] is None)
+    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
     return render(
         request,
         "actions/kpis/kpi_list.html",
         {
+            "form": form,
+            "filtered": bool(filters),
+            "shown": len(figures),
+            "total": total,
             "groups": groups,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": can_import_kpi_data(request.user),
@@ -84,6 +90,7 @@ def kpi_detail(request, code: str):
             "kpi": kpi,
             "history": history,
             "latest": latest,
+            "figure": selectors.figures_from_history(kpi=kpi, history=history),
             "chart": kpi_chart(kpi, history),
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),

@@ -2,7 +2,8 @@
 
 from django import template
 
-from actions.kpis.charts import format_number
+from actions.kpis.charts import format_number, sparkline
+from actions.kpis.rating import rule_words
 from actions.models import KPI
 
 from .portal import suppress_small
@@ -37,3 +38,23 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
 
 def _thousands(shown) -> str:
     return f"{shown:,}" if isinstance(shown, int) else str(shown)
+
+
+@register.filter
+def kpi_rule(kpi: KPI) -> str:
+    """The measure's rating rule in words: target, tolerance (in points or % of target), corporate rule."""
+    return rule_words(kpi)
+
+
+@register.inclusion_tag("actions/kpis/_sparkline.html")
+def kpi_sparkline(figure, small_numbers: bool = False) -> dict:
+    """A KPI's last 12 periods as a sparkline with its target, and the figures in a table
+    beside it (``figure`` is a ``KPIFigures``)."""
+    return {"kpi": figure.kpi, "spark": sparkline(figure.kpi, figure.recent, small_numbers=small_numbers)}
+
+
+@register.inclusion_tag("actions/kpis/_travel.html")
+def kpi_travel(travel) -> dict:
+    """Direction of travel: an arrow (up, down, level) for each term, coloured by whether
+    it is better or worse, and the words, which carry the meaning on their own."""
+    return {"travel": travel}

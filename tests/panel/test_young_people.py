@@ -15,6 +15,7 @@ from actions.models import EasyReadText
 from panel.demo import seed_all
 from panel.views import SAFETY_TEXT
 from participation.models import YoungPersonMessage
+from tests.conftest import cache_settings
 from tests.factories import (
     ActionFactory,
     FeedbackItemFactory,
@@ -171,7 +172,7 @@ def test_a_robot_that_fills_the_hidden_field_is_thanked_and_nothing_is_kept(clie
     assert not YoungPersonMessage.objects.exists()
 
 
-def test_messages_are_limited_per_address(client, settings):
+def test_messages_are_limited_per_address(client, settings, redis_cache):
     settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
     for n in range(2):
         assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
@@ -179,6 +180,14 @@ def test_messages_are_limited_per_address(client, settings):
     assert response.status_code == 429 and "a lot of messages" in response.content.decode()
     other = client.post(reverse("young_people"), {"text": "From elsewhere"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+    assert YoungPersonMessage.objects.count() == 3
+
+
+def test_an_unreachable_cache_never_stops_a_message(client, settings):
+    settings.CACHES = cache_settings("redis://127.0.0.1:1/0")  # nothing listens there
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 1
+    for n in range(3):
+        assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
     assert YoungPersonMessage.objects.count() == 3
 
 
