@@ -8,6 +8,7 @@ lead actions: subgroup leads, and administrators (who may be named leads too).
 
 import rules
 
+from .kpis import rules as kpi_rules  # noqa: F401  (registers the KPI pages' rules)
 from .models import Action, ProgressUpdate
 from .roles import has_any_role, is_administrator, is_participation_officer, is_subgroup_lead
 
@@ -44,3 +45,4 @@ can_see_easy_read_list = can_approve_easy_read | is_subgroup_lead
 
 rules.add_perm("actions.approve_easy_read", can_approve_easy_read)
 rules.add_perm("actions.write_easy_read", can_write_easy_read)
+rules.add_perm("actions.see_easy_read", can_see_easy_read_list)

@@ -5,11 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,14 +17,16 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
 from core import ratelimit
-from core.cache import cache_reachable
+from core.access import allowed, get_object_for, require
+from core.cache import cache_reachable, cached, lazy
 from core.exports import XLSX_TYPE
+from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
 from participation import services as participation_services
 from participation.forms import TellUsForm
 
-from . import easy_read, reports, tasks
+from . import easy_read, reports, services, tasks
 from .dashboard import dashboard_summary
 from .exports import report_workbook
 from .forms import (
@@ -104,17 +105,12 @@ def accessibility(request):
     return render(request, "panel/accessibility.html")
 
 
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 # --- Meetings ------------------------------------------------------------------------------
 
 
 @login_required
 def meeting_list(request):
-    _require(request.user, "panel.view_meeting")
+    require(request.user, "panel.read_meetings")
     now = timezone.now()
     meetings = Meeting.objects.all()
     return render(
@@ -123,19 +119,14 @@ def meeting_list(request):
         {
             "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
-            "can_manage": request.user.has_perm("panel.change_meeting"),
+            "can_manage": allowed(request.user, "panel.manage_meetings"),
         },
     )
 
 
-def _meeting_for(user, pk) -> Meeting:
-    _require(user, "panel.view_meeting")
-    return get_object_or_404(Meeting, pk=pk)
-
-
 @login_required
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request.user, pk)
+    meeting = get_object_for(request.user, "panel.read_meetings", Meeting, pk=pk)
     raised_here = PanelAction.objects.filter(meeting=meeting).select_related("owner")
     # Raised earlier and still open when this meeting began: carried forward to it.
     carried = (
@@ -143,7 +134,7 @@ def meeting_detail(request, pk):
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=timezone.localdate(meeting.starts_at)))
         .select_related("owner", "meeting")
     )
-    can_manage = request.user.has_perm("panel.change_meeting")
+    can_manage = allowed(request.user, "panel.manage_meetings")
     agenda_form = panel_action_form = None
     if can_manage:
         agenda_form = AgendaItemForm(initial={"position": meeting.agenda_items.count() + 1})
@@ -168,22 +159,25 @@ def meeting_detail(request, pk):
 
 @login_required
 def meeting_create(request):
-    _require(request.user, "panel.add_meeting")
+    require(request.user, "panel.manage_meetings")
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"{meeting} added.")
-        return redirect(meeting)
+        meeting = save_or_show_errors(form, services.meeting_save)
+        if meeting:
+            messages.success(request, f"{meeting} added.")
+            return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": None})
 
 
 @login_required
 def meeting_edit(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.meeting_save, meeting=meeting)
+    ):
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
@@ -192,13 +186,9 @@ def meeting_edit(request, pk):
 @login_required
 @require_POST
 def agenda_item_add(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = AgendaItemForm(request.POST, request.FILES)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and (item := save_or_show_errors(form, services.agenda_item_add, meeting=meeting)):
         messages.success(request, f"Agenda item “{item.title}” added.")
         return redirect(meeting)
     return render(
@@ -208,8 +198,9 @@ def agenda_item_add(request, pk):
 
 @login_required
 def paper_download(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    _require(request.user, "panel.view_meeting")
+    item = get_object_for(
+        request.user, "panel.read_meetings", AgendaItem.objects.select_related("meeting"), pk=pk
+    )
     if not item.paper:
         raise Http404("This agenda item has no paper.")
     return FileResponse(
@@ -220,13 +211,9 @@ def paper_download(request, pk):
 @login_required
 @require_POST
 def panel_action_add(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = PanelActionForm(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and save_or_show_errors(form, services.panel_action_add, meeting=meeting):
         messages.success(request, "Added to the meeting's questions and actions.")
         return redirect(meeting)
     return render(
@@ -236,14 +223,16 @@ def panel_action_add(request, pk):
 
 @login_required
 def panel_action_edit(request, pk):
-    _require(request.user, "panel.view_meeting")
-    item = get_object_or_404(PanelAction.objects.select_related("meeting", "owner"), pk=pk)
-    _require(request.user, "panel.change_panelaction", item)
+    item = get_object_for(
+        request.user, "panel.read_meetings", PanelAction.objects.select_related("meeting", "owner"), pk=pk
+    )
+    require(request.user, "panel.update_panel_action", item)
     form = PanelActionUpdateForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.closed_on = timezone.localdate() if item.status == PanelAction.Status.DONE else None
-        item.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.panel_action_update, panel_action=item)
+    ):
         messages.success(request, "Saved.")
         return redirect(item.meeting)
     return render(request, "panel/meetings/panel_action_update.html", {"form": form, "item": item})
@@ -254,8 +243,8 @@ def panel_action_edit(request, pk):
 
 @login_required
 def report_list(request):
-    _require(request.user, "panel.view_progressreport")
-    can_generate = request.user.has_perm("panel.generate_report")
+    require(request.user, "panel.read_reports")
+    can_generate = allowed(request.user, "panel.generate_report")
     return render(
         request,
         "panel/reports/list.html",
@@ -267,8 +256,7 @@ def report_list(request):
 
 
 def _report_for(user, pk) -> ProgressReport:
-    _require(user, "panel.view_progressreport")
-    return get_object_or_404(ProgressReport.objects.select_related("meeting"), pk=pk)
+    return get_object_for(user, "panel.read_reports", ProgressReport.objects.select_related("meeting"), pk=pk)
 
 
 @login_required
@@ -306,7 +294,7 @@ def report_xlsx(request, pk):
 @login_required
 @require_POST
 def report_generate(request):
-    _require(request.user, "panel.generate_report")
+    require(request.user, "panel.generate_report")
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
         return render(
@@ -332,40 +320,39 @@ SAFETY_TEXT = (
 
 def young_people(request):
     """Open to anyone, without an account: the young people's own page, in approved easy
-    read, and "Tell us what you think". ``?print=1`` shows everything, for printing."""
+    read, and "Tell us what you think". ``?print=1`` shows everything, for printing.
+
+    The page's content is cached until the data changes (sharing or un-sharing anything
+    is a write, so it shows at once); the form, with its CSRF token, never is."""
     form = TellUsForm(request.POST or None)
     form.helper.form_action = reverse("young_people") + "#tell-us"
     status = 200
     if request.method == "POST":
         if form.is_from_a_robot:
             return redirect("young_people_sent")  # tell a robot nothing; keep nothing
-        allowed = ratelimit.allow(
+        within_limit = ratelimit.allow(
             scope="young-people-message",
             who=get_client_ip_address(request) or "unknown",
             limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
             window_seconds=3600,
         )
-        if not allowed:
+        if not within_limit:
             form.add_error(None, "You have sent a lot of messages in the last hour. Please try again later.")
             status = 429
         elif form.is_valid():
-            try:
-                participation_services.message_receive(
-                    text=form.cleaned_data["text"],
-                    theme=form.cleaned_data["theme"],
-                    group=form.cleaned_data["group"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            fields = {name: form.cleaned_data[name] for name in ("text", "theme", "group")}
+            message = save_or_show_errors(form, participation_services.message_receive, data=fields)
+            if message:
                 return redirect("young_people_sent")
         if form.errors and status == 200:
             status = 400
+    today = timezone.localdate()
     return render(
         request,
         "panel/young_people.html",
         {
-            "page": easy_read.young_people_page(today=timezone.localdate()),
+            "page": lazy(easy_read.young_people_page, today=today),
+            "today": today,
             "form": form,
             "safety_text": SAFETY_TEXT,
             "print_view": request.GET.get("print") == "1",
@@ -386,15 +373,17 @@ def young_people_sent(request):
 def dashboard(request):
     """The page panel members land on: each promise's actions and KPIs by RAG, and what
     needs the panel's attention, today or as the plan stood on an earlier day."""
-    _require(request.user, "panel.view_dashboard")
+    require(request.user, "panel.view_dashboard")
     form = AsOfForm(request.GET or None)
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    # The same for everyone: aggregates only (small numbers are hidden by the template).
+    board = cached("dashboard", [as_of, timezone.localdate()], lambda: dashboard_summary(as_of=as_of))
     return render(
         request,
         "panel/dashboard.html",
         {
             "form": form,
-            "board": dashboard_summary(as_of=as_of),
+            "board": board,
             "small_numbers": sees_small_numbers(request.user),
         },
     )

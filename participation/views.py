@@ -7,14 +7,15 @@ page shows aggregates only, for the panel.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.extensions import PageSection
+from core.access import allowed, get_object_for, require
+from core.forms import save_or_show_errors
 
 from . import selectors, services
 from .forms import (
@@ -27,7 +28,6 @@ from .forms import (
 )
 from .iv.selectors import NATIONAL_ASPIRATION_PERCENT, iv_panel_figures
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
-from .rules import can_log_participation, can_read_participation
 from .selectors import (
     feedback_for_action,
     feedback_overdue_before,
@@ -40,45 +40,15 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
-def require_reader(user) -> None:
-    if not can_read_participation(user):
-        raise PermissionDenied
-
-
-def require_writer(user) -> None:
-    if not can_log_participation(user):
-        raise PermissionDenied
-
-
-def get_group_for(user, slug: str) -> ParticipationGroup:
-    require_reader(user)
-    return get_object_or_404(ParticipationGroup.objects.select_related("facilitator"), slug=slug)
-
-
-def get_session_for(user, pk: int, *, write: bool = False) -> ParticipationSession:
-    (require_writer if write else require_reader)(user)
-    return get_object_or_404(ParticipationSession.objects.select_related("group", "created_by"), pk=pk)
-
-
-def get_feedback_for(user, pk: int) -> FeedbackItem:
-    require_writer(user)
-    return get_object_or_404(
-        FeedbackItem.objects.select_related("session", "group", "theme", "action"), pk=pk
+def _session_for(user, pk: int, *, perm: str = "participation.read_participation") -> ParticipationSession:
+    return get_object_for(
+        user, perm, ParticipationSession.objects.select_related("group", "created_by"), pk=pk
     )
-
-
-def _save_or_show_errors(form, service, **arguments):
-    """Run the service with the form's data; its rule errors go back onto the form."""
-    try:
-        return service(**arguments, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 @login_required
 def groups(request):
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     return render(
         request,
@@ -86,15 +56,20 @@ def groups(request):
         {
             "groups": groups_overview(today=today),
             "quarters": reach_by_quarter(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def group(request, slug):
-    group = get_group_for(request.user, slug)
+    group = get_object_for(
+        request.user,
+        "participation.read_participation",
+        ParticipationGroup.objects.select_related("facilitator"),
+        slug=slug,
+    )
     today = timezone.localdate()
     page = Paginator(group.sessions.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     open_items = feedback_tracker(today=today, group=group).filter(status__in=FeedbackItem.OPEN_STATUSES)
@@ -107,21 +82,21 @@ def group(request, slug):
             "quarters": reach_by_quarter(today=today, group=group),
             "open_items": open_items,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def session_new(request):
-    require_writer(request.user)
+    require(request.user, "participation.log_participation")
     initial = {}
     if slug := request.GET.get("group"):
         initial["group"] = ParticipationGroup.objects.filter(slug=slug, is_active=True).first()
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session = _save_or_show_errors(form, services.session_log, user=request.user)
+        session = save_or_show_errors(form, services.session_log, user=request.user)
         if session:
             messages.success(request, "Session saved.")
             return redirect(session)
@@ -130,7 +105,7 @@ def session_new(request):
 
 @login_required
 def session(request, pk):
-    session = get_session_for(request.user, pk)
+    session = _session_for(request.user, pk)
     items = session.feedback_items.select_related("theme", "action")
     return render(
         request,
@@ -139,15 +114,15 @@ def session(request, pk):
             "session": session,
             "items": items,
             "overdue_before": feedback_overdue_before(today=timezone.localdate()),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def session_edit(request, pk):
-    session = get_session_for(request.user, pk, write=True)
+    session = _session_for(request.user, pk, perm="participation.log_participation")
     initial = {
         field: getattr(session, field)
         for field in ("group", "kind", "held_on", "title", "in_care", "care_leavers", "others", "notes")
@@ -156,7 +131,7 @@ def session_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.session_update, session=session, user=request.user)
+        and save_or_show_errors(form, services.session_update, session=session, user=request.user)
     ):
         messages.success(request, "Session updated.")
         return redirect(session)
@@ -165,12 +140,12 @@ def session_edit(request, pk):
 
 @login_required
 def feedback_new(request, pk):
-    session = get_session_for(request.user, pk, write=True)
+    session = _session_for(request.user, pk, perm="participation.log_participation")
     form = FeedbackForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.feedback_add, session=session, user=request.user)
+        and save_or_show_errors(form, services.feedback_add, session=session, user=request.user)
     ):
         messages.success(request, "Feedback saved.")
         return redirect(session)
@@ -181,7 +156,12 @@ def feedback_new(request, pk):
 
 @login_required
 def feedback_edit(request, pk):
-    item = get_feedback_for(request.user, pk)
+    item = get_object_for(
+        request.user,
+        "participation.log_participation",
+        FeedbackItem.objects.select_related("session", "group", "theme", "action"),
+        pk=pk,
+    )
     initial = {
         field: getattr(item, field)
         for field in ("said", "theme", "action", "response", "status", "reported_back_on")
@@ -190,7 +170,7 @@ def feedback_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.feedback_update, item=item, user=request.user)
+        and save_or_show_errors(form, services.feedback_update, item=item, user=request.user)
     ):
         messages.success(request, "Feedback updated.")
         return redirect("participation:feedback")
@@ -201,7 +181,7 @@ def feedback_edit(request, pk):
 
 @login_required
 def feedback(request):
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     filters = FeedbackFilterForm(request.GET)
     items = feedback_tracker(today=today, **filters.filters())
@@ -214,8 +194,8 @@ def feedback(request):
             "open_days": settings.FEEDBACK_OPEN_DAYS,
             "page_obj": page,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
@@ -223,7 +203,7 @@ def feedback(request):
 @login_required
 def figures(request):
     """Participation and Independent Visitor figures for the panel: aggregates only."""
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     return render(
         request,
@@ -238,7 +218,7 @@ def figures(request):
 
 def action_feedback_section(*, request, action) -> PageSection | None:
     """ "You said, we did" on an action's page: the feedback the action answers."""
-    if request is None or not can_read_participation(request.user):
+    if request is None or not allowed(request.user, "participation.read_participation"):
         return None
     items = feedback_for_action(action=action)
     if not items:
@@ -252,15 +232,24 @@ def action_feedback_section(*, request, action) -> PageSection | None:
 # --- "You said, we did" on the young people's page -------------------------------------------
 
 
+def _feedback_to_share(user, pk: int) -> FeedbackItem:
+    return get_object_for(
+        user,
+        "participation.log_participation",
+        FeedbackItem.objects.select_related("session", "group", "theme", "action"),
+        pk=pk,
+    )
+
+
 @login_required
 def feedback_share(request, pk):
-    item = get_feedback_for(request.user, pk)
+    item = _feedback_to_share(request.user, pk)
     initial = {"easy_read_said": item.easy_read_said, "easy_read_did": item.easy_read_did}
     form = FeedbackShareForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.feedback_share, item=item, user=request.user)
+        and save_or_show_errors(form, services.feedback_share, item=item, user=request.user)
     ):
         messages.success(request, "Shared. It is on the young people's page now.")
         return redirect("participation:feedback_share", pk=item.pk)
@@ -274,7 +263,7 @@ def feedback_share(request, pk):
 @login_required
 @require_POST
 def feedback_unshare(request, pk):
-    item = get_feedback_for(request.user, pk)
+    item = _feedback_to_share(request.user, pk)
     services.feedback_unshare(item=item, user=request.user)
     messages.success(request, "Taken off the young people's page.")
     return redirect("participation:feedback_share", pk=item.pk)
@@ -284,15 +273,17 @@ def feedback_unshare(request, pk):
 
 
 def get_message_for(user, pk: int) -> YoungPersonMessage:
-    require_writer(user)
-    return get_object_or_404(
-        YoungPersonMessage.objects.select_related("theme", "group", "feedback_item", "handled_by"), pk=pk
+    return get_object_for(
+        user,
+        "participation.log_participation",
+        YoungPersonMessage.objects.select_related("theme", "group", "feedback_item", "handled_by"),
+        pk=pk,
     )
 
 
 @login_required
 def message_queue(request):
-    require_writer(request.user)
+    require(request.user, "participation.log_participation")
     return render(
         request,
         "participation/messages.html",
@@ -329,7 +320,7 @@ def message(request, pk):
 def message_to_feedback(request, pk):
     message = get_message_for(request.user, pk)
     form = MessageToFeedbackForm(request.POST)
-    if form.is_valid() and _save_or_show_errors(
+    if form.is_valid() and save_or_show_errors(
         form, services.message_to_feedback, message=message, user=request.user
     ):
         messages.success(
@@ -344,7 +335,7 @@ def message_to_feedback(request, pk):
 def message_close(request, pk):
     message = get_message_for(request.user, pk)
     form = MessageCloseForm(request.POST)
-    if form.is_valid() and _save_or_show_errors(
+    if form.is_valid() and save_or_show_errors(
         form, services.message_close, message=message, user=request.user
     ):
         messages.success(request, "Message closed.")

@@ -3,14 +3,14 @@ and participation officers approve them for the young people's page or take them
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, Commitment, EasyReadText, ProgressUpdate
-from actions.rules import can_approve_easy_read, can_see_easy_read_list, can_write_easy_read
+from core.access import allowed, require
 
 from . import services
 from .forms import EasyReadForm
@@ -26,14 +26,11 @@ SUBJECTS = {
 
 def get_subject_for(user, kind: str, pk: int, *, approve: bool = False):
     """The commitment, action or update, if the user may write (or approve) its words."""
-    if not can_see_easy_read_list(user):
-        raise PermissionDenied
+    require(user, "actions.see_easy_read")
     if kind not in SUBJECTS:
         raise Http404("No such kind of text.")
     subject = get_object_or_404(SUBJECTS[kind], pk=pk)
-    allowed = can_approve_easy_read(user) if approve else can_write_easy_read(user, subject)
-    if not allowed:
-        raise PermissionDenied
+    require(user, "actions.approve_easy_read" if approve else "actions.write_easy_read", subject)
     return subject
 
 
@@ -43,12 +40,14 @@ def _edit_url(kind: str, subject) -> str:
 
 @login_required
 def easy_read_list(request):
-    if not can_see_easy_read_list(request.user):
-        raise PermissionDenied
+    require(request.user, "actions.see_easy_read")
     return render(
         request,
         "actions/easy_read/list.html",
-        {**easy_read_worklist(user=request.user), "can_approve": can_approve_easy_read(request.user)},
+        {
+            **easy_read_worklist(user=request.user),
+            "can_approve": allowed(request.user, "actions.approve_easy_read"),
+        },
     )
 
 
@@ -77,7 +76,7 @@ def easy_read_edit(request, kind: str, pk: int):
             "form": form,
             "figures": figures,
             "shared_by_lead": services.is_shared_by_lead(subject),
-            "can_approve": can_approve_easy_read(request.user),
+            "can_approve": allowed(request.user, "actions.approve_easy_read"),
             "can_edit_jargon": request.user.is_staff and request.user.has_perm("actions.change_jargonterm"),
         },
     )
