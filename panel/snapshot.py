@@ -15,7 +15,7 @@ from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG
 from actions.selectors import person_name, plan_state
-from actions.templatetags.kpis import kpi_figure, kpi_number
+from actions.templatetags.kpis import kpi_figure, kpi_number, kpi_value_text
 from actions.templatetags.portal import suppress_small
 from participation.derived_kpis import derived_kpis_record, month_end
 from participation.iv.selectors import iv_panel_figures
@@ -78,7 +78,7 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "code": kpi.code,
                 "name": kpi.name,
                 "period_end": latest.period_end.isoformat() if latest else None,
-                "value": float(latest.value) if latest else None,
+                "value": float(latest.value) if latest and latest.value is not None else None,
                 "numerator": latest.numerator if latest else None,
                 "denominator": latest.denominator if latest else None,
                 "display": kpi_figure(latest, kpi) if latest else "No figure",
@@ -87,9 +87,11 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "trend_label": figure.trend.label if figure.trend else "",
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
-                "comparators": {area: float(v.value) for area, v in figure.comparators.items()},
+                "comparators": {
+                    area: float(v.value) for area, v in figure.comparators.items() if v.value is not None
+                },
                 "comparators_display": {
-                    area: kpi_number(v.value, kpi) for area, v in figure.comparators.items()
+                    area: kpi_value_text(v, kpi) for area, v in figure.comparators.items()
                 },
             }
         )

@@ -132,7 +132,12 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     rows = list(reversed(history))
     if not rows:
         return None
-    numbers = [float(v.value) for row in rows for v in [row.havering, *row.comparators.values()] if v]
+    numbers = [
+        float(v.value)
+        for row in rows
+        for v in [row.havering, *row.comparators.values()]
+        if v and v.value is not None
+    ]
     if kpi.target is not None:
         numbers.append(float(kpi.target))
     if not numbers:
@@ -155,7 +160,7 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
         previous_missing = True
         for index, row in enumerate(rows):
             value = row.havering if key == HAVERING else row.comparators.get(key)
-            if value is None:
+            if value is None or value.value is None:  # no figure, or DfE did not publish it
                 previous_missing = True
                 continue
             line.points.append(

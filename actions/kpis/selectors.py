@@ -215,6 +215,7 @@ def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
     )
     values = (
         KPIValue.objects.filter(kpi=kpi)
+        .exclude(area=KPIValue.Area.COUNCIL)
         .select_related("source_import__uploaded_by", "updated_by")
         .annotate(
             locked=Exists(covering_lock),
@@ -236,7 +237,12 @@ def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
 
 def kpi_values_for_export(*, kpi: KPI | None = None) -> QuerySet:
     """KPI values in the long import layout's order, for downloads. One query."""
-    values = KPIValue.objects.select_related("kpi").order_by("kpi__code", "period_end", "area")
+    # Other councils' figures are DfE's, re-imported from DfE's files; not in this layout.
+    values = (
+        KPIValue.objects.exclude(area=KPIValue.Area.COUNCIL)
+        .select_related("kpi")
+        .order_by("kpi__code", "period_end", "area")
+    )
     if kpi is not None:
         values = values.filter(kpi=kpi)
     return values

@@ -3,7 +3,7 @@
 from django import template
 
 from actions.kpis.charts import format_number
-from actions.models import KPI
+from actions.models import KPI, KPIValue
 
 from .portal import suppress_small
 
@@ -16,12 +16,20 @@ def kpi_number(value, kpi: KPI) -> str:
     return format_number(kpi, value)
 
 
+@register.filter
+def kpi_value_text(value: KPIValue, kpi: KPI) -> str:
+    """A stored figure in the KPI's unit, or what DfE published instead of it."""
+    return value.not_published if value.value is None else format_number(kpi, value.value)
+
+
 @register.simple_tag
 def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     """A KPI value with its count beside it: "72% (36 of 50)". Unless ``small_numbers``,
     counts of children under 5 read "fewer than 5" (for panel members)."""
     if value is None:
         return "No figure"
+    if value.value is None:
+        return value.not_published
 
     def count(number):
         return f"{number:,}" if small_numbers else _thousands(suppress_small(number))
