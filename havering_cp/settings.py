@@ -115,6 +115,12 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2id first; PBKDF2 (Django's earlier default) stays so its hashes still verify and are
+# re-hashed with Argon2id on their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
