@@ -14,6 +14,8 @@ from django.db.models.functions import RowNumber
 from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from actions.rag import RAG
 
+from .benchmarks import Position
+
 HAVERING = KPIValue.Area.HAVERING
 COMPARATOR_AREAS = (KPIValue.Area.STAT_NEIGHBOURS, KPIValue.Area.LONDON, KPIValue.Area.ENGLAND)
 
@@ -88,6 +90,8 @@ class KPIFigures:
     latest: KPIValue | None = None
     previous: KPIValue | None = None
     comparators: dict[str, KPIValue] = field(default_factory=dict)
+    # Where Havering stands among other councils (the dashboard's red measures).
+    position: Position | None = None
 
     @property
     def rag(self) -> RAG:
@@ -105,14 +109,36 @@ class KPIFigures:
     def comparator_list(self) -> list[tuple[str, KPIValue | None]]:
         return [(area.label, self.comparators.get(area)) for area in COMPARATOR_AREAS]
 
+    @property
+    def comparator_rows(self) -> list[tuple[str, KPIValue, str]]:
+        """Each comparator with its own period when that is not Havering's latest one
+        (a newer Havering figure has no comparators yet)."""
+        rows = []
+        for label, value in self.comparator_list:
+            if value is None:
+                continue
+            own = value.period_end != self.latest.period_end if self.latest else False
+            rows.append((label, value, period_phrase(self.kpi, value) if own else ""))
+        return rows
+
+
+def period_phrase(kpi: KPI, value: KPIValue) -> str:
+    """The period a figure covers, in words: "year to March 2025", "April 2025"."""
+    if getattr(value, "layout", "") == "dfe" or kpi.frequency == KPI.Frequency.ANNUAL:
+        return f"year to {value.period_end:%B %Y}"
+    if kpi.frequency == KPI.Frequency.QUARTERLY:
+        return f"quarter to {value.period_end:%B %Y}"
+    return f"{value.period_end:%B %Y}"
+
 
 def latest_kpi_figures(
     *, kpis: QuerySet | list[KPI] | None = None, as_of: date | None = None
 ) -> list[KPIFigures]:
     """Each KPI's latest Havering figure on or before ``as_of`` (default: the latest of
-    all), the previous one, and the comparators for that period. Three queries
-    whatever the number of KPIs: the KPIs (unless given as a list), the last two
-    Havering figures of each (a window function), and the comparators."""
+    all), the previous one, and each comparator's latest figure up to that period (its
+    own period may be earlier: DfE publishes once a year). Three queries whatever the
+    number of KPIs: the KPIs (unless given as a list), the last two Havering figures of
+    each, and the comparators (window functions)."""
     kpis = list(kpis if kpis is not None else KPI.objects.select_related("theme"))
     figures = {kpi.pk: KPIFigures(kpi=kpi) for kpi in kpis}
     if not figures:
@@ -132,9 +158,19 @@ def latest_kpi_figures(
     periods = Q()
     for slot in figures.values():
         if slot.latest:
-            periods |= Q(kpi_id=slot.kpi.pk, period_end=slot.latest.period_end)
+            periods |= Q(kpi_id=slot.kpi.pk, period_end__lte=slot.latest.period_end)
     if periods:
-        for value in KPIValue.objects.filter(periods, area__in=COMPARATOR_AREAS):
+        comparators = (
+            KPIValue.objects.filter(periods, area__in=COMPARATOR_AREAS)
+            .annotate(
+                layout=F("source_import__layout"),
+                rank=Window(
+                    RowNumber(), partition_by=[F("kpi_id"), F("area")], order_by=F("period_end").desc()
+                ),
+            )
+            .filter(rank=1)
+        )
+        for value in comparators:
             figures[value.kpi_id].comparators[value.area] = value
     return list(figures.values())
 

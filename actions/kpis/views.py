@@ -17,6 +17,7 @@ from actions.models import KPI, KPIImport
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
+from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .files import FileRefused
 from .forms import KPIImportConfirmForm, KPIImportUploadForm
@@ -85,6 +86,7 @@ def kpi_detail(request, code: str):
             "history": history,
             "latest": latest,
             "chart": kpi_chart(kpi, history),
+            "benchmark": kpi_benchmark(kpi=kpi),
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": can_import_kpi_data(request.user),
