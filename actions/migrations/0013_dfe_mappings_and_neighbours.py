@@ -114,6 +114,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actions", "0011_dfe_open_data")]
+    dependencies = [("actions", "0012_dfe_open_data")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

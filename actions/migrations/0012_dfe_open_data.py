@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0010_kpi_lock_roles"),
+        ("actions", "0011_kpi_rating_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
