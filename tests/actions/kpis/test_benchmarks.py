@@ -70,6 +70,22 @@ def test_the_kpi_page_shows_figures_neighbours_rank_and_quartile_read_from_the_f
     assert ranks == sorted(ranks) and len(ranks) == 11
 
 
+@pytest.mark.parametrize("councils", [3, 150])
+def test_the_benchmark_takes_four_queries_whatever_the_councils(councils, django_assert_num_queries):
+    kpi = KPI.objects.get(code="S02")
+    KPIValue.objects.create(kpi=kpi, period_end=MARCH_2025, area="havering", value=70)
+    codes = [f"{n:03d}" for n in range(300, 460) if n != 311][:councils]
+    KPIValue.objects.bulk_create(
+        KPIValue(kpi=kpi, period_end=MARCH_2025, area="council", la_code=code, value=int(code) % 90)
+        for code in codes
+    )
+    # the latest period with councils' figures; that period's figures; the neighbours in
+    # force; their names
+    with django_assert_num_queries(4):
+        benchmark = kpi_benchmark(kpi=kpi)
+    assert benchmark.position.councils == councils + 1
+
+
 def test_the_benchmark_ranks_by_polarity():
     kpi = KPI.objects.get(code="S02")  # higher is better
     for code, value in (("303", 90), ("822", 80), ("883", 60)):
