@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
 
 
@@ -145,7 +147,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
     """Read-only: a progress update is a record of what was said, never edited."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -155,15 +157,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ("action__title", "done", "next_steps", "author__username")
     list_select_related = ("action", "author")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- KPI values and imports (issue 4) --------------------------------------------------------

@@ -35,6 +35,21 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
 
 
+def env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    """A whole-number setting; anything else, or a number below ``minimum``, stops start-up
+    with a message naming the variable."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more.")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 # A fixed key is fine for a developer's machine, never for production.
@@ -56,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
@@ -63,6 +81,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "core",
+    "accounts",
     "actions",
     "participation",
     "panel",
@@ -75,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -103,17 +125,10 @@ TEMPLATES = [
 ]
 
 
-def env_positive_int(name: str, *, default: int) -> int:
-    value = env.int(name, default=default)
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
-    return value
-
-
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
@@ -121,8 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
     # run long imports and builds, have no cap unless it is set for them too.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", env_positive_int("DATABASE_CONNECT_TIMEOUT", default=5))
-    _statement_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
+    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
     if _statement_ms > 0:
         _options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -147,23 +162,42 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.ZxcvbnValidator"},
 ]
+# zxcvbn's score (0 to 4) a new password must reach; "aaaaaaaaaaaa" scores 0.
+PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", default=3)
+if not 0 <= PASSWORD_MIN_SCORE <= 4:
+    raise ImproperlyConfigured("PASSWORD_MIN_SCORE must be 0 to 4.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Idle expiry: the cookie's age is renewed on every request, so it lapses only when the
 # user has been away for this long.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# An absolute limit beside the idle one: a session ends this long after sign-in, busy or not.
+SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12.0)
+if SESSION_MAX_HOURS <= 0:
+    raise ImproperlyConfigured("SESSION_MAX_HOURS must be more than 0.")
+
+# Two-factor sign-in (TOTP): always for these roles and for anyone who can open the
+# Django admin; MFA_REQUIRED_FOR_EVERYONE=1 asks it of every account.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["IV coordinator", "Administrator"])
+MFA_REQUIRED_FOR_EVERYONE = env_bool("MFA_REQUIRED_FOR_EVERYONE", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Havering Corporate Parenting Panel")
+
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: an address that failed for this many different usernames is locked too.
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_IP_USERNAME_LIMIT = env_int("AXES_IP_USERNAME_LIMIT", default=5, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -226,7 +260,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
@@ -249,19 +283,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- The portal's own settings ------------------------------------------------------------
-ACTION_STALE_DAYS = env.int("ACTION_STALE_DAYS", default=60)
+ACTION_STALE_DAYS = env_int("ACTION_STALE_DAYS", default=60, minimum=1)
 # "You said, we did": feedback still open this long after it was raised is flagged.
-FEEDBACK_OPEN_DAYS = env.int("FEEDBACK_OPEN_DAYS", default=90)
+FEEDBACK_OPEN_DAYS = env_int("FEEDBACK_OPEN_DAYS", default=90, minimum=1)
 # Independent Visitors: Havering's practice is a visit every 2–3 weeks, so a match is
 # overdue for a visit once its last visit is older than this; matches aim to last this long.
-IV_VISIT_CADENCE_DAYS = env.int("IV_VISIT_CADENCE_DAYS", default=21)
-IV_MIN_MATCH_MONTHS = env.int("IV_MIN_MATCH_MONTHS", default=18)
-IV_REVIEW_MONTHS = env.int("IV_REVIEW_MONTHS", default=6)
+IV_VISIT_CADENCE_DAYS = env_int("IV_VISIT_CADENCE_DAYS", default=21, minimum=1)
+IV_MIN_MATCH_MONTHS = env_int("IV_MIN_MATCH_MONTHS", default=18, minimum=1)
+IV_REVIEW_MONTHS = env_int("IV_REVIEW_MONTHS", default=6, minimum=1)
 # Closed referrals (ended, declined, withdrawn) are anonymised this long after closing.
-IV_RETENTION_DAYS = env.int("IV_RETENTION_DAYS", default=730)
-for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTHS", "IV_REVIEW_MONTHS"):
-    if vars()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 
 
 # Performance-data imports: the largest file accepted (bytes), and the size above which
@@ -270,8 +301,8 @@ for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTH
 # so neither Django's FILE_UPLOAD_MAX_MEMORY_SIZE (uploads above it go to a temporary
 # file, not memory) nor DATA_UPLOAD_MAX_MEMORY_SIZE (which does not count files) can
 # let a bigger file through or hold one in memory.
-KPI_IMPORT_MAX_BYTES = env_positive_int("KPI_IMPORT_MAX_BYTES", default=50_000_000)
-KPI_IMPORT_BACKGROUND_BYTES = env_positive_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000)
+KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
+KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
 
 # --- Cache -----------------------------------------------------------------------------
@@ -280,7 +311,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uplo
 # broker's queues; without either, files in CACHE_DIR, which the web processes and the Celery
 # worker share with no server (a worker's writes must reach every web process's cache).
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
-CACHE_SECONDS = env_positive_int("CACHE_SECONDS", default=300)
+CACHE_SECONDS = env_int("CACHE_SECONDS", default=300, minimum=1)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
@@ -316,10 +347,10 @@ try:
     REPORTS_START = date.fromisoformat(env.str("REPORTS_START", default="2025-04-01"))
 except ValueError as exc:
     raise ImproperlyConfigured(f"REPORTS_START must be a date like 2025-04-01: {exc}") from exc
-MEETING_PACK_DAYS_BEFORE = env.int("MEETING_PACK_DAYS_BEFORE", default=7)
+MEETING_PACK_DAYS_BEFORE = env_int("MEETING_PACK_DAYS_BEFORE", default=7)
 # A report whose builder has not reported progress for this long is taken to be lost
 # (its worker died) and may be claimed by another worker.
-REPORT_BUILD_LEASE_SECONDS = env.int("REPORT_BUILD_LEASE_SECONDS", default=600)
-REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
-MEETING_PAPER_MAX_BYTES = env.int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024)
-LEAD_REMINDER_DAYS_BEFORE = env.int("LEAD_REMINDER_DAYS_BEFORE", default=14)
+REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", default=600, minimum=1)
+REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", default=3, minimum=1)
+MEETING_PAPER_MAX_BYTES = env_int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
+LEAD_REMINDER_DAYS_BEFORE = env_int("LEAD_REMINDER_DAYS_BEFORE", default=14)

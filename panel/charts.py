@@ -12,9 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from actions.rag import RAG
-
-RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
+from actions.rag import RAG, RAG_ORDER
 
 BAR_WIDTH, BAR_HEIGHT = 300, 28
 MIN_LABELLED_WIDTH = 22  # a segment narrower than this has no count printed on it

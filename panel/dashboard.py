@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
-from actions.rag import RAG
+from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
 from core.cache import cached
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
@@ -23,7 +23,6 @@ from participation.selectors import feedback_overdue_before
 from .charts import RagHistoryChart, StackedBar, rag_bar, rag_history_chart
 from .models import Meeting, ProgressReport
 
-RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 ATTENTION_LIMIT = 8
 
 

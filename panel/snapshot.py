@@ -11,18 +11,17 @@ from datetime import date, datetime, time
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from actions.kpis.formatting import kpi_figure, kpi_number
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
-from actions.rag import RAG
-from actions.selectors import person_name, plan_state
-from actions.templatetags.kpis import kpi_figure, kpi_number
+from actions.rag import RAG, RAG_ORDER
+from actions.selectors import plan_state
 from actions.templatetags.portal import suppress_small
+from core.formatting import person_name
 from participation.derived_kpis import derived_kpis_record, month_end
 from participation.iv.selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
-
-RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 
 
 def _end_of(day: date) -> datetime:

@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 
 from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment, Theme
 from actions.rag import RAG
+from core.formatting import person_name
 
 from .rating import Rating, Travel, Trend, kpi_rating, kpi_travel, year_before
 
@@ -201,17 +202,11 @@ class Source:
     def of(cls, value: KPIValue) -> "Source":
         if value.source_import_id:
             upload = value.source_import
-            person = _name(upload.uploaded_by) or upload.get_source_display()
+            person = person_name(upload.uploaded_by) or upload.get_source_display()
             return cls(upload.pk, upload.file_name, person, upload.finished_at or upload.created_at)
         if value.is_derived:
             return cls(None, "", "", value.updated_at, derived=True)
-        return cls(None, "", _name(value.updated_by), value.updated_at)
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+        return cls(None, "", person_name(value.updated_by), value.updated_at)
 
 
 def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
