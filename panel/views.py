@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
 from core.access import allowed, get_object_for, require
-from core.cache import cache_reachable
+from core.cache import cache_reachable, cached, lazy
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
@@ -309,10 +309,11 @@ def report_generate(request):
 
 def young_people(request):
     """Open to anyone: young people review it without an account. Only shareable content."""
+    today = timezone.localdate()
     return render(
         request,
         "panel/young_people.html",
-        {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+        {"themes": lazy(easy_read.easy_read_themes, today=today), "today": today},
     )
 
 
@@ -323,12 +324,14 @@ def dashboard(request):
     require(request.user, "panel.view_dashboard")
     form = AsOfForm(request.GET or None)
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    # The same for everyone: aggregates only (small numbers are hidden by the template).
+    board = cached("dashboard", [as_of, timezone.localdate()], lambda: dashboard_summary(as_of=as_of))
     return render(
         request,
         "panel/dashboard.html",
         {
             "form": form,
-            "board": dashboard_summary(as_of=as_of),
+            "board": board,
             "small_numbers": sees_small_numbers(request.user),
         },
     )
