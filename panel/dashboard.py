@@ -15,7 +15,6 @@ from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
-from core.cache import cached
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
@@ -84,8 +83,7 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
     and stale counts; the first overdue and stale actions; KPI figures (2); open
     feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report;
-    the plan's ratings at the end of each of the last 12 months (1, kept in the cache
-    until the data changes).
+    the plan's ratings at the end of each of the last 12 months (1).
     """
     today = timezone.localdate()
     as_of = min(as_of or today, today)
@@ -107,7 +105,7 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
-    rag_history = cached("dashboard-rag-history", [as_of], lambda: rag_counts_over_time(as_of=as_of))
+    rag_history = rag_counts_over_time(as_of=as_of)
 
     feedback = FeedbackItem.objects.filter(
         status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of

@@ -79,7 +79,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, users, django_asse
     # session, user, the user's groups (rules and menu); themes; actions by theme and
     # RAG; overdue and stale counts; first overdue; first stale; KPIs; KPI figures (the
     # last 13 of each) and comparators (2); the plan's ratings at the end of each of the
-    # last 12 months (one UNION ALL query; cached in production, not in tests); open
+    # last 12 months (one UNION ALL query); open
     # feedback; IV figures (6); IV overdue visits; next meeting; latest report; the
     # session's renewed expiry (idle time-out)
     with django_assert_max_num_queries(25) as small:
