@@ -38,11 +38,7 @@ class KPIFilterForm(GovukFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a direction of travel from the list."},
     )
-    below_target = forms.BooleanField(
-        label="Below target only",
-        required=False,
-        help_text="Worse than the target, whichever way is better for the measure.",
-    )
+    below_target = forms.BooleanField(label="Below target only (worse than the target)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
