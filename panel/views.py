@@ -183,16 +183,27 @@ def meeting_edit(request, pk):
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
 
 
+def _add_to_meeting(request, pk, *, form_class, service, template: str, success):
+    """Add an agenda item or a panel question to a meeting; the form again (400) if it is refused.
+    The access check comes before the form reads the request (and any uploaded paper)."""
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid() and (added := save_or_show_errors(form, service, meeting=meeting)):
+        messages.success(request, success(added))
+        return redirect(meeting)
+    return render(request, template, {"form": form, "meeting": meeting}, status=400)
+
+
 @login_required
 @require_POST
 def agenda_item_add(request, pk):
-    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
-    form = AgendaItemForm(request.POST, request.FILES)
-    if form.is_valid() and (item := save_or_show_errors(form, services.agenda_item_add, meeting=meeting)):
-        messages.success(request, f"Agenda item “{item.title}” added.")
-        return redirect(meeting)
-    return render(
-        request, "panel/meetings/agenda_item_form.html", {"form": form, "meeting": meeting}, status=400
+    return _add_to_meeting(
+        request,
+        pk,
+        form_class=AgendaItemForm,
+        service=services.agenda_item_add,
+        template="panel/meetings/agenda_item_form.html",
+        success=lambda item: f"Agenda item “{item.title}” added.",
     )
 
 
@@ -211,13 +222,13 @@ def paper_download(request, pk):
 @login_required
 @require_POST
 def panel_action_add(request, pk):
-    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
-    form = PanelActionForm(request.POST)
-    if form.is_valid() and save_or_show_errors(form, services.panel_action_add, meeting=meeting):
-        messages.success(request, "Added to the meeting's questions and actions.")
-        return redirect(meeting)
-    return render(
-        request, "panel/meetings/panel_action_form.html", {"form": form, "meeting": meeting}, status=400
+    return _add_to_meeting(
+        request,
+        pk,
+        form_class=PanelActionForm,
+        service=services.panel_action_add,
+        template="panel/meetings/panel_action_form.html",
+        success=lambda item: "Added to the meeting's questions and actions.",
     )
 
 

@@ -18,7 +18,7 @@ def from_sessions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0013_jargon_words_and_roles"),
+        ("actions", "0015_jargon_words_and_roles"),
         ("participation", "0004_role_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -3,6 +3,7 @@
 These tests commit for real (transactional), so the data version moves as in production.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -115,3 +116,48 @@ def test_with_redis_stopped_pages_still_serve_and_the_health_check_says_degraded
     assert health.status_code == 200
     assert health.json()["status"] == "degraded"
     assert health.json()["checks"]["cache"] == "unreachable"
+
+
+def test_no_cached_page_carries_one_users_name_or_csrf_token_to_another(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"])
+    urls = [
+        reverse("panel:dashboard"),
+        reverse("action_plan"),
+        reverse("action_plan") + "?rag=green",
+        reverse("kpi_list"),
+        reverse("kpi_detail", args=["W01"]),
+        reverse("panel:report_list"),
+        reverse("young_people"),
+    ]
+    first, second = users["admin"], users["panel"]
+    pages = {}
+    for user in (first, second):
+        client.force_login(user)
+        pages[user.pk] = {url: client.get(url).content.decode() for url in urls}
+    for url in urls:
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[first.pk][url]))
+        assert not any(token in pages[second.pk][url] for token in tokens), url
+        assert first.get_full_name() not in pages[second.pk][url], url
+
+    # "My actions" is kept for each lead separately.
+    other = client.__class__()
+    other.force_login(users["other_lead"])
+    client.force_login(users["lead"])
+    assert action.title in client.get(reverse("my_actions")).content.decode()
+    assert action.title not in other.get(reverse("my_actions")).content.decode()
+
+
+def test_a_leads_update_shows_on_the_plan_and_their_list_at_once(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"], status="on_track")
+    on_plan = '<span class="govuk-body-s">Off track</span>'
+    on_list = "· Off track"
+    client.force_login(users["lead"])
+    assert on_list not in client.get(reverse("my_actions")).content.decode()
+    assert on_plan not in client.get(reverse("action_plan")).content.decode()
+    response = client.post(
+        reverse("action_add_update", args=[action.pk]),
+        {"status": "off_track", "done": "Recruitment stalled.", "next_steps": "", "evidence_url": ""},
+    )
+    assert response.status_code == 302
+    assert on_list in client.get(reverse("my_actions")).content.decode()
+    assert on_plan in client.get(reverse("action_plan")).content.decode()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0011_kpi_rating_rules"),
+        ("actions", "0013_dfe_mappings_and_neighbours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

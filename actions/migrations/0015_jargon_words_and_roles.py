@@ -49,7 +49,7 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actions", "0012_easy_read_texts")]
+    dependencies = [("actions", "0014_easy_read_texts")]
 
     operations = [
         migrations.RunPython(seed, migrations.RunPython.noop),
