@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0011_kpi_rating_rules"),
+        ("actions", "0015_jargon_words_and_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
