@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panel', '0003_participation_digest'),
+        ("panel", "0003_participation_digest"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reminderlog',
-            name='kind',
-            field=models.CharField(choices=[('lead_meeting', 'Lead: actions with no update before a meeting'), ('iv_weekly', 'IV coordinator: weekly digest'), ('part_weekly', 'Participation officer: weekly digest'), ('report_issued', 'Panel member: report issued'), ('kpi_commentary', 'KPI owner: commentary missing before a meeting')], max_length=16),
+            model_name="reminderlog",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("lead_meeting", "Lead: actions with no update before a meeting"),
+                    ("iv_weekly", "IV coordinator: weekly digest"),
+                    ("part_weekly", "Participation officer: weekly digest"),
+                    ("report_issued", "Panel member: report issued"),
+                    ("kpi_commentary", "KPI owner: commentary missing before a meeting"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
