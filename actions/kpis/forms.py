@@ -136,6 +136,7 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
             self.fields["in_force_from"].initial = f"31/3/{year}"
         else:
             del self.fields["in_force_from"]
+        self.helper.layout = Layout(*self.fields)
 
     def clean_in_force_from(self):
         day = self.cleaned_data["in_force_from"]

@@ -10,23 +10,11 @@ from django.urls import reverse
 
 from actions.kpis.neighbours import DATA
 from actions.models import KPIImport, LocalAuthority, NeighbourModel, StatisticalNeighbour
-from tests.actions.kpis.dfe import neighbours
+from tests.actions.kpis.dfe import HAVERING_2025, neighbours
 
 pytestmark = pytest.mark.django_db
 
 MODEL_2025 = "sn_model_2025_wide.csv"
-HAVERING_2025 = [
-    "Bexley",
-    "Bedford",
-    "Thurrock",
-    "Essex",
-    "Kent",
-    "Swindon",
-    "West Northamptonshire",
-    "Milton Keynes",
-    "Medway",
-    "West Sussex",
-]
 
 
 @pytest.fixture(autouse=True)
