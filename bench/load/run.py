@@ -331,6 +331,7 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
         print(line)
         summary[name] = row
     acknowledged = set(results["acknowledged"])
+    unacknowledged = set(results.get("attempted", [])) - acknowledged
     lost = acknowledged - stored
     total = summary.get("Aggregated", {})
     pages_p95 = int(float(total.get("95%", 0) or 0))
@@ -348,7 +349,8 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
     )
     print(
         f"updates acknowledged {len(acknowledged)}, stored {len(acknowledged & stored)}, "
-        f"lost {len(lost)}; stored without an acknowledgement {len(stored - acknowledged)}"
+        f"lost {len(lost)}; not acknowledged {len(unacknowledged)} (of which stored "
+        f"{len(unacknowledged & stored)})"
     )
     return {
         "p95": pages_p95,
@@ -456,11 +458,9 @@ def main() -> None:
                 if window and window[1] is None:  # a fault that lasted to the end of the run
                     window = (window[0], time.time())
             stats = read_stats(csv_prefix)
-            results = (
-                json.loads(results_file.read_text())
-                if results_file.exists()
-                else {"acknowledged": [], "failures": []}
-            )
+            results = {"attempted": [], "acknowledged": [], "failures": []}
+            if results_file.exists():
+                results = json.loads(results_file.read_text())
             outcome = report(stats, results, stored_tokens(db_server), elapsed)
             if window:
                 fault_report(probe, *window)
