@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from actions.extensions import PageSection
 from core.access import allowed, get_object_for, require
+from core.cache import lazy
 from core.forms import save_or_show_errors
 
 from . import services
@@ -200,8 +201,10 @@ def figures(request):
         request,
         "participation/figures.html",
         {
-            "iv": iv_panel_figures(as_of=today),
-            "participation": participation_panel_figures(as_of=today),
+            # Aggregates only, the same for every reader: cached per day (see the template).
+            "today": today,
+            "iv": lazy(iv_panel_figures, as_of=today),
+            "participation": lazy(participation_panel_figures, as_of=today),
             "aspiration": NATIONAL_ASPIRATION_PERCENT,
         },
     )
