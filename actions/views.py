@@ -130,12 +130,14 @@ def my_actions(request):
 @login_required
 def action_detail(request, pk: int):
     action = _action_to_read(request, pk)
+    milestones = list(action.milestones.all())
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
-            "milestones": action.milestones.all(),
+            "milestones": milestones,
+            "rating_reason": selectors.action_rating_reason(action, milestones=milestones),
             "updates": action.updates.select_related("author"),
             "kpis": action.kpis.all(),
             "changes": selectors.action_change_history(action=action),
