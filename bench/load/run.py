@@ -435,7 +435,9 @@ def main() -> None:
     with open("/proc/loadavg") as loadavg:
         log(f"Machine load average before the run: {loadavg.read().split()[:3]}")
     seed_env = production_env(f"{server}/{DB_NAME}", redis_url)
-    if not (args.reuse_db and seeded(server)):
+    if args.reuse_db and seeded(server):
+        manage(seed_env, "migrate", "--no-input", "-v", "0")  # the code may have moved on
+    else:
         seed(server, seed_env, args.scale)
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     built = ROOT / "static" / "build" / "app.css"
