@@ -20,6 +20,7 @@ from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from . import selectors, services
 from .charts import kpi_chart
 from .files import FileRefused
+from .formatting import kpi_value_fields
 from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importer import LONG_COLUMNS
 from .rules import sees_small_numbers
@@ -75,6 +76,7 @@ def kpi_detail(request, code: str):
     kpi = get_object_for(request.user, "actions.view_kpis", KPI.objects.select_related("theme"), code=code)
     # Computed only when the page is not in the cache (see the template).
     history = lazy(selectors.kpi_history, kpi=kpi)
+    small_numbers = sees_small_numbers(request.user)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
         request,
@@ -84,9 +86,9 @@ def kpi_detail(request, code: str):
             "history": history,
             "latest": lazy(lambda: next((row for row in history if row.havering), None)),
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
-            "chart": lazy(kpi_chart, kpi, history),
+            "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
             "actions": actions,
-            "small_numbers": sees_small_numbers(request.user),
+            "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
     )
@@ -101,19 +103,11 @@ def kpi_export(request):
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
     small_numbers = sees_small_numbers(request.user)
-
-    def shown(number):
-        if number is None or small_numbers or not 0 < number < 5:
-            return number
-        return "fewer than 5"
-
     rows = (
         [
             value.kpi.code,
             value.period_end,
-            value.value,
-            shown(value.numerator),
-            shown(value.denominator),
+            *kpi_value_fields(value, value.kpi, exact=small_numbers),
             value.get_area_display(),
             value.note,
         ]

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from actions.templatetags.portal import suppress_small
+from core import disclosure
 from participation.models import FeedbackItem, Referral, Volunteer
 
 register = template.Library()
@@ -67,11 +68,11 @@ def age_on(referral, today):
 
 @register.filter
 def suppress_percent(percent, count):
-    """A percentage beside a small count would give the count away: hide both under 5."""
+    """A percentage beside a small count would give the count away: hide both."""
     if percent is None:
         return "not available"
-    if count is not None and 0 < int(count) < 5:
-        return "not shown (fewer than 5 children)"
+    if disclosure.is_disclosive(count):
+        return f"not shown ({disclosure.suppressed_words()} children)"
     return f"{percent}%"
 
 
