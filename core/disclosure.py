@@ -8,10 +8,7 @@ Functions on plain numbers, so pages, charts, exports, frozen reports and e-mail
 all call them; ``exact=True`` is for staff who may see the figures as recorded.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
-
 
 # What a figure worked out from a suppressed count reads: "5 or fewer" would misread as a
 # percentage or a number of days.
@@ -27,7 +24,7 @@ def suppressed_words() -> str:
     return f"{threshold()} or fewer"
 
 
-def is_disclosive(count: int | float | Decimal | None) -> bool:
+def is_disclosive(count) -> bool:
     """True for a count that would let a child be identified: 1 to the threshold."""
     if count is None:
         return False

@@ -116,7 +116,10 @@ def _iv_section(as_of: date) -> dict:
     rows = [
         ["Children waiting for a visitor", suppress_small(iv.waiting)],
         ["Longest wait (days)", derived(iv.longest_wait_days, iv.waiting)],
-        ["Median days from referral to match (past year)", derived(iv.median_days_to_match, iv.matched_in_year)],
+        [
+            "Median days from referral to match (past year)",
+            derived(iv.median_days_to_match, iv.matched_in_year),
+        ],
         ["Children in care with a visitor", suppress_small(iv.looked_after_with_iv)],
         ["Care leavers with a visitor (Havering's extension)", suppress_small(iv.care_leavers_with_iv)],
         [

@@ -267,8 +267,12 @@ def sparkline(
     if len(values) < 2:
         return None
     table = [
-        (v.period_end, kpi_shown_number(v.value, kpi, numerator=v.numerator, denominator=v.denominator,
-                                        exact=small_numbers))
+        (
+            v.period_end,
+            kpi_shown_number(
+                v.value, kpi, numerator=v.numerator, denominator=v.denominator, exact=small_numbers
+            ),
+        )
         for v in values
     ]
     values = [v for v in values if _disclosable(kpi, v, small_numbers)]
