@@ -306,7 +306,23 @@ IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 # let a bigger file through or hold one in memory.
 KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
 KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
+# The council's own rows in DfE's files: its LA number (old LA code) and its new code.
+OWN_LA_CODE = env.str("OWN_LA_CODE", default="311")
+OWN_LA_NEW_CODE = env.str("OWN_LA_NEW_CODE", default="E09000016")
+if not (len(OWN_LA_CODE) == 3 and OWN_LA_CODE.isdigit()):
+    raise ImproperlyConfigured(f"OWN_LA_CODE={OWN_LA_CODE!r} must be DfE's three-digit LA number, e.g. 311.")
+# The region whose row in DfE's files is the "London" comparator.
+OWN_REGION_CODE = env.str("OWN_REGION_CODE", default="E12000007")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
+
+# The young people's page: every easy-read text must reach this Flesch reading ease
+# (75 is about a reading age of 12) with sentences this short on average.
+EASY_READ_MIN_READING_EASE = env_int("EASY_READ_MIN_READING_EASE", default=75, minimum=1)
+EASY_READ_MAX_SENTENCE_WORDS = env_int("EASY_READ_MAX_SENTENCE_WORDS", default=15, minimum=1)
+# Messages young people send from their page: answered or closed within this many days,
+# and at most this many accepted from one address in an hour (counted in the cache below).
+YOUNG_PEOPLE_ANSWER_DAYS = env_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10, minimum=1)
+YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5, minimum=1)
 
 # --- Cache -----------------------------------------------------------------------------
 # Pages computed from data that rarely changes are kept until the next write (core/cache.py).

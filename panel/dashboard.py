@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.kpis.benchmarks import benchmark_positions
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
 from actions.rag import RAG, RAG_ORDER
@@ -81,7 +82,8 @@ def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
 def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     """The plan, the figures and what needs the panel's attention, as they stood at the
     end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
-    and stale counts; the first overdue and stale actions; KPI figures (2); open
+    and stale counts; the first overdue and stale actions; KPI figures (2); where the red
+    ones stand among other councils (3, when any is red and DfE publishes it); open
     feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report;
     the plan's ratings at the end of each of the last 12 months (1).
     """
@@ -105,13 +107,16 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
+    positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of)
+    for figure in red_kpis:
+        figure.position = positions.get(figure.kpi.pk)
     rag_history = rag_counts_over_time(as_of=as_of)
 
     feedback = FeedbackItem.objects.filter(
-        status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
+        status__in=FeedbackItem.OPEN_STATUSES, raised_on__lte=as_of
     ).aggregate(
         open=Count("pk"),
-        too_long=Count("pk", filter=Q(session__held_on__lt=feedback_overdue_before(today=as_of))),
+        too_long=Count("pk", filter=Q(raised_on__lt=feedback_overdue_before(today=as_of))),
     )
     return Dashboard(
         as_of=as_of,

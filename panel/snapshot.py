@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_fields
+from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_fields, kpi_value_text
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
@@ -94,9 +94,11 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "rating_reason": figure.rating.reason,
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
-                "comparators": {area: float(v.value) for area, v in figure.comparators.items()},
+                "comparators": {
+                    area: float(v.value) for area, v in figure.comparators.items() if v.value is not None
+                },
                 "comparators_display": {
-                    area: kpi_number(v.value, kpi) for area, v in figure.comparators.items()
+                    area: kpi_value_text(v, kpi) for area, v in figure.comparators.items()
                 },
             }
         )
@@ -174,14 +176,14 @@ def _participation_section(as_of: date) -> dict:
 
 def _you_said_we_did(start: date, end: date) -> dict:
     items = (
-        FeedbackItem.objects.filter(session__held_on__lte=end)
+        FeedbackItem.objects.filter(raised_on__lte=end)
         .filter(
-            Q(session__held_on__gte=start)
+            Q(raised_on__gte=start)
             | Q(reported_back_on__gte=start, reported_back_on__lte=end)
             | Q(status__in=FeedbackItem.OPEN_STATUSES)
         )
-        .select_related("session__group", "theme", "action")
-        .order_by("theme__position", "-session__held_on", "pk")
+        .select_related("group", "theme", "action")
+        .order_by("theme__position", "-raised_on", "pk")
     )
     return {
         "title": "You said, we did",
@@ -190,7 +192,7 @@ def _you_said_we_did(start: date, end: date) -> dict:
         "rows": [
             [
                 item.theme.name,
-                item.session.group.name,
+                item.group.name if item.group else "",
                 item.said,
                 item.response or "Not answered yet",
                 item.get_status_display(),

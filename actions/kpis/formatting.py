@@ -65,6 +65,8 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     small counts of children and what is worked out from them are suppressed (for panel members)."""
     if value is None:
         return "No figure"
+    if value.value is None:
+        return value.not_published
 
     def count(number):
         return _thousands(disclosure.count(number, exact=small_numbers))
@@ -75,6 +77,11 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     if value.numerator is not None and value.denominator is not None:
         text += f" ({count(value.numerator)} of {count(value.denominator)})"
     return text
+
+
+def kpi_value_text(value, kpi: KPI) -> str:
+    """A stored figure in the KPI's unit, or what DfE published instead of it."""
+    return value.not_published if value.value is None else kpi_number(value.value, kpi)
 
 
 def _thousands(shown) -> str:

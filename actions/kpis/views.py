@@ -18,11 +18,12 @@ from core.cache import cached, lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
+from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .files import FileRefused
 from .formatting import kpi_value_fields
 from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
-from .importer import LONG_COLUMNS
+from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
@@ -87,6 +88,7 @@ def kpi_detail(request, code: str):
             "latest": lazy(lambda: next((row for row in history if row.havering), None)),
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
             "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
+            "benchmark": lazy(kpi_benchmark, kpi=kpi),
             "actions": actions,
             "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
@@ -98,7 +100,7 @@ def kpi_detail(request, code: str):
 @require_GET
 def kpi_export(request):
     """KPI values in the long import layout (CSV or xlsx), formula-like cells neutralised.
-    Panel members get small counts as "fewer than 5", as on the pages."""
+    Panel members get small counts, and what is worked out from them, suppressed (core.disclosure)."""
     require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
@@ -175,7 +177,7 @@ def kpi_import_detail(request, pk: int):
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
-        confirm_form = KPIImportConfirmForm()
+        confirm_form = KPIImportConfirmForm(warnings=len(kpi_import.warnings))
         confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
     return render(
         request,
@@ -196,6 +198,11 @@ def kpi_import_detail(request, pk: int):
 @require_POST
 def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
+    form = KPIImportConfirmForm(request.POST, warnings=len(kpi_import.warnings))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(kpi_import)
     try:
         kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
     except services.ImportNotAllowed as exc:

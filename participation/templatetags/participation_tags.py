@@ -78,5 +78,5 @@ def suppress_percent(percent, count):
 
 @register.filter
 def headcount(value, exact):
-    """A count of young people: exact for the people who record it, suppressed under 5 for others."""
+    """A count of young people: exact for those who record it, suppressed (core.disclosure) for others."""
     return value if exact else suppress_small(value)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import KPI, Action
+from actions.models import KPI, Action, KPIValue
 from tests.actions.conftest import bulk_plan
 from tests.factories import ActionFactory, KPIValueFactory
 
@@ -151,3 +151,34 @@ def test_red_measures_show_sparkline_and_direction_of_travel(client, users):
     assert "1 red performance measure" in page
     assert 'class="hcp-sparkline__svg"' in page
     assert "Worse than last month," in page and "better than a year ago" in page
+
+
+def red_measures_with_councils(councils: int) -> None:
+    """W01 and S01 red, with DfE figures for Havering and ``councils`` other councils."""
+    march = date(2025, 3, 31)
+    for code, target, value in (("W01", "90", "40"), ("S01", "5", "20")):
+        kpi = KPI.objects.get(code=code)
+        kpi.target, kpi.amber_tolerance = Decimal(target), Decimal("1")
+        kpi.save()
+        KPIValueFactory(kpi=kpi, period_end=march, value=Decimal(value))
+        KPIValue.objects.bulk_create(
+            KPIValue(kpi=kpi, period_end=march, area="council", la_code=f"{n:03d}", value=50 + n % 40)
+            for n in range(300, 300 + councils)
+        )
+
+
+@pytest.mark.parametrize("councils", [12, 150])
+def test_red_measures_show_rank_and_quartile_in_a_fixed_number_of_queries(
+    client, users, django_assert_max_num_queries, councils
+):
+    red_measures_with_councils(councils)
+    client.force_login(users["panel"])
+    # As test_the_dashboard_runs_a_fixed_number_of_queries, with the red measures: the
+    # latest period with other councils' figures, those figures, Havering's neighbours.
+    with django_assert_max_num_queries(28):
+        page = client.get(reverse("panel:dashboard")).content.decode()
+    positions = page.count("data-hcp-position")
+    assert positions == 2
+    # W01 40% is below every council (50–89%): last in England; S01 20% the best (lower is better).
+    assert "quartile 4 of 4 in England (year to March 2025)" in page
+    assert "Rank 1 of 2 among statistical neighbours; quartile 1 of 4" in page
