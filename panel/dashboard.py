@@ -18,6 +18,7 @@ from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
 
 from .models import Meeting, ProgressReport
+from .reports import latest_report
 
 RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 ATTENTION_LIMIT = 8
@@ -110,8 +111,5 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         iv=iv_panel_figures(as_of=as_of),
         iv_overdue_visits=overdue_visits(today=as_of).count(),
         next_meeting=Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
-        latest_report=ProgressReport.objects.filter(state=ProgressReport.State.READY)
-        .defer("data", "html")
-        .order_by("-issued_at")
-        .first(),
+        latest_report=latest_report(),
     )

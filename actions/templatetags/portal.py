@@ -1,6 +1,9 @@
 """Template tags and filters shared by every app's pages."""
 
+from datetime import date, datetime
+
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 
 from actions.rag import RAG
@@ -22,6 +25,21 @@ def suppress_small(value):
     if 0 < number < SMALL_NUMBER_THRESHOLD:
         return "fewer than 5"
     return number
+
+
+@register.filter
+def uk_date(value):
+    """A date, datetime or ISO date string (as frozen in a report) as "10 January 2027"."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime | date):
+        return date_filter(value, "DATE_FORMAT")
+    return value
 
 
 @register.simple_tag
