@@ -79,4 +79,4 @@ bench-dashboard: install
 	$(BIN)/python bench/dashboard_bench.py
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles .celery
+	rm -rf $(VENV) node_modules static/build staticfiles .celery .cache

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
 
 
@@ -40,9 +42,20 @@ class KPIAdmin(admin.ModelAdmin):
         "frequency",
         "target",
         "amber_tolerance",
+        "tolerance_kind",
+        "corporate_rule",
         "is_derived",
     )
-    list_filter = ("theme", "unit", "polarity", "frequency", "is_derived", "data_source")
+    list_filter = (
+        "theme",
+        "unit",
+        "polarity",
+        "frequency",
+        "tolerance_kind",
+        "corporate_rule",
+        "is_derived",
+        "data_source",
+    )
     search_fields = ("code", "name", "definition")
     list_select_related = ("theme",)
     fieldsets = (
@@ -51,9 +64,11 @@ class KPIAdmin(admin.ModelAdmin):
         (
             "Rating",
             {
-                "fields": ("target", "amber_tolerance"),
-                "description": "Green at or beyond the target; amber within the tolerance of it; "
-                "red further off. No target, no rating.",
+                "fields": ("target", "amber_tolerance", "tolerance_kind", "corporate_rule"),
+                "description": "Green on or beyond the target; amber off target by no more than the "
+                "tolerance; red further off (with the corporate rule: amber if better than the same "
+                "period a year earlier). No target, or a neutral measure: no rating. The measure's page "
+                "explains each figure's colour in these words.",
             },
         ),
     )
@@ -132,7 +147,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
     """Read-only: a progress update is a record of what was said, never edited."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -142,15 +157,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ("action__title", "done", "next_steps", "author__username")
     list_select_related = ("action", "author")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- KPI values and imports (issue 4) --------------------------------------------------------

@@ -205,8 +205,8 @@ def _history(obj, when: datetime, user) -> None:
     obj._history_user = user
 
 
-def _seed_action(rng: random.Random, *, commitment, title, lead, subgroup, admin, today, kpis) -> None:
-    code = commitment.theme.code
+def _seed_dates(rng: random.Random, *, today) -> tuple[str, date, date]:
+    """What becomes of the action ("steady", "overdue"…) and its start and due dates."""
     start = today - timedelta(days=rng.randint(150, 365))
     due = start + timedelta(days=rng.choice([400, 455, 540, 600]))
     fate = rng.choices(
@@ -218,7 +218,12 @@ def _seed_action(rng: random.Random, *, commitment, title, lead, subgroup, admin
     if fate == "fresh":
         start = today + timedelta(days=rng.randint(7, 60))
         due = start + timedelta(days=365)
+    return fate, start, due
 
+
+def _seed_action(rng: random.Random, *, commitment, title, lead, subgroup, admin, today, kpis) -> None:
+    code = commitment.theme.code
+    fate, start, due = _seed_dates(rng, today=today)
     action = Action(
         commitment=commitment,
         title=title,
@@ -248,38 +253,47 @@ def _seed_action(rng: random.Random, *, commitment, title, lead, subgroup, admin
         _history(milestone, _at(min(start, today) - timedelta(days=20)), admin)
         milestone.save()
         milestones.append(milestone)
-    if fate == "fresh":
-        return
+    if fate != "fresh":
+        _seed_updates(rng, action=action, milestones=milestones, fate=fate, today=today)
 
-    # Monthly-ish updates from the start; stale actions fell silent months ago.
+
+def _seed_status(rng: random.Random, *, fate: str, status: str, day, start, last_day) -> str:
+    if fate in ("slipping", "overdue") and day > start + timedelta(days=120):
+        return rng.choice([Action.Status.SOME_SLIPPAGE, Action.Status.OFF_TRACK])
+    if fate == "done" and day + timedelta(days=35) > last_day:
+        return Action.Status.COMPLETED
+    if fate == "deferred" and day + timedelta(days=60) > last_day:
+        return Action.Status.DEFERRED
+    return status
+
+
+def _seed_update(rng: random.Random, *, action, status: str, day, number: int) -> ProgressUpdate:
+    slipped = status in (Action.Status.SOME_SLIPPAGE, Action.Status.OFF_TRACK)
+    return ProgressUpdate(
+        action=action,
+        author=action.lead,
+        created_at=_at(day, rng.randint(9, 17)),
+        status=status,
+        done=DEFERRED_NOTE if status == Action.Status.DEFERRED else rng.choice(SLIPPED if slipped else DONE),
+        next_steps="" if status == Action.Status.COMPLETED else rng.choice(NEXT_STEPS),
+        evidence_url=(
+            f"https://example.org/evidence/demo-{action.pk:04d}-{number}" if rng.random() < 0.3 else ""
+        ),
+        shareable=rng.random() < 0.4,
+    )
+
+
+def _seed_updates(rng: random.Random, *, action, milestones, fate: str, today) -> None:
+    """Monthly-ish updates from the start; stale actions fell silent months ago."""
+    lead, start = action.lead, action.start_date
     last_day = today - timedelta(days=rng.randint(75, 140)) if fate == "stale" else today - timedelta(days=3)
     day = start + timedelta(days=rng.randint(10, 30))
     status = Action.Status.ON_TRACK
     updates = []
     while day <= last_day:
-        if fate in ("slipping", "overdue") and day > start + timedelta(days=120):
-            status = rng.choice([Action.Status.SOME_SLIPPAGE, Action.Status.OFF_TRACK])
-        elif fate == "done" and day + timedelta(days=35) > last_day:
-            status = Action.Status.COMPLETED
-        elif fate == "deferred" and day + timedelta(days=60) > last_day:
-            status = Action.Status.DEFERRED
+        status = _seed_status(rng, fate=fate, status=status, day=day, start=start, last_day=last_day)
         slipped = status in (Action.Status.SOME_SLIPPAGE, Action.Status.OFF_TRACK)
-        updates.append(
-            ProgressUpdate(
-                action=action,
-                author=lead,
-                created_at=_at(day, rng.randint(9, 17)),
-                status=status,
-                done=DEFERRED_NOTE
-                if status == Action.Status.DEFERRED
-                else rng.choice(SLIPPED if slipped else DONE),
-                next_steps="" if status == Action.Status.COMPLETED else rng.choice(NEXT_STEPS),
-                evidence_url=f"https://example.org/evidence/demo-{action.pk:04d}-{len(updates) + 1}"
-                if rng.random() < 0.3
-                else "",
-                shareable=rng.random() < 0.4,
-            )
-        )
+        updates.append(_seed_update(rng, action=action, status=status, day=day, number=len(updates) + 1))
         if action.status != status:
             action.status = status
             _history(action, _at(day, 17), lead)

@@ -1,7 +1,6 @@
 """Forms of the delivery plan's pages. They check the shape of what was sent; the rules
 about it (dates in order, reopening a completed action) live in services.py."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.conf import settings
@@ -9,12 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
 from django.utils.text import Truncator
 
-from core.forms import GovukFormMixin
+from core.formatting import person_name
+from core.forms import GovukDateField, GovukFormMixin
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
 from .rag import RAG
 from .roles import Role
-from .selectors import person_name, plan_leads
+from .selectors import plan_leads
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -35,12 +35,6 @@ def lead_candidates():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-def date_field(label: str, **kwargs) -> DateInputField:
-    field = DateInputField(label=label, require_all_fields=False, **kwargs)
-    field.error_messages["invalid"] = f"{label} must be a real date, for example 31 3 2026."
-    return field
 
 
 class PlanFilterForm(GovukFormMixin, forms.Form):
@@ -180,7 +174,7 @@ class MilestoneAddForm(GovukFormMixin, forms.Form):
     title = forms.CharField(
         label="Milestone", max_length=200, error_messages={"required": "Enter what the milestone is."}
     )
-    due_date = date_field("Due date", help_text="For example, 31 3 2026")
+    due_date = GovukDateField(label="Due date", help_text="For example, 31 3 2026")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,8 +206,8 @@ class ActionForm(GovukFormMixin, forms.Form):
     )
     lead_organisation = forms.CharField(max_length=120, required=False)
     subgroup = forms.ModelChoiceField(Subgroup.objects.all(), required=False, empty_label="No subgroup")
-    start_date = date_field("Start date", help_text="For example, 1 4 2025")
-    due_date = date_field("Due date", help_text="For example, 31 3 2026")
+    start_date = GovukDateField(label="Start date", help_text="For example, 1 4 2025")
+    due_date = GovukDateField(label="Due date", help_text="For example, 31 3 2026")
     status = forms.ChoiceField(choices=Action.Status.choices, widget=forms.RadioSelect)
     kpis = forms.ModelMultipleChoiceField(
         KPI.objects.all(), label="Linked KPIs", required=False, widget=forms.CheckboxSelectMultiple
@@ -256,11 +250,3 @@ class PlanImportForm(GovukFormMixin, forms.Form):
         ],
         error_messages={"required": "Choose a spreadsheet to upload."},
     )
-
-    MAX_BYTES = 5 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
-        return upload

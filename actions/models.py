@@ -61,6 +61,10 @@ class KPI(models.Model):
         QUARTERLY = "quarterly", "Quarterly"
         ANNUAL = "annual", "Annual"
 
+    class ToleranceKind(models.TextChoices):
+        POINTS = "points", "In the measure's own unit (points, for a percentage)"
+        PERCENT_OF_TARGET = "percent_of_target", "As a percentage of the target"
+
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=200)
     definition = models.TextField(blank=True)
@@ -74,7 +78,20 @@ class KPI(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="How far from target still counts as amber, in the KPI's unit.",
+        help_text="How far off target still counts as amber: in the measure's own unit "
+        "(5 means 5 percentage points for a %) or as a percentage of the target, as chosen below.",
+    )
+    tolerance_kind = models.CharField(
+        max_length=20,
+        choices=ToleranceKind.choices,
+        default=ToleranceKind.POINTS,
+        help_text="Whether the amber tolerance is in the measure's own unit or a percentage of the target.",
+    )
+    corporate_rule = models.BooleanField(
+        "Corporate rule",
+        default=False,
+        help_text="Off target by more than the tolerance is red, unless the figure is better than the "
+        "same period a year earlier: then amber.",
     )
     data_source = models.CharField(max_length=100, blank=True)
     is_derived = models.BooleanField(

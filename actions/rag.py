@@ -8,6 +8,8 @@ from django.db import models
 
 
 class RAG(models.TextChoices):
+    # Declared in the one order every page, report and summary lists them: what needs
+    # attention first, then done, then what has no rating.
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
@@ -26,5 +28,8 @@ class RAG(models.TextChoices):
 
     @property
     def severity(self) -> int:
-        """For sorting: what needs attention first."""
-        return {"red": 0, "amber": 1, "none": 2, "green": 3, "complete": 4}[self.value]
+        """For sorting: the rating's place in ``RAG_ORDER``."""
+        return RAG_ORDER.index(self)
+
+
+RAG_ORDER: tuple[RAG, ...] = tuple(RAG)

@@ -6,21 +6,20 @@ loading the same file twice changes nothing. Every cell is checked and explained
 (row, column, why) before anything is written; a file with any bad row writes nothing.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import openpyxl
 import tablib
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from .kpis.files import FileRefused, open_upload
 from .models import KPI, Action, Commitment, Subgroup
 from .roles import Role, has_role
 
@@ -55,6 +54,7 @@ COLUMN_HELP = {
 }
 ROW_COLUMN = "_row"  # the spreadsheet row number, carried through for error messages
 MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -238,38 +238,23 @@ def _header(value) -> str:
     return _text(value).lower().replace(" ", "_")
 
 
-def _rows_of_csv(content: bytes) -> Iterator[tuple[int, list]]:
-    text = content.decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for values in reader:
-        yield reader.line_num, values
-
-
-def _rows_of_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-        yield number, list(values)
-
-
-def read_plan_file(*, name: str, content: bytes) -> tablib.Dataset:
+def read_plan_file(*, upload: UploadedFile) -> tablib.Dataset:
     """The first sheet as a dataset with normalised headers, blank rows dropped and each
-    row's spreadsheet row number in ``_row``. Raises ValidationError with a reason."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        reader = _rows_of_xlsx
-    elif lower.endswith(".csv"):
-        reader = _rows_of_csv
-    else:
-        raise ValidationError("The file must be a spreadsheet: .xlsx or .csv.")
+    row's spreadsheet row number in ``_row``. The file is opened by the KPI import's
+    hardened opener (size, file type, zip bomb, sheet extent). Raises ValidationError
+    with a reason."""
     try:
-        rows = list(reader(content))
-    except UnicodeDecodeError:
-        raise ValidationError("The CSV file must be saved as UTF-8 text.") from None
-    except Exception:
-        raise ValidationError("The file could not be read: is it an .xlsx or .csv spreadsheet?") from None
-    if not rows:
+        with open_upload(upload, max_bytes=MAX_BYTES) as table:
+            return _plan_dataset(table.rows)
+    except FileRefused as refused:
+        raise ValidationError(f"The file could not be read. {refused}") from None
+
+
+def _plan_dataset(rows: Iterator[tuple[int, list]]) -> tablib.Dataset:
+    first = next(rows, None)
+    if first is None:
         raise ValidationError("The file is empty: the first row must name the columns.")
-    headers = [_header(h) for h in rows[0][1]]
+    headers = [_header(h) for h in first[1]]
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ValidationError(
@@ -278,14 +263,16 @@ def read_plan_file(*, name: str, content: bytes) -> tablib.Dataset:
         )
     dataset = tablib.Dataset(headers=[*headers, ROW_COLUMN])
     width = len(headers)
-    for number, values in rows[1:]:
+    for number, values in rows:
         if any(_text(v) for v in values):
             cells = (list(values) + [None] * width)[:width]
             dataset.append([*cells, number])
+            if dataset.height > MAX_ROWS:
+                raise ValidationError(
+                    f"The file has more than {MAX_ROWS} actions; load at most that at a time."
+                )
     if not dataset.height:
         raise ValidationError("The file has no actions in it: add one row per action under the headings.")
-    if dataset.height > MAX_ROWS:
-        raise ValidationError(f"The file has {dataset.height} actions; load at most {MAX_ROWS} at a time.")
     return dataset
 
 

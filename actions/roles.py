@@ -4,11 +4,7 @@ The names are stored in the database (auth.Group.name), so changing one needs a
 migration that renames the group.
 """
 
-from functools import wraps
-
 import rules
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -59,20 +55,3 @@ is_administrator = rules.is_superuser | rules.is_group_member(Role.ADMINISTRATOR
 has_any_role = (
     is_panel_member | is_subgroup_lead | is_participation_officer | is_iv_coordinator | is_administrator
 )
-
-
-def role_required(*roles: str):
-    """View decorator: anonymous users go to sign-in; a signed-in user without one of
-    the roles gets 403 (they may know the page exists, not use it)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -8,6 +8,7 @@ lead actions: subgroup leads, and administrators (who may be named leads too).
 
 import rules
 
+from .kpis import rules as kpi_rules  # noqa: F401  (registers the KPI pages' rules)
 from .roles import has_any_role, is_administrator, is_subgroup_lead
 
 

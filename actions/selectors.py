@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.formatting import person_name
+
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
 
@@ -30,12 +32,6 @@ class PlanFilters:
     @classmethod
     def from_cleaned_data(cls, data: dict) -> "PlanFilters":
         return cls(**{name: data[name] for name in cls.__dataclass_fields__ if data.get(name)})
-
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
 
 
 def plan_actions(*, filters: PlanFilters = PlanFilters(), today: date | None = None) -> QuerySet[Action]:
@@ -126,13 +122,9 @@ def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
     )
 
 
-def action_for_page(*, pk: int, today: date | None = None) -> Action:
-    """One action with its derived state; raises Action.DoesNotExist."""
-    return (
-        Action.objects.with_status(today=today)
-        .select_related("commitment__theme", "lead", "subgroup")
-        .get(pk=pk)
-    )
+def actions_for_page(*, today: date | None = None) -> QuerySet[Action]:
+    """Actions with their derived state and what an action's page shows of its relations."""
+    return Action.objects.with_status(today=today).select_related("commitment__theme", "lead", "subgroup")
 
 
 # --- Export ---------------------------------------------------------------------------

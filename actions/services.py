@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.formatting import person_name
+
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup
 from .resources import ActionResource, ImportReport, report_from_result
 from .roles import Role, has_role
@@ -25,7 +27,7 @@ COMPLETED_NOT_REOPENED = (
 
 def _check_lead(lead) -> None:
     if not lead.is_active or not has_role(lead, Role.SUBGROUP_LEAD, Role.ADMINISTRATOR):
-        raise ValidationError({"lead": f"{lead.get_full_name() or lead.username} is not a subgroup lead."})
+        raise ValidationError({"lead": f"{person_name(lead)} is not a subgroup lead."})
 
 
 def _check_dates(*, start_date: date, due_date: date) -> None:

@@ -1,17 +1,17 @@
-from datetime import date
-
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.forms import save_or_show_errors
 
 from . import selectors, services
 from .extensions import action_sections
@@ -41,38 +41,22 @@ def home(request):
 # --- Access: each view's first line --------------------------------------------------------
 
 
-def _can(request, perm: str, obj=None) -> bool:
-    # The rules alone decide (actions/rules.py); asking user.has_perm would also load
-    # every model permission of the user, two more queries on each page.
-    return rules.has_perm(perm, request.user, obj)
-
-
-def _require(request, perm: str) -> None:
-    if not _can(request, perm):
-        raise PermissionDenied
-
-
 def _action_to_read(request, pk: int) -> Action:
     """The action with its derived state: 403 without a role, 404 if there is no such action."""
-    _require(request, "actions.view_plan")
-    try:
-        return selectors.action_for_page(pk=pk)
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    return get_object_for(request.user, "actions.view_plan", selectors.actions_for_page(), pk=pk)
 
 
 def _action_to_update(request, pk: int) -> Action:
     """The action, if the user may report its progress (its lead, or an administrator);
     403 if they may see it but not change it, 404 if there is no such action."""
     action = _action_to_read(request, pk)
-    if not _can(request, "actions.update_action_progress", action):
-        raise PermissionDenied
+    require(request.user, "actions.update_action_progress", action)
     return action
 
 
 def _action_to_manage(request, pk: int) -> Action:
     action = _action_to_read(request, pk)
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     return action
 
 
@@ -90,7 +74,7 @@ def _plan_filters(request) -> tuple[PlanFilterForm, selectors.PlanFilters]:
 @login_required
 def action_plan(request):
     """Every action, grouped by theme and commitment, filtered, searched and paged."""
-    _require(request, "actions.view_plan")
+    require(request.user, "actions.view_plan")
     form, filters = _plan_filters(request)
     actions = selectors.plan_actions(filters=filters)
     page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -105,7 +89,7 @@ def action_plan(request):
             "rag_summary": selectors.rag_summary(actions),
             "filtered": any(vars(filters).values()),
             "export_query": export_query.urlencode(),
-            "can_manage": _can(request, "actions.manage_plan"),
+            "can_manage": allowed(request.user, "actions.manage_plan"),
         },
     )
 
@@ -113,12 +97,12 @@ def action_plan(request):
 @login_required
 def action_plan_export(request, fmt: str):
     """The filtered plan as a spreadsheet, every matching action (not just one page)."""
-    _require(request, "actions.view_plan")
+    require(request.user, "actions.view_plan")
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     _, filters = _plan_filters(request)
     rows = selectors.plan_export_rows(filters=filters)
-    filename = f"action-plan-{date.today():%Y-%m-%d}.{fmt}"
+    filename = f"action-plan-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, selectors.EXPORT_HEADERS, rows)
     return xlsx_response(filename, selectors.EXPORT_HEADERS, rows)
@@ -127,7 +111,7 @@ def action_plan_export(request, fmt: str):
 @login_required
 def my_actions(request):
     """The actions the signed-in person leads, the ones owing an update first."""
-    _require(request, "actions.see_my_actions")
+    require(request.user, "actions.see_my_actions")
     return render(request, "actions/my_actions.html", {"actions": selectors.my_actions(user=request.user)})
 
 
@@ -147,8 +131,8 @@ def action_detail(request, pk: int):
             "kpis": action.kpis.all(),
             "changes": selectors.action_change_history(action=action),
             "sections": action_sections(request=request, action=action),
-            "can_update": _can(request, "actions.update_action_progress", action),
-            "can_manage": _can(request, "actions.manage_plan"),
+            "can_update": allowed(request.user, "actions.update_action_progress", action),
+            "can_manage": allowed(request.user, "actions.manage_plan"),
         },
     )
 
@@ -159,11 +143,8 @@ def action_add_update(request, pk: int):
     initial = {} if action.is_completed else {"status": action.status}
     form = ProgressUpdateForm(request.POST or None, initial=initial)
     if form.is_valid():
-        try:
-            services.progress_update_create(action=action, author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.progress_update_create, action=action, author=request.user)
+        if saved is not None:
             messages.success(request, "Your progress update has been added.")
             return redirect(action)
     return render(request, "actions/update_form.html", {"action": action, "form": form})
@@ -193,13 +174,14 @@ def action_milestones(request, pk: int):
         return _milestones_page(request, action)
     form = MilestonesForm(request.POST, milestones=action.milestones.all())
     if form.is_valid():
-        try:
-            changed = services.milestones_mark(
-                action=action, by=request.user, completed_ids=form.cleaned_data["completed"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        changed = save_or_show_errors(
+            form,
+            services.milestones_mark,
+            action=action,
+            by=request.user,
+            data={"completed_ids": form.cleaned_data["completed"]},
+        )
+        if changed is not None:
             messages.success(request, f"Milestones saved ({changed} changed).")
             return redirect(action)
     return _milestones_page(request, action, tick_form=form)
@@ -211,11 +193,8 @@ def action_milestone_add(request, pk: int):
     action = _action_to_update(request, pk)
     form = MilestoneAddForm(request.POST)
     if form.is_valid():
-        try:
-            services.milestone_add(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.milestone_add, action=action, by=request.user)
+        if saved is not None:
             messages.success(request, "Milestone added.")
             return redirect("action_milestones", pk=action.pk)
     return _milestones_page(request, action, add_form=form)
@@ -226,14 +205,11 @@ def action_milestone_add(request, pk: int):
 
 @login_required
 def action_create(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     form = ActionForm(request.POST or None, initial={"status": Action.Status.NOT_STARTED})
     if form.is_valid():
-        try:
-            action = services.action_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        action = save_or_show_errors(form, services.action_create, by=request.user)
+        if action is not None:
             messages.success(request, "The action has been added.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None})
@@ -244,11 +220,8 @@ def action_edit(request, pk: int):
     action = _action_to_manage(request, pk)
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
     if form.is_valid():
-        try:
-            services.action_edit(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = save_or_show_errors(form, services.action_edit, action=action, by=request.user)
+        if saved is not None:
             messages.success(request, "The action has been saved.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": action})
@@ -257,12 +230,12 @@ def action_edit(request, pk: int):
 @login_required
 def action_plan_import(request):
     """Upload a delivery plan spreadsheet; it is checked (nothing written) and previewed."""
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            dataset = read_plan_file(name=upload.name, content=upload.read())
+            dataset = read_plan_file(upload=upload)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -279,7 +252,7 @@ def action_plan_import(request):
 @login_required
 @require_POST
 def action_plan_import_confirm(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     try:
         dataset = unsign_dataset(request.POST.get("token", ""), user=request.user)
     except ValidationError as error:
@@ -298,7 +271,7 @@ def action_plan_import_confirm(request):
 
 @login_required
 def action_plan_import_template(request):
-    _require(request, "actions.manage_plan")
+    require(request.user, "actions.manage_plan")
     response = HttpResponse(xlsx_bytes(plan_template_sheets()), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
     return response

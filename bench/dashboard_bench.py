@@ -1,6 +1,6 @@
 """The panel dashboard and a progress report's build at demo scale, 10× and 100×.
 
-For each scale: a throw-away PostgreSQL database ``bench_dashboard_<scale>`` is
+For each scale: a throw-away PostgreSQL database ``<database>_bench_dashboard_<scale>`` is
 migrated and filled by ``seed_demo --scale N`` (synthetic data), then the dashboard is
 requested through Django's test client (median server time and query count over 15
 requests, signed in as the demo panel member), then every progress report and meeting pack
@@ -85,8 +85,10 @@ def measure() -> dict:
 
 def run(scale: int) -> dict:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = f"bench_dashboard_{scale}"
-    server = base.rsplit("/", 1)[0]
+    server, own = base.rsplit("/", 1)
+    # Named after the caller's database, so that people sharing a server do not drop each other's.
+    own = own.split("?", 1)[0]
+    name = f"bench_dashboard_{scale}" if own in ("", "postgres") else f"{own}_bench_dashboard_{scale}"
     env = {**os.environ, "DATABASE_URL": f"{server}/{name}", "PYTHONWARNINGS": "ignore"}
     python = sys.executable
 

@@ -1,7 +1,11 @@
 """Form plumbing shared by every app: GOV.UK markup through crispy-forms-gds."""
 
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
+from django.core.exceptions import ValidationError
 
 
 class GovukFormMixin:
@@ -17,3 +21,45 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+def save_or_show_errors(form, service, /, *, data: dict | None = None, **arguments):
+    """Run ``service(**arguments, **data)`` with ``data`` the form's cleaned data by default.
+
+    Services enforce the rules and raise ValidationError; its messages go onto the form
+    (and nothing is written) and None is returned. Otherwise the service's result is.
+    """
+    try:
+        return service(**arguments, **(form.cleaned_data if data is None else data))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input (day, month, year boxes) with messages that say what to do."""
+
+    def __init__(
+        self, *, label: str, required: bool = True, help_text: str = "For example, 27 3 2025", **kwargs
+    ):
+        shown = label if required else f"{label} (optional)"
+        # Not require_all_fields: a missing day, month or year gets its own message.
+        super().__init__(
+            label=shown, required=required, help_text=help_text, require_all_fields=False, **kwargs
+        )
+        what = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day or month or year):
+            return None
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if len(year) != 4:
+            raise ValidationError("Enter the year as 4 digits, for example 2025", code="invalid")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError("Enter a real date, for example 27 3 2025", code="invalid") from None

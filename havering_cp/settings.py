@@ -35,6 +35,21 @@ def env_bool(name: str, *, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
 
 
+def env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    """A whole-number setting; anything else, or a number below ``minimum``, stops start-up
+    with a message naming the variable."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more.")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 # A fixed key is fine for a developer's machine, never for production.
@@ -102,10 +117,11 @@ TEMPLATES = [
     },
 ]
 
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` on SQLite has the web server, two worker processes and beat writing to
     # one file. WAL lets readers and a writer work at once; IMMEDIATE transactions take
@@ -119,6 +135,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
+    # connect within this many seconds gets the error page. Web processes also cap each
+    # statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
+    # run long imports and builds, have no cap unless it is set for them too.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
+    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+    if _statement_ms > 0:
+        _options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Sign-in -------------------------------------------------------------------------
@@ -126,6 +152,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id first; PBKDF2 (Django's earlier default) stays so its hashes still verify and are
+# re-hashed with Argon2id on their owner's next sign-in.
+PASSWORD_HASHERS = [
+    "core.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,16 +174,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle expiry: the cookie's age is renewed on every request, so it lapses only when the
 # user has been away for this long.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -216,7 +248,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
@@ -239,26 +271,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- The portal's own settings ------------------------------------------------------------
-ACTION_STALE_DAYS = env.int("ACTION_STALE_DAYS", default=60)
+ACTION_STALE_DAYS = env_int("ACTION_STALE_DAYS", default=60, minimum=1)
 # "You said, we did": feedback still open this long after it was raised is flagged.
-FEEDBACK_OPEN_DAYS = env.int("FEEDBACK_OPEN_DAYS", default=90)
+FEEDBACK_OPEN_DAYS = env_int("FEEDBACK_OPEN_DAYS", default=90, minimum=1)
 # Independent Visitors: Havering's practice is a visit every 2–3 weeks, so a match is
 # overdue for a visit once its last visit is older than this; matches aim to last this long.
-IV_VISIT_CADENCE_DAYS = env.int("IV_VISIT_CADENCE_DAYS", default=21)
-IV_MIN_MATCH_MONTHS = env.int("IV_MIN_MATCH_MONTHS", default=18)
-IV_REVIEW_MONTHS = env.int("IV_REVIEW_MONTHS", default=6)
+IV_VISIT_CADENCE_DAYS = env_int("IV_VISIT_CADENCE_DAYS", default=21, minimum=1)
+IV_MIN_MATCH_MONTHS = env_int("IV_MIN_MATCH_MONTHS", default=18, minimum=1)
+IV_REVIEW_MONTHS = env_int("IV_REVIEW_MONTHS", default=6, minimum=1)
 # Closed referrals (ended, declined, withdrawn) are anonymised this long after closing.
-IV_RETENTION_DAYS = env.int("IV_RETENTION_DAYS", default=730)
-for _name in ("FEEDBACK_OPEN_DAYS", "IV_VISIT_CADENCE_DAYS", "IV_MIN_MATCH_MONTHS", "IV_REVIEW_MONTHS"):
-    if vars()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
-
-
-def env_positive_int(name: str, *, default: int) -> int:
-    value = env.int(name, default=default)
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
-    return value
+IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 
 
 # Performance-data imports: the largest file accepted (bytes), and the size above which
@@ -267,9 +289,39 @@ def env_positive_int(name: str, *, default: int) -> int:
 # so neither Django's FILE_UPLOAD_MAX_MEMORY_SIZE (uploads above it go to a temporary
 # file, not memory) nor DATA_UPLOAD_MAX_MEMORY_SIZE (which does not count files) can
 # let a bigger file through or hold one in memory.
-KPI_IMPORT_MAX_BYTES = env_positive_int("KPI_IMPORT_MAX_BYTES", default=50_000_000)
-KPI_IMPORT_BACKGROUND_BYTES = env_positive_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000)
+KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
+KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
+
+# --- Cache -----------------------------------------------------------------------------
+# Pages computed from data that rarely changes are kept until the next write (core/cache.py).
+# With REDIS_URL (or CACHE_URL) the cache is Redis, under its own key prefix beside the
+# broker's queues; without either, files in CACHE_DIR, which the web processes and the Celery
+# worker share with no server (a worker's writes must reach every web process's cache).
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+CACHE_SECONDS = env_int("CACHE_SECONDS", default=300, minimum=1)
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "hcp-cache",
+            "TIMEOUT": CACHE_SECONDS,
+            # A Redis that does not answer within these is treated as down: the page is
+            # computed from the database instead.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db, or leave it unset.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("CACHE_DIR", default=BASE_DIR / ".cache")),
+            "TIMEOUT": CACHE_SECONDS,
+        }
+    }
 
 LOGGING = {
     "version": 1,
@@ -285,10 +337,10 @@ try:
     REPORTS_START = date.fromisoformat(env.str("REPORTS_START", default="2025-04-01"))
 except ValueError as exc:
     raise ImproperlyConfigured(f"REPORTS_START must be a date like 2025-04-01: {exc}") from exc
-MEETING_PACK_DAYS_BEFORE = env.int("MEETING_PACK_DAYS_BEFORE", default=7)
+MEETING_PACK_DAYS_BEFORE = env_int("MEETING_PACK_DAYS_BEFORE", default=7)
 # A report whose builder has not reported progress for this long is taken to be lost
 # (its worker died) and may be claimed by another worker.
-REPORT_BUILD_LEASE_SECONDS = env.int("REPORT_BUILD_LEASE_SECONDS", default=600)
-REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
-MEETING_PAPER_MAX_BYTES = env.int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024)
-LEAD_REMINDER_DAYS_BEFORE = env.int("LEAD_REMINDER_DAYS_BEFORE", default=14)
+REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", default=600, minimum=1)
+REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", default=3, minimum=1)
+MEETING_PAPER_MAX_BYTES = env_int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
+LEAD_REMINDER_DAYS_BEFORE = env_int("LEAD_REMINDER_DAYS_BEFORE", default=14)

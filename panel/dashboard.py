@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
-from actions.rag import RAG
+from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
@@ -20,7 +20,6 @@ from participation.selectors import feedback_overdue_before
 from .models import Meeting, ProgressReport
 from .reports import latest_report
 
-RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 ATTENTION_LIMIT = 8
 
 

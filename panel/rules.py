@@ -1,4 +1,10 @@
-"""Who may do what with the panel's meetings and reports (django-rules)."""
+"""Who may do what with the panel's meetings and reports (django-rules).
+
+These rules are the truth for the portal's pages. The model permissions that
+``migrations/0002_roles.py`` grants to the role groups are for the Django admin only;
+the rules are named apart from them (``panel.manage_meetings``, not
+``panel.change_meeting``) so that neither answers for the other.
+"""
 
 import rules
 
@@ -11,9 +17,8 @@ def is_panel_action_owner(user, panel_action) -> bool:
 
 
 rules.add_perm("panel.view_dashboard", has_any_role)
-rules.add_perm("panel.view_meeting", has_any_role)
-rules.add_perm("panel.add_meeting", is_administrator)
-rules.add_perm("panel.change_meeting", is_administrator)
-rules.add_perm("panel.change_panelaction", is_administrator | is_panel_action_owner)
-rules.add_perm("panel.view_progressreport", has_any_role)
+rules.add_perm("panel.read_meetings", has_any_role)
+rules.add_perm("panel.manage_meetings", is_administrator)
+rules.add_perm("panel.update_panel_action", is_administrator | is_panel_action_owner)
+rules.add_perm("panel.read_reports", has_any_role)
 rules.add_perm("panel.generate_report", is_administrator)

@@ -11,20 +11,19 @@ from datetime import date, datetime, time
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from actions.kpis.formatting import kpi_figure, kpi_number
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
-from actions.rag import RAG
-from actions.selectors import person_name, plan_state
-from actions.templatetags.kpis import kpi_figure, kpi_number
+from actions.rag import RAG, RAG_ORDER
+from actions.selectors import plan_state
 from actions.templatetags.portal import suppress_small
+from core.formatting import person_name
 from participation.derived_kpis import derived_kpis_record, month_end
 from participation.iv.selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
 
 from .models import AgendaItem, PanelAction
-
-RAG_ORDER = (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.COMPLETE, RAG.NONE)
 
 
 def _end_of(day: date) -> datetime:
@@ -87,6 +86,11 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "rag": figure.rag.value,
                 "rag_label": figure.rag.label,
                 "trend_label": figure.trend.label if figure.trend else "",
+                # Direction of travel, short and long term, and why the figure is its colour.
+                "travel": figure.travel.words,
+                "travel_short": figure.travel.short.meaning if figure.travel.short else "",
+                "travel_long": figure.travel.long.meaning if figure.travel.long else "",
+                "rating_reason": figure.rating.reason,
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
                 "comparators": {area: float(v.value) for area, v in figure.comparators.items()},

@@ -4,9 +4,7 @@ Worked out from two frozen snapshots (this report's and the previous issued one'
 from today's records, so a summary reads the same however late it is opened or rebuilt.
 """
 
-from actions.rag import RAG
-
-from .snapshot import RAG_ORDER
+from actions.rag import RAG, RAG_ORDER
 
 # GOV.UK Frontend's tag colours, so the chart matches the tags on every page.
 RAG_COLOURS = {

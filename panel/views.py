@@ -3,12 +3,11 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,11 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
+from core.access import allowed, get_object_for, require
+from core.cache import cache_reachable
 from core.exports import XLSX_TYPE
+from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
 
-from . import easy_read, reports, tasks
+from . import easy_read, reports, services, tasks
 from .dashboard import dashboard_summary
 from .exports import report_workbook
 from .forms import (
@@ -60,18 +62,26 @@ def _broker_ok() -> bool:
 @require_GET
 @never_cache
 def healthz(request):
-    """Reachability of the database and the broker, for load balancers and monitoring.
+    """Reachability of the database, the broker and the cache, for load balancers and monitoring.
 
+    503 only when the database is unreachable: without it no page can be served. Without the
+    broker (tasks wait in the database for the sweeps) or the cache (pages are computed from
+    the database) the portal still serves, so it answers 200 "degraded", naming what is down.
     Says only "ok" or "unreachable" for each: no hosts, versions or errors.
     """
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    healthy = all(checks.values())
+    checks = {"database": _database_ok(), "broker": _broker_ok(), "cache": cache_reachable()}
+    if not checks["database"]:
+        status = "unavailable"
+    elif all(checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse(
         {
-            "status": "ok" if healthy else "unavailable",
+            "status": status,
             "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
         },
-        status=200 if healthy else 503,
+        status=503 if status == "unavailable" else 200,
     )
 
 
@@ -91,17 +101,12 @@ def accessibility(request):
     return render(request, "panel/accessibility.html")
 
 
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 # --- Meetings ------------------------------------------------------------------------------
 
 
 @login_required
 def meeting_list(request):
-    _require(request.user, "panel.view_meeting")
+    require(request.user, "panel.read_meetings")
     now = timezone.now()
     meetings = Meeting.objects.all()
     return render(
@@ -110,19 +115,14 @@ def meeting_list(request):
         {
             "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
-            "can_manage": request.user.has_perm("panel.change_meeting"),
+            "can_manage": allowed(request.user, "panel.manage_meetings"),
         },
     )
 
 
-def _meeting_for(user, pk) -> Meeting:
-    _require(user, "panel.view_meeting")
-    return get_object_or_404(Meeting, pk=pk)
-
-
 @login_required
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request.user, pk)
+    meeting = get_object_for(request.user, "panel.read_meetings", Meeting, pk=pk)
     raised_here = PanelAction.objects.filter(meeting=meeting).select_related("owner")
     # Raised earlier and still open when this meeting began: carried forward to it.
     carried = (
@@ -130,7 +130,7 @@ def meeting_detail(request, pk):
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=timezone.localdate(meeting.starts_at)))
         .select_related("owner", "meeting")
     )
-    can_manage = request.user.has_perm("panel.change_meeting")
+    can_manage = allowed(request.user, "panel.manage_meetings")
     agenda_form = panel_action_form = None
     if can_manage:
         agenda_form = AgendaItemForm(initial={"position": meeting.agenda_items.count() + 1})
@@ -155,22 +155,25 @@ def meeting_detail(request, pk):
 
 @login_required
 def meeting_create(request):
-    _require(request.user, "panel.add_meeting")
+    require(request.user, "panel.manage_meetings")
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, f"{meeting} added.")
-        return redirect(meeting)
+        meeting = save_or_show_errors(form, services.meeting_save)
+        if meeting:
+            messages.success(request, f"{meeting} added.")
+            return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": None})
 
 
 @login_required
 def meeting_edit(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.meeting_save, meeting=meeting)
+    ):
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
@@ -179,13 +182,9 @@ def meeting_edit(request, pk):
 @login_required
 @require_POST
 def agenda_item_add(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = AgendaItemForm(request.POST, request.FILES)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and (item := save_or_show_errors(form, services.agenda_item_add, meeting=meeting)):
         messages.success(request, f"Agenda item “{item.title}” added.")
         return redirect(meeting)
     return render(
@@ -195,8 +194,9 @@ def agenda_item_add(request, pk):
 
 @login_required
 def paper_download(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
-    _require(request.user, "panel.view_meeting")
+    item = get_object_for(
+        request.user, "panel.read_meetings", AgendaItem.objects.select_related("meeting"), pk=pk
+    )
     if not item.paper:
         raise Http404("This agenda item has no paper.")
     return FileResponse(
@@ -207,13 +207,9 @@ def paper_download(request, pk):
 @login_required
 @require_POST
 def panel_action_add(request, pk):
-    meeting = _meeting_for(request.user, pk)
-    _require(request.user, "panel.change_meeting", meeting)
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
     form = PanelActionForm(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
+    if form.is_valid() and save_or_show_errors(form, services.panel_action_add, meeting=meeting):
         messages.success(request, "Added to the meeting's questions and actions.")
         return redirect(meeting)
     return render(
@@ -223,14 +219,16 @@ def panel_action_add(request, pk):
 
 @login_required
 def panel_action_edit(request, pk):
-    _require(request.user, "panel.view_meeting")
-    item = get_object_or_404(PanelAction.objects.select_related("meeting", "owner"), pk=pk)
-    _require(request.user, "panel.change_panelaction", item)
+    item = get_object_for(
+        request.user, "panel.read_meetings", PanelAction.objects.select_related("meeting", "owner"), pk=pk
+    )
+    require(request.user, "panel.update_panel_action", item)
     form = PanelActionUpdateForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.closed_on = timezone.localdate() if item.status == PanelAction.Status.DONE else None
-        item.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.panel_action_update, panel_action=item)
+    ):
         messages.success(request, "Saved.")
         return redirect(item.meeting)
     return render(request, "panel/meetings/panel_action_update.html", {"form": form, "item": item})
@@ -241,8 +239,8 @@ def panel_action_edit(request, pk):
 
 @login_required
 def report_list(request):
-    _require(request.user, "panel.view_progressreport")
-    can_generate = request.user.has_perm("panel.generate_report")
+    require(request.user, "panel.read_reports")
+    can_generate = allowed(request.user, "panel.generate_report")
     return render(
         request,
         "panel/reports/list.html",
@@ -253,16 +251,15 @@ def report_list(request):
     )
 
 
-def _report_for(user, pk) -> ProgressReport:
-    _require(user, "panel.view_progressreport")
-    return get_object_or_404(ProgressReport.objects.select_related("meeting"), pk=pk)
+def _report_for(user, pk, queryset=None) -> ProgressReport:
+    queryset = queryset if queryset is not None else ProgressReport.objects.defer("pdf")
+    return get_object_for(user, "panel.read_reports", queryset.select_related("meeting"), pk=pk)
 
 
 @login_required
 def report_detail(request, pk):
-    _require(request.user, "panel.view_progressreport")
-    report = get_object_or_404(
-        ProgressReport.objects.select_related("meeting").defer("pdf").annotate(pdf_size=Length("pdf")), pk=pk
+    report = _report_for(
+        request.user, pk, ProgressReport.objects.defer("pdf").annotate(pdf_size=Length("pdf"))
     )
     return render(request, "panel/reports/detail.html", {"report": report})
 
@@ -295,7 +292,7 @@ def report_xlsx(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    report = _report_for(request.user, pk)
+    report = _report_for(request.user, pk, ProgressReport.objects.all())
     if not report.is_ready or not report.pdf:
         raise Http404("This report has no PDF yet.")
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
@@ -307,7 +304,7 @@ def report_pdf(request, pk):
 @login_required
 @require_POST
 def report_generate(request):
-    _require(request.user, "panel.generate_report")
+    require(request.user, "panel.generate_report")
     form = GenerateReportForm(request.POST)
     if not form.is_valid():
         return render(
@@ -341,7 +338,7 @@ def young_people(request):
 def dashboard(request):
     """The page panel members land on: each promise's actions and KPIs by RAG, and what
     needs the panel's attention, today or as the plan stood on an earlier day."""
-    _require(request.user, "panel.view_dashboard")
+    require(request.user, "panel.view_dashboard")
     form = AsOfForm(request.GET or None)
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
     return render(

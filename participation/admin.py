@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .iv.services import record_view_log
 from .models import (
     FeedbackItem,
@@ -146,7 +148,7 @@ class ReviewAdmin(LogsChildRecordViews, admin.ModelAdmin):
 
 
 @admin.register(RecordView)
-class RecordViewAdmin(admin.ModelAdmin):
+class RecordViewAdmin(ReadOnlyAdmin):
     """The log of who viewed which child's record: read-only, for administrators."""
 
     list_display = ("viewed_at", "username", "record", "referral", "view")
@@ -154,12 +156,3 @@ class RecordViewAdmin(admin.ModelAdmin):
     search_fields = ("username", "record", "referral__child_reference")
     date_hierarchy = "viewed_at"
     list_select_related = ("referral",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

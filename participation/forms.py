@@ -1,44 +1,11 @@
 """Forms for participation. They parse what was typed; the rules live in services.py."""
 
-from datetime import date
-
-from crispy_forms_gds.fields import DateInputField
 from django import forms
-from django.core.exceptions import ValidationError
 
 from actions.models import Action, Theme
-from core.forms import GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year boxes) with messages that say what to do."""
-
-    def __init__(
-        self, *, label: str, required: bool = True, help_text: str = "For example, 27 3 2025", **kwargs
-    ):
-        shown = label if required else f"{label} (optional)"
-        # Not require_all_fields: a missing day, month or year gets its own message.
-        super().__init__(
-            label=shown, required=required, help_text=help_text, require_all_fields=False, **kwargs
-        )
-        what = label[0].lower() + label[1:]
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
-
-    def compress(self, data_list):
-        day, month, year = (str(part or "").strip() for part in data_list)
-        if not (day or month or year):
-            return None
-        if not (day and month and year):
-            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
-        if len(year) != 4:
-            raise ValidationError("Enter the year as 4 digits, for example 2025", code="invalid")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError("Enter a real date, for example 27 3 2025", code="invalid") from None
 
 
 def count_field(label: str) -> forms.IntegerField:

@@ -7,18 +7,18 @@ page shows aggregates only, for the panel.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from actions.extensions import PageSection
+from core.access import allowed, get_object_for, require
+from core.forms import save_or_show_errors
 
 from . import services
 from .forms import FeedbackFilterForm, FeedbackForm, SessionForm
 from .iv.selectors import NATIONAL_ASPIRATION_PERCENT, iv_panel_figures
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession
-from .rules import can_log_participation, can_read_participation
 from .selectors import (
     feedback_for_action,
     feedback_overdue_before,
@@ -31,43 +31,15 @@ from .selectors import (
 PAGE_SIZE = 25
 
 
-def require_reader(user) -> None:
-    if not can_read_participation(user):
-        raise PermissionDenied
-
-
-def require_writer(user) -> None:
-    if not can_log_participation(user):
-        raise PermissionDenied
-
-
-def get_group_for(user, slug: str) -> ParticipationGroup:
-    require_reader(user)
-    return get_object_or_404(ParticipationGroup.objects.select_related("facilitator"), slug=slug)
-
-
-def get_session_for(user, pk: int, *, write: bool = False) -> ParticipationSession:
-    (require_writer if write else require_reader)(user)
-    return get_object_or_404(ParticipationSession.objects.select_related("group", "created_by"), pk=pk)
-
-
-def get_feedback_for(user, pk: int) -> FeedbackItem:
-    require_writer(user)
-    return get_object_or_404(FeedbackItem.objects.select_related("session__group", "theme", "action"), pk=pk)
-
-
-def _save_or_show_errors(form, service, **arguments):
-    """Run the service with the form's data; its rule errors go back onto the form."""
-    try:
-        return service(**arguments, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
+def _session_for(user, pk: int, *, perm: str = "participation.read_participation") -> ParticipationSession:
+    return get_object_for(
+        user, perm, ParticipationSession.objects.select_related("group", "created_by"), pk=pk
+    )
 
 
 @login_required
 def groups(request):
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     return render(
         request,
@@ -75,15 +47,20 @@ def groups(request):
         {
             "groups": groups_overview(today=today),
             "quarters": reach_by_quarter(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def group(request, slug):
-    group = get_group_for(request.user, slug)
+    group = get_object_for(
+        request.user,
+        "participation.read_participation",
+        ParticipationGroup.objects.select_related("facilitator"),
+        slug=slug,
+    )
     today = timezone.localdate()
     page = Paginator(group.sessions.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     open_items = feedback_tracker(today=today, group=group).filter(status__in=FeedbackItem.OPEN_STATUSES)
@@ -96,21 +73,21 @@ def group(request, slug):
             "quarters": reach_by_quarter(today=today, group=group),
             "open_items": open_items,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def session_new(request):
-    require_writer(request.user)
+    require(request.user, "participation.log_participation")
     initial = {}
     if slug := request.GET.get("group"):
         initial["group"] = ParticipationGroup.objects.filter(slug=slug, is_active=True).first()
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        session = _save_or_show_errors(form, services.session_log, user=request.user)
+        session = save_or_show_errors(form, services.session_log, user=request.user)
         if session:
             messages.success(request, "Session saved.")
             return redirect(session)
@@ -119,7 +96,7 @@ def session_new(request):
 
 @login_required
 def session(request, pk):
-    session = get_session_for(request.user, pk)
+    session = _session_for(request.user, pk)
     items = session.feedback_items.select_related("theme", "action")
     return render(
         request,
@@ -128,15 +105,15 @@ def session(request, pk):
             "session": session,
             "items": items,
             "overdue_before": feedback_overdue_before(today=timezone.localdate()),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
 
 @login_required
 def session_edit(request, pk):
-    session = get_session_for(request.user, pk, write=True)
+    session = _session_for(request.user, pk, perm="participation.log_participation")
     initial = {
         field: getattr(session, field)
         for field in ("group", "kind", "held_on", "title", "in_care", "care_leavers", "others", "notes")
@@ -145,7 +122,7 @@ def session_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.session_update, session=session, user=request.user)
+        and save_or_show_errors(form, services.session_update, session=session, user=request.user)
     ):
         messages.success(request, "Session updated.")
         return redirect(session)
@@ -154,12 +131,12 @@ def session_edit(request, pk):
 
 @login_required
 def feedback_new(request, pk):
-    session = get_session_for(request.user, pk, write=True)
+    session = _session_for(request.user, pk, perm="participation.log_participation")
     form = FeedbackForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.feedback_add, session=session, user=request.user)
+        and save_or_show_errors(form, services.feedback_add, session=session, user=request.user)
     ):
         messages.success(request, "Feedback saved.")
         return redirect(session)
@@ -170,7 +147,12 @@ def feedback_new(request, pk):
 
 @login_required
 def feedback_edit(request, pk):
-    item = get_feedback_for(request.user, pk)
+    item = get_object_for(
+        request.user,
+        "participation.log_participation",
+        FeedbackItem.objects.select_related("session__group", "theme", "action"),
+        pk=pk,
+    )
     initial = {
         field: getattr(item, field)
         for field in ("said", "theme", "action", "response", "status", "reported_back_on")
@@ -179,7 +161,7 @@ def feedback_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.feedback_update, item=item, user=request.user)
+        and save_or_show_errors(form, services.feedback_update, item=item, user=request.user)
     ):
         messages.success(request, "Feedback updated.")
         return redirect("participation:feedback")
@@ -190,7 +172,7 @@ def feedback_edit(request, pk):
 
 @login_required
 def feedback(request):
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     filters = FeedbackFilterForm(request.GET)
     items = feedback_tracker(today=today, **filters.filters())
@@ -203,8 +185,8 @@ def feedback(request):
             "open_days": settings.FEEDBACK_OPEN_DAYS,
             "page_obj": page,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": can_log_participation(request.user),
-            "exact": can_log_participation(request.user),
+            "can_write": allowed(request.user, "participation.log_participation"),
+            "exact": allowed(request.user, "participation.log_participation"),
         },
     )
 
@@ -212,7 +194,7 @@ def feedback(request):
 @login_required
 def figures(request):
     """Participation and Independent Visitor figures for the panel: aggregates only."""
-    require_reader(request.user)
+    require(request.user, "participation.read_participation")
     today = timezone.localdate()
     return render(
         request,
@@ -227,7 +209,7 @@ def figures(request):
 
 def action_feedback_section(*, request, action) -> PageSection | None:
     """ "You said, we did" on an action's page: the feedback the action answers."""
-    if request is None or not can_read_participation(request.user):
+    if request is None or not allowed(request.user, "participation.read_participation"):
         return None
     items = feedback_for_action(action=action)
     if not items:

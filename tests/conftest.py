@@ -6,13 +6,18 @@ service it skips with the reason, and under REQUIRE_SERVICES=1 (CI) it fails ins
 
 import os
 import shutil
+import socket
+import subprocess
 import time
+import uuid
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -171,3 +176,66 @@ def wait_for(predicate, *, timeout: float = 20.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
+
+
+def cache_settings(url: str) -> dict:
+    """The production cache (core.cache.ResilientRedisCache) at ``url``, under a key prefix of
+    its own so that tests never see each other's entries."""
+    return {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "TIMEOUT": 60,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Turn on the cache (Redis, as in production) for one test; the suite runs without one."""
+    settings.CACHES = cache_settings(redis_url())
+    yield caches["default"]
+    client = caches["default"]._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own on a free port, which the test may stop."""
+    require_service(bool(shutil.which("redis-server")), "needs redis-server to stop and start one")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+
+    def answers():
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    wait_for(answers, timeout=10)
+    try:
+        yield SimpleNamespace(url=f"redis://127.0.0.1:{port}/0", server=server)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)

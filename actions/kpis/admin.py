@@ -13,6 +13,7 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from core.admin import ReadOnlyAdmin
 
 from . import services
 from .files import FileRefused, describe_size, kind_for
@@ -198,21 +199,8 @@ class KPIImportAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """A record of what happened: read here, never written."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(KPIPeriodLock)
-class KPIPeriodLockAdmin(_ReadOnlyAdmin):
+class KPIPeriodLockAdmin(ReadOnlyAdmin):
     """Periods locked by issued reports (the reports lock them; nobody else)."""
 
     list_display = ("period_start", "period_end", "reason", "locked_at")
@@ -222,7 +210,7 @@ class KPIPeriodLockAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(KPIValueAmendment)
-class KPIValueAmendmentAdmin(_ReadOnlyAdmin):
+class KPIValueAmendmentAdmin(ReadOnlyAdmin):
     """Every change to a figure in a locked period: before, after, who, when and why."""
 
     list_display = (

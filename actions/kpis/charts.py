@@ -6,10 +6,12 @@ and the same figures are in the history table beneath it.
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from actions.models import KPI
+from actions.models import KPI, KPIValue
 
+from .formatting import kpi_number
 from .selectors import COMPARATOR_AREAS, HAVERING, HistoryRow
 
 WIDTH, HEIGHT = 720, 320
@@ -86,23 +88,6 @@ class Chart:
         return self.left - 8
 
 
-def format_number(kpi: KPI, value: Decimal | float | None) -> str:
-    """A figure in the KPI's unit, to one decimal place at most: 72%, 23.5 days, 212."""
-    if value is None:
-        return "–"
-    value = Decimal(value)
-    if kpi.unit == KPI.Unit.COUNT and value == value.to_integral_value():
-        text = f"{int(value):,}"
-    else:
-        rounded = value.quantize(Decimal("0.1"))
-        text = f"{rounded:,.1f}".removesuffix(".0")
-    if kpi.unit == KPI.Unit.PERCENT:
-        return f"{text}%"
-    if kpi.unit == KPI.Unit.DAYS:
-        return f"{text} days"
-    return text
-
-
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = span / max(ticks - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
@@ -149,6 +134,26 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     def y_of(number: float) -> float:
         return TOP + plot_height * (1 - (number - low) / (high - low))
 
+    series = _series(rows, x_of, y_of)
+    y_ticks = [
+        Tick(y_of(tick), kpi_number(Decimal(str(round(tick, 6))), kpi)) for tick in _ticks(low, high, step)
+    ]
+    x_ticks = _x_ticks(rows, x_of, plot_width)
+
+    return Chart(
+        title=f"{kpi.code} {kpi.name}: Havering against target and comparators",
+        summary=_summary(kpi, rows),
+        series=series,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
+        target_label=f"Target {kpi_number(kpi.target, kpi)}" if kpi.target is not None else "",
+    )
+
+
+def _series(rows: list[HistoryRow], x_of, y_of) -> list[Series]:
+    """One line for Havering and one for each comparator with figures; a gap where a
+    period has none (the next point starts a new stretch)."""
     series = []
     for key, label in [(HAVERING, "Havering"), *((area.value, area.label) for area in COMPARATOR_AREAS)]:
         line = Series(key=key, label=label)
@@ -164,12 +169,19 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
             previous_missing = False
         if line.points:
             series.append(line)
+    return series
 
-    y_ticks = []
-    tick = low
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
+    ticks, tick = [], low
     while tick <= high + step / 1000:
-        y_ticks.append(Tick(y_of(tick), format_number(kpi, Decimal(str(round(tick, 6))))))
+        ticks.append(tick)
         tick += step
+    return ticks
+
+
+def _x_ticks(rows: list[HistoryRow], x_of, plot_width: float) -> list[Tick]:
+    """At most MAX_X_LABELS period labels, always the last one, never two crowded together."""
     every = max(1, math.ceil(len(rows) / MAX_X_LABELS))
     x_ticks = [
         Tick(x_of(index), f"{row.period_end:%b %y}")
@@ -178,16 +190,7 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     ]
     if len(x_ticks) > 1 and x_ticks[-1].position - x_ticks[-2].position < plot_width / (MAX_X_LABELS * 1.5):
         del x_ticks[-2]
-
-    return Chart(
-        title=f"{kpi.code} {kpi.name}: Havering against target and comparators",
-        summary=_summary(kpi, rows),
-        series=series,
-        y_ticks=y_ticks,
-        x_ticks=x_ticks,
-        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
-        target_label=f"Target {format_number(kpi, kpi.target)}" if kpi.target is not None else "",
-    )
+    return x_ticks
 
 
 def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
@@ -196,14 +199,14 @@ def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
     if havering:
         first, last = havering[0], havering[-1]
         if first is last:
-            parts.append(f"Havering: {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}.")
+            parts.append(f"Havering: {kpi_number(last.havering.value, kpi)} in {last.period_end:%B %Y}.")
         else:
             parts.append(
-                f"Havering went from {format_number(kpi, first.havering.value)} in {first.period_end:%B %Y} "
-                f"to {format_number(kpi, last.havering.value)} in {last.period_end:%B %Y}."
+                f"Havering went from {kpi_number(first.havering.value, kpi)} in {first.period_end:%B %Y} "
+                f"to {kpi_number(last.havering.value, kpi)} in {last.period_end:%B %Y}."
             )
         comparators = [
-            f"{area.label} {format_number(kpi, last.comparators[area].value)}"
+            f"{area.label} {kpi_number(last.comparators[area].value, kpi)}"
             for area in COMPARATOR_AREAS
             if area in last.comparators
         ]
@@ -212,6 +215,71 @@ def _summary(kpi: KPI, rows: list[HistoryRow]) -> str:
     else:
         parts.append("No Havering figures yet.")
     if kpi.target is not None:
-        parts.append(f"Target: {format_number(kpi, kpi.target)}.")
+        parts.append(f"Target: {kpi_number(kpi.target, kpi)}.")
     parts.append("The table below gives every figure.")
     return " ".join(parts)
+
+
+# --- Sparklines ----------------------------------------------------------------------------
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 36, 4
+SPARK_PERIODS = 12
+
+
+@dataclass
+class Sparkline:
+    """A measure's last periods as a small line, with its target as a dashed line. The
+    figures it draws are in ``figures`` (oldest first) for the table beside it."""
+
+    label: str
+    path: str
+    last: Point
+    target_y: float | None
+    figures: list[tuple[date, str]]
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+
+
+def sparkline(
+    kpi: KPI, recent: list[KPIValue], *, small_numbers: bool = True, periods: int = SPARK_PERIODS
+) -> Sparkline | None:
+    """The last ``periods`` figures of ``recent`` (Havering's, newest first, as
+    ``KPIFigures.recent`` holds them), or None with fewer than two to draw. Unless
+    ``small_numbers``, counts of children under 5 read "fewer than 5". No queries."""
+    values = list(reversed(recent[:periods]))
+    if len(values) < 2:
+        return None
+    numbers = [float(v.value) for v in values]
+    scale = numbers + ([float(kpi.target)] if kpi.target is not None else [])
+    low, high = min(scale), max(scale)
+    if low == high:
+        low, high = low - 1, high + 1
+    inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def x_of(index: int) -> float:
+        return SPARK_PAD + inner_w * index / (len(values) - 1)
+
+    def y_of(number: float) -> float:
+        return SPARK_PAD + inner_h * (1 - (number - low) / (high - low))
+
+    def shown(number) -> str:
+        if kpi.unit == KPI.Unit.COUNT and not small_numbers and 0 < number < 5:
+            return "fewer than 5"
+        return kpi_number(Decimal(str(number)), kpi)
+
+    points = [Point(x_of(i), y_of(n), "start" if i == 0 else "") for i, n in enumerate(numbers)]
+    first, last = values[0], values[-1]
+    label = (
+        f"{kpi.code}, last {len(values)} periods: from {shown(first.value)} in {first.period_end:%B %Y} "
+        f"to {shown(last.value)} in {last.period_end:%B %Y}; lowest {shown(min(numbers))}, "
+        f"highest {shown(max(numbers))}"
+    )
+    if kpi.target is not None:
+        label += f"; target {kpi_number(kpi.target, kpi)}"
+    return Sparkline(
+        label=label + ".",
+        path=Series(key=HAVERING, label="Havering", points=points).path,
+        last=points[-1],
+        target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
+        figures=[(v.period_end, shown(v.value)) for v in values],
+    )

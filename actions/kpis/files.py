@@ -20,12 +20,15 @@ import codecs
 import csv
 import re
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
 from python_calamine import CalamineError, CalamineWorkbook
 
 XLSX, CSV = "xlsx", "csv"
@@ -114,6 +117,20 @@ def kind_for(file_name: str) -> str:
             f"“{file_name}” is not a file we can import: save it as Excel workbook (.xlsx) or CSV (.csv)."
         )
     return EXTENSIONS[suffix]
+
+
+@contextmanager
+def open_upload(upload: UploadedFile, *, max_bytes: int) -> Iterator[Table]:
+    """``open_table`` for an uploaded file: the file Django wrote to disk, or a temporary
+    copy of a small upload that Django kept in memory (removed when the block ends)."""
+    if hasattr(upload, "temporary_file_path"):
+        yield open_table(Path(upload.temporary_file_path()), file_name=upload.name, max_bytes=max_bytes)
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        yield open_table(Path(handle.name), file_name=upload.name, max_bytes=max_bytes)
 
 
 def open_table(path: Path, *, file_name: str, max_bytes: int) -> Table:

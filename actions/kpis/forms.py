@@ -1,9 +1,59 @@
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 
+from actions.models import Theme
+from actions.rag import RAG
 from core.forms import GovukFormMixin
 
 from .files import FileRefused, describe_size, kind_for
+from .rating import TRAVEL_CHOICES
+
+
+class KPIFilterForm(GovukFormMixin, forms.Form):
+    """The KPI list's filters, sent by GET so that a filtered list can be linked to
+    (the dashboard's counts do) and bookmarked."""
+
+    submit_label = "Apply filters"
+
+    theme = forms.ModelChoiceField(
+        Theme.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="All themes",
+        error_messages={"invalid_choice": "Choose a theme from the list."},
+    )
+    rating = forms.ChoiceField(
+        label="RAG rating",
+        choices=[
+            ("", "All ratings"),
+            *[(r.value, r.label) for r in (RAG.RED, RAG.AMBER, RAG.GREEN, RAG.NONE)],
+        ],
+        required=False,
+        error_messages={"invalid_choice": "Choose a rating from the list."},
+    )
+    travel = forms.ChoiceField(
+        label="Direction of travel",
+        choices=[("", "Any direction"), *TRAVEL_CHOICES],
+        required=False,
+        error_messages={"invalid_choice": "Choose a direction of travel from the list."},
+    )
+    below_target = forms.BooleanField(
+        label="Below target only",
+        required=False,
+        help_text="Worse than the target, whichever way is better for the measure.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        self.helper.form_class = "hcp-filters hcp-no-print"
+        self.helper.layout = Layout(
+            Field.select("theme"),
+            Field.select("rating"),
+            Field.select("travel"),
+            Field.checkbox("below_target", small=True),
+        )
 
 
 class KPIImportUploadForm(GovukFormMixin, forms.Form):

@@ -34,3 +34,8 @@ def can_import_kpi_data(user) -> bool:
 def can_amend_locked_kpi_values(user) -> bool:
     """Change figures for periods in an issued report (giving a reason): administrators."""
     return user.is_authenticated and user.has_perm("actions.amend_locked_kpi_values")
+
+
+# The views' rules; named apart from the model permissions above, which the Django admin reads.
+rules.add_perm("actions.view_kpis", can_view_kpis)
+rules.add_perm("actions.import_kpis", can_import_kpi_data)

@@ -1,105 +1,82 @@
-"""Reading KPI figures: the RAG and trend rules, the latest figures of many KPIs, and
-one KPI's history. Every page that shows a KPI (the list, the detail page, the
-dashboard, progress reports) takes its figures and ratings from here.
+"""Reading KPI figures: the latest figures of many KPIs (rated and with their direction
+of travel by the rules in ``rating.py``), and one KPI's history. Every page that shows
+a KPI (the list, the detail page, the dashboard, progress reports) takes its figures
+and ratings from here.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment, Theme
 from actions.rag import RAG
+from core.formatting import person_name
+
+from .rating import Rating, Travel, Trend, kpi_rating, kpi_travel, year_before
 
 HAVERING = KPIValue.Area.HAVERING
 COMPARATOR_AREAS = (KPIValue.Area.STAT_NEIGHBOURS, KPIValue.Area.LONDON, KPIValue.Area.ENGLAND)
+NO_RATING = kpi_rating(KPI(), None)
 
 
-def kpi_rag(kpi: KPI, value: Decimal | None) -> RAG:
-    """The RAG rating of one figure of a KPI.
-
-    - No figure, no target, or a neutral KPI (e.g. the number of children in care):
-      no rating.
-    - Higher is better: green at or above the target; amber below it by no more than
-      the amber tolerance; red further below.
-    - Lower is better: the mirror image: green at or below the target; amber above it
-      by no more than the tolerance; red further above.
-
-    The tolerance is in the KPI's own unit (percentage points for a %); none means 0,
-    so the figure is green or red.
-    """
-    if value is None or kpi.target is None or kpi.polarity == KPI.Polarity.NEUTRAL:
-        return RAG.NONE
-    tolerance = kpi.amber_tolerance or Decimal(0)
-    shortfall = kpi.target - value if kpi.polarity == KPI.Polarity.HIGHER else value - kpi.target
-    if shortfall <= 0:
-        return RAG.GREEN
-    if shortfall <= tolerance:
-        return RAG.AMBER
-    return RAG.RED
-
-
-@dataclass(frozen=True)
-class Trend:
-    """How the latest figure moved since the one before: ``direction`` is up, down or
-    same; ``meaning`` is better, worse or, for a neutral KPI, empty."""
-
-    direction: str
-    meaning: str
-
-    ARROWS = {"up": "↑", "down": "↓", "same": "→"}
-
-    @property
-    def arrow(self) -> str:
-        return self.ARROWS[self.direction]
-
-    @property
-    def label(self) -> str:
-        if self.direction == "same":
-            return "No change"
-        if not self.meaning:
-            return "Up" if self.direction == "up" else "Down"
-        return "Improving" if self.meaning == "better" else "Getting worse"
-
-
-def kpi_trend(kpi: KPI, latest: Decimal | None, previous: Decimal | None) -> Trend | None:
-    """Up, down or the same as the previous period, and whether that is better or worse
-    given the KPI's polarity. None without two figures to compare."""
-    if latest is None or previous is None:
-        return None
-    if latest == previous:
-        return Trend("same", "")
-    direction = "up" if latest > previous else "down"
-    if kpi.polarity == KPI.Polarity.NEUTRAL:
-        return Trend(direction, "")
-    better = (direction == "up") == (kpi.polarity == KPI.Polarity.HIGHER)
-    return Trend(direction, "better" if better else "worse")
+RECENT_PERIODS = 13  # a year of monthly figures and the one before: the sparkline and both trends
 
 
 @dataclass
 class KPIFigures:
-    """A KPI with its latest Havering figure, the one before it (for the trend) and the
-    comparators for the same period."""
+    """A KPI with its recent Havering figures (newest first: the latest, the one before it,
+    and back far enough to find the same period a year earlier) and the comparators for
+    the latest period. Its rating, direction of travel and sparkline come from these."""
 
     kpi: KPI
-    latest: KPIValue | None = None
-    previous: KPIValue | None = None
+    recent: list[KPIValue] = field(default_factory=list)
     comparators: dict[str, KPIValue] = field(default_factory=dict)
 
     @property
+    def latest(self) -> KPIValue | None:
+        return self.recent[0] if self.recent else None
+
+    @property
+    def previous(self) -> KPIValue | None:
+        return self.recent[1] if len(self.recent) > 1 else None
+
+    @cached_property
+    def year_ago(self) -> KPIValue | None:
+        """The figure for the same period a year before the latest, if there is one."""
+        if not self.recent:
+            return None
+        wanted = year_before(self.recent[0].period_end)
+        return next((value for value in self.recent if value.period_end == wanted), None)
+
+    @cached_property
+    def rating(self) -> Rating:
+        return kpi_rating(
+            self.kpi,
+            self.latest.value if self.latest else None,
+            year_ago=self.year_ago.value if self.year_ago else None,
+        )
+
+    @property
     def rag(self) -> RAG:
-        return kpi_rag(self.kpi, self.latest.value if self.latest else None)
+        return self.rating.rag
+
+    @cached_property
+    def travel(self) -> Travel:
+        return kpi_travel(
+            self.kpi,
+            (self.latest.period_end, self.latest.value) if self.latest else None,
+            (self.previous.period_end, self.previous.value) if self.previous else None,
+            self.year_ago.value if self.year_ago else None,
+        )
 
     @property
     def trend(self) -> Trend | None:
-        return kpi_trend(
-            self.kpi,
-            self.latest.value if self.latest else None,
-            self.previous.value if self.previous else None,
-        )
+        """Short-term direction of travel (against the previous figure)."""
+        return self.travel.short
 
     @property
     def comparator_list(self) -> list[tuple[str, KPIValue | None]]:
@@ -109,10 +86,10 @@ class KPIFigures:
 def latest_kpi_figures(
     *, kpis: QuerySet | list[KPI] | None = None, as_of: date | None = None
 ) -> list[KPIFigures]:
-    """Each KPI's latest Havering figure on or before ``as_of`` (default: the latest of
-    all), the previous one, and the comparators for that period. Three queries
-    whatever the number of KPIs: the KPIs (unless given as a list), the last two
-    Havering figures of each (a window function), and the comparators."""
+    """Each KPI's latest Havering figures on or before ``as_of`` (default: the latest of
+    all), ``RECENT_PERIODS`` of them, and the comparators for the latest period. Three
+    queries whatever the number of KPIs or figures: the KPIs (unless given as a list),
+    the recent Havering figures of each (a window function), and the comparators."""
     kpis = list(kpis if kpis is not None else KPI.objects.select_related("theme"))
     figures = {kpi.pk: KPIFigures(kpi=kpi) for kpi in kpis}
     if not figures:
@@ -120,15 +97,10 @@ def latest_kpi_figures(
     havering = KPIValue.objects.filter(kpi_id__in=figures, area=HAVERING)
     if as_of is not None:
         havering = havering.filter(period_end__lte=as_of)
-    ranked = havering.annotate(
-        rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_end").desc())
-    ).filter(rank__lte=2)
+    newest_first = Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period_end").desc())
+    ranked = havering.annotate(rank=newest_first).filter(rank__lte=RECENT_PERIODS).order_by("kpi_id", "rank")
     for value in ranked:
-        slot = figures[value.kpi_id]
-        if value.rank == 1:
-            slot.latest = value
-        else:
-            slot.previous = value
+        figures[value.kpi_id].recent.append(value)
     periods = Q()
     for slot in figures.values():
         if slot.latest:
@@ -139,6 +111,42 @@ def latest_kpi_figures(
     return list(figures.values())
 
 
+@dataclass(frozen=True)
+class KPIFilters:
+    """What the KPI list is narrowed to; empty means every measure."""
+
+    theme: Theme | None = None
+    rating: str = ""
+    travel: str = ""
+    below_target: bool = False
+
+    @classmethod
+    def from_cleaned_data(cls, data: dict) -> "KPIFilters":
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if data.get(name)})
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
+
+def kpi_list_figures(*, filters: KPIFilters = KPIFilters()) -> tuple[list[KPIFigures], int]:
+    """The KPI list: every measure's latest figures in theme order (those without a theme
+    last), narrowed by ``filters``; with how many measures there are in all. Ratings and
+    direction of travel are worked out in Python, so this is three queries whatever the
+    filters: the KPIs, their recent figures and the comparators."""
+    figures = latest_kpi_figures(
+        kpis=KPI.objects.select_related("theme").order_by(F("theme__position").asc(nulls_last=True), "code")
+    )
+    shown = [
+        figure
+        for figure in figures
+        if (filters.theme is None or figure.kpi.theme_id == filters.theme.pk)
+        and (not filters.rating or figure.rag == filters.rating)
+        and (not filters.travel or figure.travel.matches(filters.travel))
+        and (not filters.below_target or figure.rating.below_target)
+    ]
+    return shown, len(figures)
+
+
 @dataclass
 class HistoryRow:
     """One period of a KPI: Havering's figure, its rating and the comparators."""
@@ -146,8 +154,12 @@ class HistoryRow:
     period_end: date
     havering: KPIValue | None = None
     comparators: dict[str, KPIValue] = field(default_factory=dict)
-    rag: RAG = RAG.NONE
+    rating: Rating = NO_RATING
     locked: bool = False
+
+    @property
+    def rag(self) -> RAG:
+        return self.rating.rag
 
     @property
     def comparator_list(self) -> list[tuple[str, KPIValue | None]]:
@@ -190,17 +202,11 @@ class Source:
     def of(cls, value: KPIValue) -> "Source":
         if value.source_import_id:
             upload = value.source_import
-            person = _name(upload.uploaded_by) or upload.get_source_display()
+            person = person_name(upload.uploaded_by) or upload.get_source_display()
             return cls(upload.pk, upload.file_name, person, upload.finished_at or upload.created_at)
         if value.is_derived:
             return cls(None, "", "", value.updated_at, derived=True)
-        return cls(None, "", _name(value.updated_by), value.updated_at)
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+        return cls(None, "", person_name(value.updated_by), value.updated_at)
 
 
 def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
@@ -228,10 +234,22 @@ def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
         row = rows.setdefault(value.period_end, HistoryRow(period_end=value.period_end, locked=value.locked))
         if value.area == HAVERING:
             row.havering = value
-            row.rag = kpi_rag(kpi, value.value)
         else:
             row.comparators[value.area] = value
+    for row in rows.values():
+        if row.havering:
+            year_ago = rows.get(year_before(row.period_end))
+            then = year_ago.havering.value if year_ago and year_ago.havering else None
+            row.rating = kpi_rating(kpi, row.havering.value, year_ago=then)
     return list(rows.values())
+
+
+def figures_from_history(*, kpi: KPI, history: list[HistoryRow]) -> KPIFigures:
+    """The latest figures of one KPI (rating, direction of travel) from its history, as
+    ``kpi_history`` returns it: no further query."""
+    recent = [row.havering for row in history if row.havering][:RECENT_PERIODS]
+    latest = next((row for row in history if row.havering), None)
+    return KPIFigures(kpi=kpi, recent=recent, comparators=dict(latest.comparators) if latest else {})
 
 
 def kpi_values_for_export(*, kpi: KPI | None = None) -> QuerySet:

@@ -4,7 +4,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,57 +13,48 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
+from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
 from .charts import kpi_chart
 from .files import FileRefused
-from .forms import KPIImportConfirmForm, KPIImportUploadForm
+from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importer import LONG_COLUMNS
-from .rules import can_import_kpi_data, can_view_kpis, sees_small_numbers
+from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
 EXPORT_HEADERS = list(LONG_COLUMNS)
 
 
-def _require_reader(user) -> None:
-    if not can_view_kpis(user):
-        raise PermissionDenied
-
-
-def _require_importer(user) -> None:
-    if not can_import_kpi_data(user):
-        raise PermissionDenied
-
-
-def _kpi_for_reader(user, code: str) -> KPI:
-    _require_reader(user)
-    return get_object_or_404(KPI.objects.select_related("theme"), code=code)
-
-
 def _import_for_importer(user, pk: int) -> KPIImport:
-    _require_importer(user)
-    return get_object_or_404(KPIImport.objects.select_related("uploaded_by"), pk=pk)
+    return get_object_for(user, "actions.import_kpis", KPIImport.objects.select_related("uploaded_by"), pk=pk)
 
 
 @login_required
 @require_GET
 def kpi_list(request):
-    """Every KPI, grouped by theme, with its latest figure, rating, trend and comparators."""
-    _require_reader(request.user)
-    figures = selectors.latest_kpi_figures(
-        kpis=KPI.objects.select_related("theme").order_by("theme__position", "code")
-    )
-    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
+    """Every KPI, grouped by theme, with its latest figure, rating, direction of travel,
+    sparkline and comparators; filtered by theme, rating, direction and "below target"."""
+    require(request.user, "actions.view_kpis")
+    form = KPIFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    filters = selectors.KPIFilters.from_cleaned_data(getattr(form, "cleaned_data", {}))
+    figures, total = selectors.kpi_list_figures(filters=filters)
     # KPIs without a theme (such as the number of children in care) come last.
-    groups.sort(key=lambda group: group[0] is None)
+    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
     return render(
         request,
         "actions/kpis/kpi_list.html",
         {
+            "form": form,
+            "filtered": bool(filters),
+            "shown": len(figures),
+            "total": total,
             "groups": groups,
             "small_numbers": sees_small_numbers(request.user),
-            "can_import": can_import_kpi_data(request.user),
+            "can_import": allowed(request.user, "actions.import_kpis"),
         },
     )
 
@@ -73,7 +63,7 @@ def kpi_list(request):
 @require_GET
 def kpi_detail(request, code: str):
     """A KPI's definition, chart, history with comparators and sources, and linked actions."""
-    kpi = _kpi_for_reader(request.user, code)
+    kpi = get_object_for(request.user, "actions.view_kpis", KPI.objects.select_related("theme"), code=code)
     history = selectors.kpi_history(kpi=kpi)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     latest = next((row for row in history if row.havering), None)
@@ -84,10 +74,11 @@ def kpi_detail(request, code: str):
             "kpi": kpi,
             "history": history,
             "latest": latest,
+            "figure": selectors.figures_from_history(kpi=kpi, history=history),
             "chart": kpi_chart(kpi, history),
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),
-            "can_import": can_import_kpi_data(request.user),
+            "can_import": allowed(request.user, "actions.import_kpis"),
         },
     )
 
@@ -97,7 +88,7 @@ def kpi_detail(request, code: str):
 def kpi_export(request):
     """KPI values in the long import layout (CSV or xlsx), formula-like cells neutralised.
     Panel members get small counts as "fewer than 5", as on the pages."""
-    _require_reader(request.user)
+    require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
     small_numbers = sees_small_numbers(request.user)
@@ -132,9 +123,9 @@ def kpi_export(request):
 @require_GET
 def kpi_import_list(request):
     """Every import: who, when, which file, what it did."""
-    _require_importer(request.user)
+    require(request.user, "actions.import_kpis")
     page = Paginator(selectors.kpi_imports(), 25).get_page(request.GET.get("page"))
-    return render(request, "actions/kpis/import_list.html", {"page_obj": page, "imports": page.object_list})
+    return render(request, "actions/kpis/import_list.html", {"page_obj": page})
 
 
 @csrf_exempt
@@ -143,7 +134,7 @@ def kpi_import_new(request):
     """Upload a file. The size limit is enforced while the upload streams in, which
     needs the upload handler in place before anything reads the body (so CSRF is
     checked just after, by the inner view)."""
-    _require_importer(request.user)
+    require(request.user, "actions.import_kpis")
     request.upload_handlers.insert(0, ImportSizeLimitHandler(request))
     return _kpi_import_new(request)
 
@@ -247,7 +238,7 @@ TEMPLATE_NOTES = [
 def kpi_import_template(request):
     """A workbook to fill in: the chosen layout's headings on the first sheet, the
     current KPI codes on the second, notes on the third."""
-    _require_importer(request.user)
+    require(request.user, "actions.import_kpis")
     kpis = list(KPI.objects.order_by("code"))
     codes = (
         ["kpi_code", "name", "unit", "frequency", "note"],

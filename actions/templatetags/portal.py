@@ -7,10 +7,13 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 
 from actions.rag import RAG
+from core.formatting import person_name
 
 register = template.Library()
 
 SMALL_NUMBER_THRESHOLD = 5
+
+register.filter("person_name", person_name)
 
 
 @register.filter

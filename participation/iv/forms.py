@@ -3,9 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 
-from ..forms import GovukDateField
 from ..models import Referral, Visit, Volunteer
 from .selectors import matchable_volunteers
 from .services import MAX_VISIT_MINUTES

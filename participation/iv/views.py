@@ -8,45 +8,39 @@ one child's referral logs the view (iv_services.record_view_log).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.access import get_object_for, require
+from core.forms import save_or_show_errors
+
 from ..models import Match, Referral, Volunteer
-from ..rules import can_manage_iv
-from ..views import PAGE_SIZE, _save_or_show_errors
+from ..views import PAGE_SIZE
 from . import selectors, services
 from .forms import MOVE_FORMS, ReferralForm, ReviewForm, VisitForm, VolunteerForm
 
 HOME_LIST_SIZE = 10
 
 
-def require_iv(user) -> None:
-    if not can_manage_iv(user):
-        raise PermissionDenied
-
-
-def get_referral_for(user, pk: int, *, view: str) -> Referral:
+def _referral_for(user, pk: int, *, view: str) -> Referral:
     """The referral, logged as seen through ``view``; 404 for anyone else, as if it did not exist."""
-    if not can_manage_iv(user):
-        raise Http404
-    referral = get_object_or_404(Referral.objects.select_related("created_by"), pk=pk)
+    referral = get_object_for(
+        user, "participation.manage_iv", Referral.objects.select_related("created_by"), hidden=True, pk=pk
+    )
     services.record_view_log(user=user, referral=referral, view=view)
     return referral
 
 
-def get_volunteer_for(user, pk: int) -> Volunteer:
-    if not can_manage_iv(user):
-        raise Http404
-    return get_object_or_404(Volunteer, pk=pk)
+def _volunteer_for(user, pk: int) -> Volunteer:
+    return get_object_for(user, "participation.manage_iv", Volunteer, hidden=True, pk=pk)
 
 
 @login_required
 def home(request):
     """The coordinator's lists: who is waiting, who is overdue a visit, DBS renewals, reviews due."""
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     today = timezone.localdate()
     lists = {
         "waiting": selectors.waiting_list(),
@@ -78,7 +72,7 @@ REFERRAL_LISTS = {
 
 @login_required
 def referrals(request):
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     show = request.GET.get("show") if request.GET.get("show") in REFERRAL_LISTS else "waiting"
     title, queryset = REFERRAL_LISTS[show]
     items = queryset().select_related("match__volunteer").order_by("received_on", "pk")
@@ -104,7 +98,7 @@ MATCH_LISTS = {
 
 @login_required
 def matches(request):
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     today = timezone.localdate()
     show = request.GET.get("show") if request.GET.get("show") in MATCH_LISTS else "overdue"
     items = selectors.overdue_visits(today=today) if show == "overdue" else selectors.reviews_due(today=today)
@@ -121,10 +115,10 @@ def matches(request):
 
 @login_required
 def referral_new(request):
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        referral = _save_or_show_errors(form, services.referral_create, user=request.user)
+        referral = save_or_show_errors(form, services.referral_create, user=request.user)
         if referral:
             messages.success(request, f"Referral {referral.child_reference} saved.")
             return redirect(referral)
@@ -133,7 +127,7 @@ def referral_new(request):
 
 @login_required
 def referral(request, pk):
-    referral = get_referral_for(request.user, pk, view="referral")
+    referral = _referral_for(request.user, pk, view="referral")
     match, visits, reviews, events = selectors.referral_timeline(referral)
     today = timezone.localdate()
     return render(
@@ -162,7 +156,7 @@ def referral(request, pk):
 
 @login_required
 def referral_edit(request, pk):
-    referral = get_referral_for(request.user, pk, view="edit referral")
+    referral = _referral_for(request.user, pk, view="edit referral")
     if referral.is_closed:
         messages.error(request, "This referral is closed; it cannot be changed.")
         return redirect(referral)
@@ -171,7 +165,7 @@ def referral_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.referral_update, referral=referral, user=request.user)
+        and save_or_show_errors(form, services.referral_update, referral=referral, user=request.user)
     ):
         messages.success(request, "Referral updated.")
         return redirect(referral)
@@ -180,7 +174,7 @@ def referral_edit(request, pk):
 
 @login_required
 def referral_move(request, pk, to_state):
-    referral = get_referral_for(request.user, pk, view=f"move to {to_state}")
+    referral = _referral_for(request.user, pk, view=f"move to {to_state}")
     if to_state not in MOVE_FORMS:
         raise Http404
     if refusal := services.move_refusal(referral, to_state):
@@ -188,7 +182,7 @@ def referral_move(request, pk, to_state):
         return redirect(referral)
     form = MOVE_FORMS[to_state](request.POST or None, to_state=to_state)
     if request.method == "POST" and form.is_valid():
-        moved = _save_or_show_errors(
+        moved = save_or_show_errors(
             form, services.referral_move, referral=referral, user=request.user, to_state=to_state
         )
         if moved:
@@ -202,48 +196,51 @@ def referral_move(request, pk, to_state):
     )
 
 
-def _matched_referral_or_redirect(request, referral, what: str):
+def _record_for_match(request, referral, *, what: str, form_class, service, template: str):
+    """Log a visit or record a review of a matched or active referral's match."""
     if referral.state not in Referral.MATCHED_STATES:
-        messages.error(request, f"{what} can only be recorded for a matched or active referral.")
+        messages.error(request, f"{what}s can only be recorded for a matched or active referral.")
         return redirect(referral)
-    return None
+    form = form_class(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, service, referral=referral, user=request.user)
+    ):
+        messages.success(request, f"{what} saved.")
+        return redirect(referral)
+    return render(request, template, {"form": form, "referral": referral})
 
 
 @login_required
 def visit_new(request, pk):
-    referral = get_referral_for(request.user, pk, view="log visit")
-    if refused := _matched_referral_or_redirect(request, referral, "Visits"):
-        return refused
-    form = VisitForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(form, services.visit_log, referral=referral, user=request.user)
-    ):
-        messages.success(request, "Visit saved.")
-        return redirect(referral)
-    return render(request, "participation/iv/visit_form.html", {"form": form, "referral": referral})
+    referral = _referral_for(request.user, pk, view="log visit")
+    return _record_for_match(
+        request,
+        referral,
+        what="Visit",
+        form_class=VisitForm,
+        service=services.visit_log,
+        template="participation/iv/visit_form.html",
+    )
 
 
 @login_required
 def review_new(request, pk):
-    referral = get_referral_for(request.user, pk, view="record review")
-    if refused := _matched_referral_or_redirect(request, referral, "Reviews"):
-        return refused
-    form = ReviewForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(form, services.review_record, referral=referral, user=request.user)
-    ):
-        messages.success(request, "Review saved.")
-        return redirect(referral)
-    return render(request, "participation/iv/review_form.html", {"form": form, "referral": referral})
+    referral = _referral_for(request.user, pk, view="record review")
+    return _record_for_match(
+        request,
+        referral,
+        what="Review",
+        form_class=ReviewForm,
+        service=services.review_record,
+        template="participation/iv/review_form.html",
+    )
 
 
 @login_required
 def volunteers(request):
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     today = timezone.localdate()
     expiring = request.GET.get("show") == "dbs"
     items = selectors.dbs_expiring(today=today) if expiring else selectors.volunteers_with_match_counts()
@@ -263,10 +260,10 @@ def volunteers(request):
 
 @login_required
 def volunteer_new(request):
-    require_iv(request.user)
+    require(request.user, "participation.manage_iv")
     form = VolunteerForm(request.POST or None, initial={"status": Volunteer.Status.APPLICANT})
     if request.method == "POST" and form.is_valid():
-        volunteer = _save_or_show_errors(form, services.volunteer_save, user=request.user)
+        volunteer = save_or_show_errors(form, services.volunteer_save, user=request.user)
         if volunteer:
             messages.success(request, f"{volunteer} saved.")
             return redirect(volunteer)
@@ -275,7 +272,7 @@ def volunteer_new(request):
 
 @login_required
 def volunteer(request, pk):
-    volunteer = get_volunteer_for(request.user, pk)
+    volunteer = _volunteer_for(request.user, pk)
     matches = volunteer.matches.select_related("referral").order_by("-matched_on")
     return render(
         request,
@@ -286,13 +283,13 @@ def volunteer(request, pk):
 
 @login_required
 def volunteer_edit(request, pk):
-    volunteer = get_volunteer_for(request.user, pk)
+    volunteer = _volunteer_for(request.user, pk)
     initial = {field: getattr(volunteer, field) for field in services.VOLUNTEER_FIELDS}
     form = VolunteerForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save_or_show_errors(form, services.volunteer_save, volunteer=volunteer, user=request.user)
+        and save_or_show_errors(form, services.volunteer_save, volunteer=volunteer, user=request.user)
     ):
         messages.success(request, "Volunteer updated.")
         return redirect(volunteer)

@@ -1,8 +1,7 @@
 """Helpers for the delivery plan's tests."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from actions.models import Action, Commitment, Milestone, ProgressUpdate
@@ -16,7 +15,7 @@ def bulk_plan(n: int, *, leads=None) -> list[Action]:
     leads = leads or [UserFactory(username=f"bulk-lead-{i}", role=Role.SUBGROUP_LEAD) for i in range(5)]
     subgroup = SubgroupFactory(name="Bulk subgroup")
     commitments = list(Commitment.objects.all())
-    today = date.today()
+    today = timezone.localdate()
     statuses = Action.Status.values
     actions = Action.objects.bulk_create(
         Action(
@@ -48,8 +47,3 @@ def bulk_plan(n: int, *, leads=None) -> list[Action]:
         for k in range(2)
     )
     return actions
-
-
-@pytest.fixture
-def plan_of():
-    return bulk_plan

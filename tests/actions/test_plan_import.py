@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actions.models import Action
+from tests.actions.kpis import spreadsheets
 from tests.factories import ActionFactory, SubgroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +197,22 @@ def test_the_template_lists_the_columns_and_valid_codes(admin_client):
     assert [c.value for c in book["Actions"][1]] == HEADER.split(",")
     assert book["Commitments"]["A2"].value == "W1"
     assert book["KPIs"].max_row > 10
+
+
+def test_a_plan_file_goes_through_the_hardened_opener(admin_client):
+    """A sheet whose cells lie far apart (one at XFD1048576) would make the reader ask for
+    gigabytes; the plan import refuses it as the KPI import does, writing nothing."""
+    xlsx = spreadsheets
+    first, far = xlsx.inline("A1", "commitment"), xlsx.inline("XFD1048576", "x")
+    far_apart = xlsx.crafted_xlsx(xlsx.sheet(xlsx.row(1, first), xlsx.row(1048576, far)))
+    response = preview(admin_client, SimpleUploadedFile("plan.xlsx", far_apart))
+    assert "The file could not be read." in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_a_plan_saved_as_windows_csv_loads(admin_client, lead_user):
+    row_text = f",W1,Café mornings,,{lead_user.username},,,2025-04-01,2026-03-31,Not started,,No"
+    upload = SimpleUploadedFile("plan.csv", "\n".join([HEADER, row_text]).encode("cp1252"))
+    loaded = confirm(admin_client, preview(admin_client, upload))
+    assert loaded["Location"] == reverse("action_plan")
+    assert Action.objects.get().title == "Café mornings"

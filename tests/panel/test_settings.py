@@ -63,3 +63,17 @@ def test_every_response_carries_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("REPORT_MAX_ATTEMPTS", "0", "REPORT_MAX_ATTEMPTS must be 1 or more."),
+        ("SESSION_IDLE_MINUTES", "half", "SESSION_IDLE_MINUTES='half' is not a whole number."),
+        ("MEETING_PACK_DAYS_BEFORE", "-1", "MEETING_PACK_DAYS_BEFORE must be 0 or more."),
+    ],
+)
+def test_a_whole_number_setting_that_is_out_of_range_or_not_a_number_stops_start_up(name, value, message):
+    result = run_manage("check", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -110,3 +110,26 @@ def test_a_monthly_report_records_the_derived_figures_before_it_locks_the_month(
     assert KPIValue.objects.filter(kpi__code="H05", period_end=date(2026, 4, 30), is_derived=True).exists()
     h05 = next(k for k in april_report.data["themes"][3]["kpis"] if k["code"] == "H05")
     assert h05["period_end"] == "2026-04-30"
+
+
+def test_kpi_figures_carry_direction_of_travel_and_the_reason_for_their_colour(april_report):
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance = Decimal("90"), Decimal("5")
+    kpi.save()
+    for period_end, value in [
+        (date(2025, 4, 30), "88"),
+        (date(2026, 3, 31), "80"),
+        (date(2026, 4, 30), "86"),
+    ]:
+        KPIValueFactory(
+            kpi=kpi, period_end=period_end, value=Decimal(value), numerator=None, denominator=None
+        )
+
+    report = build(april_report)
+    w01 = next(k for k in report.data["themes"][0]["kpis"] if k["code"] == "W01")
+    assert w01["travel"] == "Better than last month, worse than a year ago"
+    assert (w01["travel_short"], w01["travel_long"]) == ("better", "worse")
+    assert (
+        w01["rating_reason"] == "Amber: 86% is 4 points below the 90% target, within the 5-point tolerance."
+    )
+    assert "Better than last month, worse than a year ago" in report.html

@@ -1,67 +1,14 @@
-"""The RAG and trend rules, and the selectors every KPI page reads."""
+"""The selectors every KPI page reads (the rules themselves: test_rating.py)."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from actions.kpis.selectors import kpi_history, kpi_rag, kpi_trend, latest_kpi_figures
+from actions.kpis.selectors import kpi_history, latest_kpi_figures
 from actions.models import KPI, KPIValue
 from actions.rag import RAG
 from tests.factories import KPIValueFactory
-
-HIGHER, LOWER, NEUTRAL = KPI.Polarity.HIGHER, KPI.Polarity.LOWER, KPI.Polarity.NEUTRAL
-
-
-def kpi(polarity=HIGHER, target="90", tolerance="5") -> KPI:
-    return KPI(
-        code="X",
-        unit=KPI.Unit.PERCENT,
-        polarity=polarity,
-        target=Decimal(target) if target is not None else None,
-        amber_tolerance=Decimal(tolerance) if tolerance is not None else None,
-    )
-
-
-@pytest.mark.parametrize(
-    ("polarity", "target", "tolerance", "value", "rag"),
-    [
-        (HIGHER, "90", "5", "95", RAG.GREEN),
-        (HIGHER, "90", "5", "90", RAG.GREEN),
-        (HIGHER, "90", "5", "85", RAG.AMBER),
-        (HIGHER, "90", "5", "84.9", RAG.RED),
-        (HIGHER, "90", None, "89.9", RAG.RED),
-        (LOWER, "10", "2", "9", RAG.GREEN),
-        (LOWER, "10", "2", "10", RAG.GREEN),
-        (LOWER, "10", "2", "12", RAG.AMBER),
-        (LOWER, "10", "2", "12.1", RAG.RED),
-        (NEUTRAL, "10", "2", "50", RAG.NONE),
-        (HIGHER, None, "5", "50", RAG.NONE),
-        (HIGHER, "90", "5", None, RAG.NONE),
-    ],
-)
-def test_rag_from_target_tolerance_and_polarity(polarity, target, tolerance, value, rag):
-    figure = Decimal(value) if value is not None else None
-    assert kpi_rag(kpi(polarity, target, tolerance), figure) == rag
-
-
-@pytest.mark.parametrize(
-    ("polarity", "latest", "previous", "label"),
-    [
-        (HIGHER, "80", "75", "Improving"),
-        (HIGHER, "70", "75", "Getting worse"),
-        (LOWER, "8", "10", "Improving"),
-        (LOWER, "12", "10", "Getting worse"),
-        (NEUTRAL, "230", "220", "Up"),
-        (HIGHER, "75", "75", "No change"),
-    ],
-)
-def test_trend_reads_direction_against_polarity(polarity, latest, previous, label):
-    assert kpi_trend(kpi(polarity), Decimal(latest), Decimal(previous)).label == label
-
-
-def test_no_trend_without_two_figures():
-    assert kpi_trend(kpi(), Decimal(80), None) is None
 
 
 def add_figures(code: str, months: int, *, comparators: bool = True):
@@ -82,7 +29,7 @@ def test_latest_figures_take_three_queries_whatever_the_data(months, django_asse
     for code in ("W01", "W02", "S01", "CLA"):
         add_figures(code, months)
     KPI.objects.filter(code="W01").update(target=Decimal(75), amber_tolerance=Decimal(2))
-    # KPIs with themes; last two Havering figures of each; comparators of the latest period
+    # KPIs with themes; the last 13 Havering figures of each; comparators of the latest period
     with django_assert_num_queries(3):
         figures = {figure.kpi.code: figure for figure in latest_kpi_figures()}
         w01 = figures["W01"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -47,7 +48,8 @@ def test_the_list_shows_latest_figure_with_count_rag_trend_target_and_comparator
     page = client.get(reverse("kpi_list")).content.decode()
     assert "72% (36 of 50)" in page
     assert "Amber" in page  # 72 is within 10 of 80
-    assert "Improving" in page
+    assert "Better than last month" in page  # 72 after 70
+    assert "no figure a year earlier" in page
     assert "80%" in page
     assert "England: 88.5%" in page
     assert "Mar 2025" in page
@@ -73,8 +75,9 @@ def test_the_list_takes_a_fixed_number_of_queries(
         )
     client.force_login(users["panel"])
     # session, user, roles, user's and groups' permissions (may import?), KPIs with
-    # themes, last two Havering figures of each, comparators, session save (+ savepoint)
-    with django_assert_max_num_queries(11):
+    # themes, last 13 Havering figures of each, comparators, the theme filter's choices,
+    # session save (+ savepoint)
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("kpi_list")).status_code == 200
 
 
@@ -150,3 +153,88 @@ def test_the_export_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("kpi_export"))
         assert response.content.decode("utf-8-sig").count("\n") == 1 + 4 + months  # header, fixture
+
+
+def test_a_kpi_page_explains_its_colour_and_its_rule_in_points(client, users, figures):
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_detail", args=["W01"])).content.decode()
+    assert "Amber: 72% is 8 points below the 80% target, within the 10-point tolerance." in page
+    assert "Green at 80% or above. Amber up to 10 points below it; red further below." in page
+    assert "within 10% of it" not in page
+    assert "Better than last month" in page
+
+
+def text_of(page: str) -> str:
+    """The page's words as read: tags and arrows (hidden from screen readers) dropped."""
+    page = re.sub(r'<span[^>]*aria-hidden="true">[^<]*</span>', "", page)
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split()).replace(" ,", ",")
+
+
+def test_a_kpi_page_explains_the_corporate_rule(client, users, figures):
+    KPI.objects.filter(code="W01").update(amber_tolerance=Decimal(5), corporate_rule=True)
+    KPIValueFactory(kpi=figures, period_end=date(2024, 3, 31), value=Decimal("65"))
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_detail", args=["W01"])).content.decode()
+    assert (
+        "Amber: 72% is 8 points below the 80% target, more than the 5-point tolerance, "
+        "but better than a year earlier (65%)." in page
+    )
+    assert "Better than last month, better than a year ago" in text_of(page)
+
+
+@pytest.fixture
+def rated(figures):
+    """W01 amber (72 against 80), S01 red and worse than last month, I01 green."""
+    s01 = KPI.objects.get(code="S01")
+    s01.target, s01.amber_tolerance = Decimal(10), Decimal(2)
+    s01.save()
+    KPIValueFactory(kpi=s01, period_end=date(2025, 2, 28), value=Decimal("13"), numerator=None)
+    KPIValueFactory(kpi=s01, period_end=date(2025, 3, 31), value=Decimal("15"), numerator=None)
+    i01 = KPI.objects.get(code="I01")
+    i01.target = Decimal(90)
+    i01.save()
+    KPIValueFactory(kpi=i01, period_end=date(2025, 3, 31), value=Decimal("95"), numerator=None)
+
+
+def codes_on(page: str) -> set[str]:
+    return {code for code in ("W01", "W02", "S01", "I01", "CLA") if f'href="/kpis/{code}/"' in page}
+
+
+@pytest.mark.parametrize(
+    ("query", "codes", "summary"),
+    [
+        ({"below_target": "on"}, {"W01", "S01"}, "2 of 20 measures"),
+        ({"rating": "red"}, {"S01"}, "1 of 20 measures"),
+        ({"rating": "green"}, {"I01"}, "1 of 20 measures"),
+        ({"theme": "S"}, {"S01"}, "5 of 20 measures"),
+        ({"travel": "short_worse"}, {"S01"}, "1 of 20 measures"),
+        ({"travel": "short_better"}, {"W01"}, "1 of 20 measures"),
+        ({"theme": "W", "below_target": "on"}, {"W01"}, "1 of 20 measures"),
+        ({}, {"W01", "W02", "S01", "I01", "CLA"}, "20 measures."),
+    ],
+)
+def test_the_list_filters_by_theme_rating_travel_and_below_target(
+    client, users, rated, query, codes, summary
+):
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_list"), query).content.decode()
+    assert codes_on(page) == codes
+    assert summary in page
+
+
+def test_a_bad_filter_value_is_explained_and_ignored(client, users, rated):
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_list"), {"rating": "purple"}).content.decode()
+    assert "There is a problem" in page and "Choose a rating from the list." in page
+    assert codes_on(page) == {"W01", "W02", "S01", "I01", "CLA"}
+
+
+def test_the_list_draws_a_sparkline_with_its_target_and_figures_beside_it(client, users, figures):
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_list")).content.decode()
+    assert (
+        'aria-label="W01, last 2 periods: from 70% in February 2025 to 72% in March 2025; '
+        'lowest 70%, highest 72%; target 80%."' in page
+    )
+    assert 'class="hcp-sparkline__target"' in page
+    assert "<summary" in page and "Feb 2025" in page

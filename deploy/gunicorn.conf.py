@@ -1,0 +1,55 @@
+"""gunicorn's settings for the portal: ``gunicorn -c deploy/gunicorn.conf.py havering_cp.wsgi``.
+
+Each can be changed from the environment (the names below), so one file serves every
+machine. Chosen for a small server (2 cores) behind a TLS-terminating proxy.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = int(os.environ.get(name, default))
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+
+# Processes for the CPU (rendering is Python), threads to overlap the waits on PostgreSQL and
+# Redis. 2 × cores + 1 processes is gunicorn's own advice; 4 threads each keeps one process's
+# database connections (one per thread) modest: 5 × 4 = 20 on 2 cores.
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+
+# A request still running after this is killed (and its worker replaced): no page needs more
+# than a few seconds; big imports run in Celery. The database gives up sooner
+# (DATABASE_STATEMENT_TIMEOUT_MS), so the user sees the error page, not a dropped connection.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Replace each worker after a while, spread out so they never restart together: bounds any
+# slow growth of memory.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+
+# Load Django once before forking: workers start fast and share memory. No database or Redis
+# connection is opened at import time, so none is shared between processes.
+preload_app = True
+
+# Heartbeat files in memory, not on a disk that may stall.
+_SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Only trust X-Forwarded-* from the proxy on this host (gunicorn's default), unless told otherwise.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Web requests may not hold the database for long: PostgreSQL cancels a statement after this
+# (the request gets the error page), well before gunicorn's own timeout kills the worker.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "20000")

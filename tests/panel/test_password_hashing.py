@@ -1,0 +1,58 @@
+import pytest
+from argon2 import Type, extract_parameters
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+
+from actions.roles import Role
+from havering_cp import settings as production_settings
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ARGON2ID_PREFIX = "argon2$argon2id$v=19$m=19456,t=2,p=1$"
+
+
+@pytest.fixture
+def production_hashers(settings):
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+
+
+def test_production_hashes_new_passwords_with_argon2id_at_owasps_minimum_or_above():
+    assert production_settings.PASSWORD_HASHERS[0] == "core.hashers.Argon2idPasswordHasher"
+    assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in production_settings.PASSWORD_HASHERS
+
+
+def test_a_new_password_is_stored_as_argon2id(production_hashers):
+    encoded = make_password("a-long-synthetic-password")
+    assert encoded.startswith(ARGON2ID_PREFIX)
+    # What argon2-cffi reads back from the hash: OWASP's minimum is Argon2id, 19 MiB, 2 passes.
+    params = extract_parameters(encoded.removeprefix("argon2"))
+    assert params.type is Type.ID
+    assert params.memory_cost >= 19 * 1024
+    assert params.time_cost >= 2
+
+
+def test_a_pbkdf2_password_is_upgraded_to_argon2id_on_the_next_sign_in(client, production_hashers):
+    user = UserFactory(username="pm", role=Role.PANEL_MEMBER)
+    user.password = make_password(TEST_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    assert user.password.startswith("pbkdf2_sha256$")
+
+    response = client.post(reverse("login"), {"username": "pm", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith(ARGON2ID_PREFIX)
+    assert user.check_password(TEST_PASSWORD)
+
+
+def test_a_wrong_password_leaves_the_pbkdf2_hash_alone(client, production_hashers):
+    user = UserFactory(username="pm", role=Role.PANEL_MEMBER)
+    user.password = make_password(TEST_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    old = user.password
+
+    client.post(reverse("login"), {"username": "pm", "password": "not-the-password"})
+
+    user.refresh_from_db()
+    assert user.password == old
