@@ -44,7 +44,7 @@ preload_app = True
 _SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
 worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Only trust X-Forwarded-* from the proxy on this host (gunicorn's default), unless told otherwise.

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "crispy_forms",
     "crispy_forms_gds",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "core",
+    "accounts",
     "actions",
     "participation",
     "panel",
@@ -90,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -167,7 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.ZxcvbnValidator"},
 ]
+# zxcvbn's score (0 to 4) a new password must reach; "aaaaaaaaaaaa" scores 0.
+PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", default=3)
+if not 0 <= PASSWORD_MIN_SCORE <= 4:
+    raise ImproperlyConfigured("PASSWORD_MIN_SCORE must be 0 to 4.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -178,9 +190,23 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# An absolute limit beside the idle one: a session ends this long after sign-in, busy or not.
+SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12.0)
+if SESSION_MAX_HOURS <= 0:
+    raise ImproperlyConfigured("SESSION_MAX_HOURS must be more than 0.")
+
+# Two-factor sign-in (TOTP): always for these roles and for anyone who can open the
+# Django admin; MFA_REQUIRED_FOR_EVERYONE=1 asks it of every account.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["IV coordinator", "Administrator"])
+MFA_REQUIRED_FOR_EVERYONE = env_bool("MFA_REQUIRED_FOR_EVERYONE", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Havering Corporate Parenting Panel")
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: an address that failed for this many different usernames is locked too.
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_IP_USERNAME_LIMIT = env_int("AXES_IP_USERNAME_LIMIT", default=5, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
@@ -291,6 +317,13 @@ IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 # let a bigger file through or hold one in memory.
 KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
 KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
+# The council's own rows in DfE's files: its LA number (old LA code) and its new code.
+OWN_LA_CODE = env.str("OWN_LA_CODE", default="311")
+OWN_LA_NEW_CODE = env.str("OWN_LA_NEW_CODE", default="E09000016")
+if not (len(OWN_LA_CODE) == 3 and OWN_LA_CODE.isdigit()):
+    raise ImproperlyConfigured(f"OWN_LA_CODE={OWN_LA_CODE!r} must be DfE's three-digit LA number, e.g. 311.")
+# The region whose row in DfE's files is the "London" comparator.
+OWN_REGION_CODE = env.str("OWN_REGION_CODE", default="E12000007")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
 
 # --- Cache -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from panel import views as panel_views
-from panel.forms import ChangePasswordForm
+from panel.forms import AdminSignInForm, ChangePasswordForm
 
 urlpatterns = [
     path("", include("actions.urls")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accessibility/", panel_views.accessibility, name="accessibility"),
     path("young-people/", panel_views.young_people, name="young_people"),
     path("accounts/login/", panel_views.SignInView.as_view(), name="login"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -27,5 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+admin.site.login_form = AdminSignInForm
 admin.site.site_header = "Havering Corporate Parenting Panel — administration"
 admin.site.site_title = "Corporate Parenting Panel admin"

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import mfa
 from actions.demo import seed_actions
 from actions.kpis.demo import seed_kpi_figures
 from actions.roles import Role
@@ -20,6 +21,8 @@ from participation.demo import seed_participation
 from .models import AgendaItem, Meeting, PanelAction
 
 DEFAULT_DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - synthetic demo accounts only
+# Every demo user's authenticator key (base32, as apps take it); DEMO_TOTP_SECRET overrides it.
+DEFAULT_DEMO_TOTP_SECRET = "HCPDEMOTOTPSECRETHCPDEMO"  # noqa: S105 - synthetic demo accounts only
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ DEMO_USERS = (
 
 
 @transaction.atomic
-def seed_users(*, password: str) -> dict[str, object]:
-    """One demo user per role, with the given password (reset on every run)."""
+def seed_users(*, password: str, totp_secret: str = DEFAULT_DEMO_TOTP_SECRET) -> dict[str, object]:
+    """One demo user per role, with the given password and authenticator key (reset on every run)."""
     User = get_user_model()
     users = {}
     for spec in DEMO_USERS:
@@ -59,13 +62,16 @@ def seed_users(*, password: str) -> dict[str, object]:
         user.set_password(password)
         user.save(update_fields=["password"])
         user.groups.set([Group.objects.get(name=spec.role)])
+        mfa.mfa_seed_device(user=user, hex_key=mfa.hex_key_from_base32(totp_secret))
         users[spec.username] = user
     return users
 
 
-def seed_all(*, password: str, scale: int = 1) -> dict[str, object]:
+def seed_all(
+    *, password: str, scale: int = 1, totp_secret: str = DEFAULT_DEMO_TOTP_SECRET
+) -> dict[str, object]:
     """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
-    users = seed_users(password=password)
+    users = seed_users(password=password, totp_secret=totp_secret)
     seed_actions(users=users, scale=scale)
     seed_kpi_figures(users=users, scale=scale)
     seed_participation(users=users, scale=scale)

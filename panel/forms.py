@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.template.defaultfilters import filesizeformat
@@ -14,8 +15,25 @@ from .models import AgendaItem, Meeting, PanelAction, ProgressReport
 from .reports import ReportSpec, meeting_pack_period, month_bounds
 
 
-class SignInForm(GovukFormMixin, AuthenticationForm):
+class UsernameLengthMixin:
+    """AuthenticationForm sets the username's max_length after the field is built, so it is never
+    checked; a longer name reached authenticate() and django-axes, which cannot store it."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "")
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError(
+                f"Enter a username of {self.username_field.max_length} characters or fewer", code="max_length"
+            )
+        return username
+
+
+class SignInForm(UsernameLengthMixin, GovukFormMixin, AuthenticationForm):
     submit_label = "Sign in"
+
+
+class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
+    pass
 
 
 class ChangePasswordForm(GovukFormMixin, PasswordChangeForm):

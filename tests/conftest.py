@@ -21,10 +21,12 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+from django.test.client import ClientMixin
 
 from actions.roles import Role
 from havering_cp.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.mfa import mark_verified
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -64,6 +66,23 @@ def _migrated_data_for_transactional_tests(request, migrated_data):
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
             cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """``client.force_login(user)`` signs in with the second factor done, as a real sign-in would end.
+
+    Accounts that must use two-factor sign-in (IV coordinators, administrators) are
+    otherwise sent to enter a code; ``force_login(user, verified=False)`` leaves them there.
+    """
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, *, verified=True):
+        original(self, user, backend)
+        if verified:
+            mark_verified(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 def require_service(available: bool, reason: str) -> None:

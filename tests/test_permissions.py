@@ -6,12 +6,13 @@ Adding a page without adding it here fails ``test_every_url_is_in_the_matrix``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.accounts import permission_cases as accounts_cases
 from tests.actions import permission_cases as actions_cases
 from tests.panel import permission_cases as panel_cases
 from tests.participation import permission_cases as participation_cases
 from tests.permission_matrix import ROLES
 
-APPS = (actions_cases, participation_cases, panel_cases)
+APPS = (accounts_cases, actions_cases, participation_cases, panel_cases)
 CASES = [case for app in APPS for case in app.CASES]
 # Django's own admin has its own permission system and tests.
 EXCLUDED_NAMESPACES = ("admin",)

@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from accounts.mfa import mfa_required
 from tests.conftest import chromium_path
 from tests.factories import TEST_PASSWORD
+from tests.mfa import totp_code, totp_device, user_named
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -45,11 +47,19 @@ def page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in as a person would: password, then (for accounts that need it) the app's code."""
+    user = user_named(username)
+    if user is not None and mfa_required(user):
+        totp_device(user)
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if user is not None and "/accounts/mfa/" in page.url:
+        page.get_by_label("Code", exact=True).fill(totp_code(user))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
 
 
 def assert_accessible(page) -> None:

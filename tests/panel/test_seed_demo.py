@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
-from panel.demo import DEMO_USERS
+from accounts.mfa import current_code, hex_key_from_base32
+from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS
 from panel.models import Meeting, PanelAction
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +30,17 @@ def test_seed_demo_twice_leaves_the_same_data():
 
 def test_migrations_alone_create_no_users():
     assert not get_user_model().objects.exists()
+
+
+def test_demo_users_sign_in_with_the_printed_authenticator_key(client, monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXP")
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    assert "JBSWY3DPEHPK3PXP" in printed
+    client.post(reverse("login"), {"username": "ivstaff", "password": DEFAULT_DEMO_PASSWORD})
+    assert client.get(reverse("participation:iv:home")).status_code == 302
+    call_command("demo_code")
+    code = capsys.readouterr().out.strip()
+    assert code == current_code(hex_key_from_base32("JBSWY3DPEHPK3PXP"))
+    client.post(reverse("mfa_verify"), {"code": code})
+    assert client.get(reverse("participation:iv:home")).status_code == 200

@@ -2,8 +2,9 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from accounts.mfa import current_code, hex_key_from_base32
 from core.tasking import send_on_commit
-from panel.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS, seed_all
+from panel.demo import DEFAULT_DEMO_PASSWORD, DEFAULT_DEMO_TOTP_SECRET, DEMO_USERS, seed_all
 from panel.tasks import build_due_reports
 
 
@@ -23,9 +24,16 @@ class Command(BaseCommand):
             self.stderr.write("--scale must be 1 or more.")
             raise SystemExit(2)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-        seed_all(password=password, scale=scale)
+        secret = os.environ.get("DEMO_TOTP_SECRET") or DEFAULT_DEMO_TOTP_SECRET
+        seed_all(password=password, scale=scale, totp_secret=secret)
         # The worker builds the reports that are due (the hourly beat task would, later).
         send_on_commit(build_due_reports)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<14} {spec.role:<22} password: {password}")
+        self.stdout.write(
+            "IV coordinators and administrators also need a code from an authenticator app.\n"
+            f"  Add this key to any TOTP app (all demo users share it): {secret}\n"
+            f"  or use the code now ({current_code(hex_key_from_base32(secret))}); "
+            "`manage.py demo_code` prints the current one."
+        )

@@ -1,0 +1,67 @@
+"""Users in the Django admin with their two-factor state, and a recorded reset.
+
+django-otp's own device admins are swapped for read-only lists: a device goes only
+through the reset, which also ends the user's sessions.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import mfa
+
+User = get_user_model()
+
+
+@admin.action(description="Reset two-factor sign-in (they set up a new app at next sign-in)")
+def reset_two_factor(modeladmin, request, queryset):
+    for user in queryset:
+        mfa.mfa_reset(user=user, by=request.user)
+    modeladmin.message_user(
+        request, f"Two-factor sign-in reset for {queryset.count()} user(s).", level=messages.SUCCESS
+    )
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = (*UserAdmin.list_display, "two_factor")
+    actions = [reset_two_factor]
+
+    def get_queryset(self, request):
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_app=Exists(enrolled))
+
+    @admin.display(description="Two-factor app", boolean=True, ordering="has_app")
+    def two_factor(self, obj):
+        return obj.has_app
+
+
+class ReadOnlyDeviceAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, ReadOnlyDeviceAdmin)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Signing in: two-factor codes, single sign-on, password strength, session lifetime."""
+
+    name = "accounts"
+    verbose_name = "Accounts and sign-in"

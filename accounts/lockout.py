@@ -1,0 +1,39 @@
+"""django-axes, plus a lock on an address that fails for several different usernames.
+
+Axes locks a username at an address after AXES_FAILURE_LIMIT failures. Password
+spraying tries one password against many usernames, a few failures each, so it never
+trips that; an address that has failed for AXES_IP_USERNAME_LIMIT different usernames
+within the cool-off is locked for everyone as well.
+"""
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_ip_address, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.utils import timezone
+
+
+class PortalAxesHandler(AxesDatabaseHandler):
+    def is_locked(self, request, credentials=None) -> bool:
+        return super().is_locked(request, credentials) or address_is_spraying(request)
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # Axes flags a lock-out (and so answers 429) only by its own count; the address's too.
+        if (
+            request is not None
+            and not getattr(request, "axes_locked_out", False)
+            and address_is_spraying(request)
+        ):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+
+def address_is_spraying(request) -> bool:
+    ip_address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    if not ip_address:
+        return False
+    attempts = AccessAttempt.objects.filter(ip_address=ip_address, failures_since_start__gt=0)
+    if cool_off := get_cool_off(request):
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts.values("username").distinct().count() >= settings.AXES_IP_USERNAME_LIMIT

@@ -1,0 +1,147 @@
+"""Two-factor sign-in (TOTP through django-otp), and who must use it.
+
+A session is verified when django-otp's session key holds the device that accepted a
+code in it (or when single sign-on vouched for the user's second factor). The device
+is not read again on each request: an administrator's reset removes the devices *and*
+ends the user's sessions, so a verified session cannot outlive its device.
+"""
+
+import secrets
+from base64 import b32decode, b32encode
+from binascii import hexlify, unhexlify
+
+import django_otp
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from actions.roles import has_role
+
+# Set by the OIDC backend when the identity provider did the second factor itself.
+SSO_VERIFIED_SESSION_KEY = "hcp_mfa_by_sso"
+APP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+BACKUP_CODE_COUNT = 10
+
+
+def mfa_required(user) -> bool:
+    """Whether this user must pass a second factor before seeing anything but the sign-in pages."""
+    if not user.is_authenticated:
+        return False
+    if settings.MFA_REQUIRED_FOR_EVERYONE or user.is_staff or user.is_superuser:
+        return True
+    return has_role(user, *settings.MFA_REQUIRED_ROLES)
+
+
+def session_verified(session) -> bool:
+    return bool(session.get(django_otp.DEVICE_ID_SESSION_KEY) or session.get(SSO_VERIFIED_SESSION_KEY))
+
+
+def confirmed_app_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_app_device(user) -> TOTPDevice:
+    """The unconfirmed device shown while the user enrols (the same one on every reload)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it when typed in, in groups of four."""
+    raw = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def hex_key_from_base32(secret: str) -> str:
+    cleaned = secret.replace(" ", "").upper()
+    return hexlify(b32decode(cleaned + "=" * (-len(cleaned) % 8))).decode()
+
+
+def current_code(hex_key: str) -> str:
+    """The code an authenticator app would show now for this key (demo and tests)."""
+    totp = TOTP(unhexlify(hex_key))
+    return f"{totp.token():06d}"
+
+
+def clean_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def verify_code(*, request, code: str):
+    """Check a code against the user's confirmed devices (app or backup code); mark the session verified."""
+    device = django_otp.match_token(request.user, clean_code(code))
+    if device is None:
+        return None
+    # A new session key, so a key seen before the second factor is worth nothing after it.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    return device
+
+
+@transaction.atomic
+def mfa_enrol_confirm(*, request, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm the app device with its first code; returns fresh backup codes, or None for a wrong code."""
+    if device.confirmed or device.user_id != request.user.pk or not device.verify_token(clean_code(code)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = backup_codes_replace(user=request.user)
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    return codes
+
+
+@transaction.atomic
+def backup_codes_replace(*, user) -> list[str]:
+    """Throw away the user's backup codes and issue ten new ones (each works once)."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [secrets.token_hex(4) for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def sessions_end(*, user) -> int:
+    """End every session of this user (database sessions; a small portal has few)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def mfa_reset(*, user, by) -> None:
+    """Remove the user's devices and backup codes and sign them out everywhere; recorded in the admin log.
+
+    At their next sign-in they enrol a new authenticator app.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end(user=user)
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[user],
+        action_flag=CHANGE,
+        change_message="Reset two-factor sign-in: devices and backup codes removed, sessions ended.",
+        single_object=True,
+    )
+
+
+def mfa_seed_device(*, user, hex_key: str) -> TOTPDevice:
+    """A confirmed app device with a known key: demo users (seed_demo) and tests only."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, key=hex_key, confirmed=True)

@@ -1,0 +1,89 @@
+"""Two-factor sign-in pages: set up an authenticator app, enter a code, new backup codes."""
+
+import logging
+
+import segno
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from . import mfa
+from .forms import CodeForm, EnrolForm, NewBackupCodesForm
+
+security_log = logging.getLogger("hcp.security")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@login_required
+def mfa_verify(request):
+    """Second step of signing in for accounts with an authenticator app."""
+    if mfa.session_verified(request.session):
+        return redirect(_next_url(request))
+    if not mfa.confirmed_app_device(request.user):
+        return redirect("mfa_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
+            security_log.info("mfa verified user_id=%s", request.user.pk)
+            return redirect(_next_url(request))
+        security_log.warning("mfa code refused user_id=%s", request.user.pk)
+        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@login_required
+def mfa_setup(request):
+    """Enrol an authenticator app: scan the QR code (drawn here, no outside service), confirm with a code."""
+    if mfa.confirmed_app_device(request.user):
+        return redirect("mfa_verify")
+    device = mfa.pending_app_device(request.user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.mfa_enrol_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            security_log.info("mfa enrolled user_id=%s", request.user.pk)
+            return render(
+                request,
+                "accounts/backup_codes.html",
+                {"codes": codes, "next": _next_url(request), "new": True},
+            )
+        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=5, dark="#0b0c0c", light="#ffffff"),
+            "secret": mfa.base32_secret(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@login_required
+def backup_codes(request):
+    """How many backup codes are left; a new set replaces the old one."""
+    if not mfa.session_verified(request.session) or not mfa.confirmed_app_device(request.user):
+        return redirect("mfa_setup")
+    form = NewBackupCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.backup_codes_replace(user=request.user)
+        security_log.info("mfa backup codes replaced user_id=%s", request.user.pk)
+        return render(request, "accounts/backup_codes.html", {"codes": codes, "next": "/", "new": False})
+    return render(
+        request,
+        "accounts/backup_codes_status.html",
+        {"form": form, "left": mfa.backup_codes_left(request.user)},
+    )

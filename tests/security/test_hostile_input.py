@@ -1,0 +1,48 @@
+"""Hostile input gets a 400 or the form's error, never a server error."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("length", [151, 256, 1000])
+def test_a_very_long_username_at_sign_in_gets_the_forms_error(client, length):
+    response = client.post(reverse("login"), {"username": "u" * length, "password": TEST_PASSWORD})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_a_very_long_username_at_the_admin_sign_in_is_no_server_error(client):
+    response = client.post(reverse("admin:login"), {"username": "u" * 256, "password": TEST_PASSWORD})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/kpis/export/?kpi=%00",
+        "/kpis/W01%00/",
+        "/participation/sessions/new/?group=%00",
+        "/plan/?q=%00",
+        "/participation/iv/referrals/?show=%00&page=%00",
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_bad_request(client, users, url):
+    client.force_login(users["admin"])
+    response = client.get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_a_form_encoded_body_is_a_bad_request(client):
+    body = "username=a%00b&password=x"
+    response = client.post(reverse("login"), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_a_multipart_form_is_the_forms_error(client):
+    response = client.post(reverse("login"), {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
