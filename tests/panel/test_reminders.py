@@ -33,7 +33,10 @@ def test_panel_members_are_told_once_that_a_report_is_ready(users, issued_report
     assert reminders.announce_report(report_id=issued_report.pk) == 0  # a second run sends nothing
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
-    assert message.subject == "Corporate Parenting Panel: Monthly progress report, April 2025 is ready"
+    assert (
+        message.subject
+        == f"Corporate Parenting Panel: Monthly progress report, {issued_report.period_end:%B %Y} is ready"
+    )
     assert f"{settings.SITE_URL}{issued_report.get_absolute_url()}" in message.body
     assert "no information about any child" in message.body
 
