@@ -171,14 +171,14 @@ def _participation_section(as_of: date) -> dict:
 
 def _you_said_we_did(start: date, end: date) -> dict:
     items = (
-        FeedbackItem.objects.filter(session__held_on__lte=end)
+        FeedbackItem.objects.filter(raised_on__lte=end)
         .filter(
-            Q(session__held_on__gte=start)
+            Q(raised_on__gte=start)
             | Q(reported_back_on__gte=start, reported_back_on__lte=end)
             | Q(status__in=FeedbackItem.OPEN_STATUSES)
         )
-        .select_related("session__group", "theme", "action")
-        .order_by("theme__position", "-session__held_on", "pk")
+        .select_related("group", "theme", "action")
+        .order_by("theme__position", "-raised_on", "pk")
     )
     return {
         "title": "You said, we did",
@@ -187,7 +187,7 @@ def _you_said_we_did(start: date, end: date) -> dict:
         "rows": [
             [
                 item.theme.name,
-                item.session.group.name,
+                item.group.name if item.group else "",
                 item.said,
                 item.response or "Not answered yet",
                 item.get_status_display(),

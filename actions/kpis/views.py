@@ -62,7 +62,7 @@ def kpi_list(request):
             "shown": len(figures),
             "total": total,
             "groups": groups,
-            "filter_key": filter_key,
+            "query": sorted(request.GET.lists()),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
