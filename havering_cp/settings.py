@@ -165,6 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.ZxcvbnValidator"},
 ]
 # zxcvbn's score (0 to 4) a new password must reach; "aaaaaaaaaaaa" scores 0.
+# Disclosure control (core.disclosure): counts of children from 1 to this number are shown
+# to panel members as "5 or fewer", and percentages worked out from them with them (DfE's rule).
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", default=5, minimum=1)
 PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", default=3)
 if not 0 <= PASSWORD_MIN_SCORE <= 4:
     raise ImproperlyConfigured("PASSWORD_MIN_SCORE must be 0 to 4.")
