@@ -129,6 +129,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` on SQLite has the web server, two worker processes and beat writing to
+    # one file. WAL lets readers and a writer work at once; IMMEDIATE transactions take
+    # the write lock when they begin, so a writer waits its turn (up to the timeout)
+    # instead of failing with "database is locked" half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
@@ -165,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.ZxcvbnValidator"},
 ]
 # zxcvbn's score (0 to 4) a new password must reach; "aaaaaaaaaaaa" scores 0.
+# Disclosure control (core.disclosure): counts of children from 1 to this number are shown
+# to panel members as "5 or fewer", and percentages worked out from them with them (DfE's rule).
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", default=5, minimum=1)
 PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", default=3)
 if not 0 <= PASSWORD_MIN_SCORE <= 4:
     raise ImproperlyConfigured("PASSWORD_MIN_SCORE must be 0 to 4.")
@@ -204,6 +219,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# One date style for pages, reports and e-mails: `{{ day|date }}` reads "10 January 2027".
+FORMAT_MODULE_PATH = ["havering_cp.formats"]
 
 # --- Static files: GOV.UK Frontend comes from node_modules (npm ci), never a CDN -------
 STATIC_URL = "/static/"
@@ -356,6 +373,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings are news.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Panel: meetings, progress reports and reminders -----------------------------------

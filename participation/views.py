@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from actions.extensions import PageSection
 from core.access import allowed, get_object_for, require
+from core.cache import lazy
 from core.forms import save_or_show_errors
 
 from . import selectors, services
@@ -209,8 +210,10 @@ def figures(request):
         request,
         "participation/figures.html",
         {
-            "iv": iv_panel_figures(as_of=today),
-            "participation": participation_panel_figures(as_of=today),
+            # Aggregates only, the same for every reader: cached per day (see the template).
+            "today": today,
+            "iv": lazy(iv_panel_figures, as_of=today),
+            "participation": lazy(participation_panel_figures, as_of=today),
             "aspiration": NATIONAL_ASPIRATION_PERCENT,
         },
     )

@@ -22,6 +22,7 @@ from . import selectors, services
 from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .files import FileRefused
+from .formatting import kpi_value_fields
 from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
@@ -63,7 +64,7 @@ def kpi_list(request):
             "shown": len(figures),
             "total": total,
             "groups": groups,
-            "filter_key": filter_key,
+            "query": sorted(request.GET.lists()),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
@@ -79,6 +80,7 @@ def kpi_detail(request, code: str):
     )
     # Computed only when the page is not in the cache (see the template).
     history = lazy(selectors.kpi_history, kpi=kpi)
+    small_numbers = sees_small_numbers(request.user)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
         request,
@@ -88,10 +90,10 @@ def kpi_detail(request, code: str):
             "history": history,
             "latest": lazy(lambda: next((row for row in history if row.havering), None)),
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
-            "chart": lazy(kpi_chart, kpi, history),
+            "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
             "benchmark": lazy(kpi_benchmark, kpi=kpi),
             "actions": actions,
-            "small_numbers": sees_small_numbers(request.user),
+            "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
             "commentaries": lazy(selectors.kpi_commentary_history, kpi=kpi),
             "can_comment": allowed(request.user, "actions.write_kpi_commentary", kpi),
@@ -124,24 +126,16 @@ def kpi_commentary(request, code: str):
 @require_GET
 def kpi_export(request):
     """KPI values in the long import layout (CSV or xlsx), formula-like cells neutralised.
-    Panel members get small counts as "fewer than 5", as on the pages."""
+    Panel members get small counts, and what is worked out from them, suppressed (core.disclosure)."""
     require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
     small_numbers = sees_small_numbers(request.user)
-
-    def shown(number):
-        if number is None or small_numbers or not 0 < number < 5:
-            return number
-        return "fewer than 5"
-
     rows = (
         [
             value.kpi.code,
             value.period_end,
-            value.value,
-            shown(value.numerator),
-            shown(value.denominator),
+            *kpi_value_fields(value, value.kpi, exact=small_numbers),
             value.get_area_display(),
             value.note,
         ]
@@ -209,7 +203,7 @@ def kpi_import_detail(request, pk: int):
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
-        confirm_form = KPIImportConfirmForm(warnings=len(kpi_import.warnings))
+        confirm_form = _confirm_form(kpi_import)
         confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
     return render(
         request,
@@ -226,17 +220,28 @@ def kpi_import_detail(request, pk: int):
     )
 
 
+def _confirm_form(kpi_import: KPIImport, data=None) -> KPIImportConfirmForm:
+    model = kpi_import.neighbour_model
+    return KPIImportConfirmForm(
+        data,
+        warnings=len(kpi_import.warnings),
+        ask_in_force_from=model is not None and not model.get("derived"),
+    )
+
+
 @login_required
 @require_POST
 def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
-    form = KPIImportConfirmForm(request.POST, warnings=len(kpi_import.warnings))
+    form = _confirm_form(kpi_import, data=request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(kpi_import)
     try:
-        kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
+        kpi_import = services.kpi_import_confirm(
+            kpi_import=kpi_import, user=request.user, in_force_from=form.cleaned_data.get("in_force_from")
+        )
     except services.ImportNotAllowed as exc:
         messages.error(request, str(exc))
     else:

@@ -81,12 +81,13 @@ def test_kpi_figures_carry_counts_rating_and_comparators(april_report):
     assert "72% (36 of 50)" in report.html
 
 
-def test_small_counts_about_children_read_fewer_than_five(april_report):
+def test_small_counts_about_children_and_their_percentage_are_suppressed(april_report):
     kpi = KPI.objects.get(code="W02")
     KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("75"), numerator=3, denominator=4)
     report = build(april_report)
     w02 = next(k for k in report.data["themes"][0]["kpis"] if k["code"] == "W02")
-    assert w02["display"] == "75% (fewer than 5 of fewer than 5)"
+    assert w02["display"] == "not shown (5 or fewer of 5 or fewer)"
+    assert (w02["value"], w02["numerator"], w02["denominator"]) == ("not shown", "5 or fewer", "5 or fewer")
 
 
 def test_the_report_has_iv_participation_and_you_said_we_did_sections(april_report):
@@ -101,9 +102,10 @@ def test_building_reads_a_fixed_number_of_queries(april_report, django_assert_ma
         ActionFactory(status="on_track", start_date=date(2026, 1, 1) - timedelta(days=n))
     # claim, read, attempts; the month's derived KPIs (lock check, KPIs, IV figures (6),
     # active young people, three upserts with their savepoints); plan (1); KPIs and
-    # figures (3); IV (6); participation (4 + its quarter reach); feedback; themes;
-    # issue and lock (with savepoints). None of it grows with the number of actions.
-    with django_assert_max_num_queries(52):
+    # figures (3); IV (6); participation (4 + its quarter reach); feedback; the panel's
+    # open questions; themes; the previous report of its kind (for the summary); issue
+    # and lock (with savepoints). None of it grows with the number of actions.
+    with django_assert_max_num_queries(54):
         build(april_report)
 
 

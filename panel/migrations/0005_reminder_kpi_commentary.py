@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("panel", "0003_participation_digest"),
+        ("panel", "0004_report_pdf"),
     ]
 
     operations = [
