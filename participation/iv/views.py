@@ -120,7 +120,7 @@ def referral_new(request):
     if request.method == "POST" and form.is_valid():
         referral = save_or_show_errors(form, services.referral_create, user=request.user)
         if referral:
-            messages.success(request, f"Referral {referral.child_reference} saved.")
+            messages.success(request, "Referral saved.")
             return redirect(referral)
     return render(request, "participation/iv/referral_form.html", {"form": form, "referral": None})
 
@@ -186,7 +186,7 @@ def referral_move(request, pk, to_state):
             form, services.referral_move, referral=referral, user=request.user, to_state=to_state
         )
         if moved:
-            messages.success(request, f"{moved.child_reference} is now {moved.get_state_display().lower()}.")
+            messages.success(request, f"The referral is now {moved.get_state_display().lower()}.")
             return redirect(moved)
     match = Match.objects.filter(referral=referral).select_related("volunteer").first()
     return render(
