@@ -1,9 +1,12 @@
 """Request-wide safeguards that no single view should have to remember."""
 
+import logging
+
 from django.core.exceptions import SuspiciousOperation
 from django.utils.cache import add_never_cache_headers
 
 FORM_ENCODED = "application/x-www-form-urlencoded"
+security_log = logging.getLogger("hcp.security")
 
 
 class NulByteInRequest(SuspiciousOperation):
@@ -52,4 +55,26 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class RefusalLogMiddleware:
+    """Log every refusal of a signed-in user (403, and 404: records hidden from a role answer 404)
+    with the user's id, the method and the path; never the query string, which may name a child."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                security_log.warning(
+                    "refused status=%s user_id=%s method=%s path=%s",
+                    response.status_code,
+                    user.pk,
+                    request.method,
+                    request.path,
+                )
         return response

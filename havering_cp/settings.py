@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.RefusalLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lock-outs raised by authenticate() into a page.
     "axes.middleware.AxesMiddleware",

@@ -405,6 +405,22 @@ def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
     )
 
 
+def record_views_log(*, user, referrals, view: str) -> int:
+    """Note that ``user`` saw these children's references on a list (one row each, one query)."""
+    rows = [
+        RecordView(
+            user=user,
+            username=user.get_username(),
+            referral=referral,
+            record=f"Referral {referral.pk}",
+            view=view,
+        )
+        for referral in {referral.pk: referral for referral in referrals if referral is not None}.values()
+    ]
+    RecordView.objects.bulk_create(rows)
+    return len(rows)
+
+
 @transaction.atomic
 def referrals_anonymise_closed(*, today: date | None = None) -> int:
     """Strip what identifies the child from referrals closed longer than IV_RETENTION_DAYS.

@@ -56,6 +56,8 @@ def home(request):
         match.next_review_on = selectors.next_review_on(match)
     context["dbs_warning_days"] = selectors.DBS_WARNING_DAYS
     context["list_size"] = HOME_LIST_SIZE
+    shown = [*context["waiting"], *(match.referral for match in [*context["overdue"], *context["reviews"]])]
+    services.record_views_log(user=request.user, referrals=shown, view="IV home")
     return render(request, "participation/iv/home.html", context)
 
 
@@ -77,6 +79,7 @@ def referrals(request):
     title, queryset = REFERRAL_LISTS[show]
     items = queryset().select_related("match__volunteer").order_by("received_on", "pk")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.record_views_log(user=request.user, referrals=page, view=f"referral list ({show})")
     return render(
         request,
         "participation/iv/referrals.html",
@@ -106,6 +109,9 @@ def matches(request):
     if show == "reviews":
         for match in page:
             match.next_review_on = selectors.next_review_on(match)
+    services.record_views_log(
+        user=request.user, referrals=[m.referral for m in page], view=f"match list ({show})"
+    )
     return render(
         request,
         "participation/iv/matches.html",
@@ -273,7 +279,8 @@ def volunteer_new(request):
 @login_required
 def volunteer(request, pk):
     volunteer = _volunteer_for(request.user, pk)
-    matches = volunteer.matches.select_related("referral").order_by("-matched_on")
+    matches = list(volunteer.matches.select_related("referral").order_by("-matched_on"))
+    services.record_views_log(user=request.user, referrals=[m.referral for m in matches], view="volunteer")
     return render(
         request,
         "participation/iv/volunteer.html",
