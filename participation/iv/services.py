@@ -394,6 +394,10 @@ def review_record(
 # --- The record-view log and anonymisation ------------------------------------------------
 
 
+# RecordView.view's length: a page name built from the address (a move's state) is cut to fit.
+VIEW_NAME_CHARS = 60
+
+
 def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
     """Note that ``user`` saw this child's record through ``view``. Called by each view that shows one."""
     return RecordView.objects.create(
@@ -401,7 +405,7 @@ def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
         username=user.get_username(),
         referral=referral,
         record=f"Referral {referral.pk}",
-        view=view,
+        view=view[:VIEW_NAME_CHARS],
     )
 
 

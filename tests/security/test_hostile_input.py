@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,10 @@ def test_a_nul_byte_in_a_multipart_form_is_the_forms_error(client):
     response = client.post(reverse("login"), {"username": "a\x00b", "password": "x"})
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
+
+
+def test_a_move_to_a_made_up_state_of_any_length_is_not_found(client, users):
+    referral = ReferralFactory()
+    client.force_login(users["ivstaff"])
+    url = reverse("participation:iv:referral_move", args=[referral.pk, "a" * 5000])
+    assert client.get(url).status_code == 404
