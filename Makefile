@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import bench-dashboard deploy-check clean
+.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import bench-dashboard bench-load deploy-check clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ bench-import: install
 
 bench-dashboard: install
 	$(BIN)/python bench/dashboard_bench.py
+
+# 50 people on gunicorn at 10× data for 2 minutes (bench/load/run.py --help for options,
+# passed as BENCH_LOAD_ARGS="--run-time 30s"); needs PostgreSQL in DATABASE_URL and Redis.
+bench-load: install assets
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m pip check
+	$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles .celery .cache

@@ -366,6 +366,11 @@ class KPIImport(models.Model):
     )
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Figures that look unusual next to earlier ones, confirmed by whoever imported them.",
+    )
     preview = models.JSONField(
         default=dict,
         blank=True,
@@ -413,13 +418,39 @@ class KPIValue(models.Model):
         STAT_NEIGHBOURS = "stat_neighbours", "Statistical neighbours"
         LONDON = "london", "London"
         ENGLAND = "england", "England"
+        COUNCIL = "council", "Another council (benchmarking)"
+
+    class Symbol(models.TextChoices):
+        """DfE's symbols for a figure it does not publish."""
+
+        SUPPRESSED = "c", "c: suppressed (a small number, or to protect one)"
+        NOT_APPLICABLE = "z", "z: not applicable"
+        ROUNDS_TO_ZERO = "k", "k: rounds to 0 but is not 0"
+        NOT_AVAILABLE = "x", "x: not available"
+        NOT_AVAILABLE_COLON = ":", "(colon): not available"
+        FEWER_THAN_FIVE = "~", "~: fewer than 5, or rounded to 0"
 
     # No index of its own: the unique index starts with the KPI. Fewer indexes make
     # bulk imports faster.
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="values", db_index=False)
     period_end = models.DateField()
     area = models.CharField(max_length=16, choices=Area.choices, default=Area.HAVERING)
-    value = models.DecimalField(max_digits=14, decimal_places=4)
+    la_code = models.CharField(
+        "LA number",
+        max_length=3,
+        blank=True,
+        default="",
+        help_text="DfE's number of the council (old LA code, e.g. 311) for another council's figure.",
+    )
+    value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Empty when DfE did not publish it."
+    )
+    symbol = models.CharField(
+        max_length=1,
+        choices=Symbol.choices,
+        blank=True,
+        help_text="The symbol DfE published instead of a figure, if it did.",
+    )
     numerator = models.PositiveIntegerField(null=True, blank=True)
     denominator = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
@@ -444,7 +475,17 @@ class KPIValue(models.Model):
             # Column order (kpi, area, period_end) also serves "latest figures of a KPI
             # for an area", so no second index is needed.
             models.UniqueConstraint(
-                fields=["kpi", "area", "period_end"], name="kpi_value_unique_period_area"
+                fields=["kpi", "area", "la_code", "period_end"], name="kpi_value_unique_period_area"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True, symbol__gt="")
+                | models.Q(value__isnull=False, symbol=""),
+                name="kpi_value_figure_or_symbol",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(area="council", la_code__gt="")
+                | (~models.Q(area="council") & models.Q(la_code="")),
+                name="kpi_value_council_has_la_code",
             ),
             models.CheckConstraint(
                 condition=models.Q(numerator__isnull=True)
@@ -455,7 +496,18 @@ class KPIValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kpi.code} {self.period_end} {self.get_area_display()}: {self.value}"
+        where = f"LA {self.la_code}" if self.la_code else self.get_area_display()
+        shown = self.value if self.value is not None else f"not published ({self.symbol})"
+        return f"{self.kpi.code} {self.period_end} {where}: {shown}"
+
+    @property
+    def not_published(self) -> str:
+        """How a figure DfE did not publish reads on a page."""
+        if self.symbol in ("c", "~"):
+            return "suppressed by DfE"
+        if self.symbol == "k":
+            return "fewer than 0.5, rounded to 0 by DfE"
+        return "not published by DfE"
 
 
 class KPIPeriodLock(models.Model):
@@ -508,7 +560,9 @@ class KPIValueAmendment(models.Model):
     old_numerator = models.PositiveIntegerField(null=True, blank=True)
     old_denominator = models.PositiveIntegerField(null=True, blank=True)
     old_note = models.TextField(blank=True)
-    new_value = models.DecimalField(max_digits=14, decimal_places=4)
+    new_value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Empty: not published by DfE."
+    )
     new_numerator = models.PositiveIntegerField(null=True, blank=True)
     new_denominator = models.PositiveIntegerField(null=True, blank=True)
     new_note = models.TextField(blank=True)
@@ -538,3 +592,105 @@ class KPIValueAmendment(models.Model):
 
     def __str__(self):
         return f"{self.kpi_value}: amended {self.changed_at:%d %b %Y}"
+
+
+class DfEMapping(models.Model):
+    """Which rows of a DfE open-data file (Explore Education Statistics) make a KPI's
+    figure: data, so that a new year's renamed columns can be mapped without a release.
+
+    A row whose filter columns hold ``numerator_filters`` gives the figure (its count,
+    and its percentage or rate); the row of the same area and year whose filters hold
+    those values overridden by ``denominator_filters`` gives the denominator.
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="dfe_mappings")
+    publication_file = models.CharField(
+        max_length=120, help_text="The file's name on Explore Education Statistics, for people."
+    )
+    numerator_filters = models.JSONField(
+        help_text='Filter columns and values of the figure’s row, e.g. {"cla_group": "CLA on 31 March", '
+        '"placement_stability": "With 3 or more placements during the year"}.'
+    )
+    denominator_filters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='What differs in the row that gives the denominator, e.g. {"placement_stability": '
+        '"Total children"}. Empty: no denominator.',
+    )
+    count_columns = models.CharField(
+        max_length=200,
+        help_text="The count column's name, with older names after it, separated by commas "
+        "(e.g. children_count, number).",
+    )
+    value_columns = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The percentage or rate column's name, with older names, separated by commas. "
+        "Empty: the figure is the count.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kpi__code", "pk"]
+        verbose_name = "DfE file mapping"
+
+    def __str__(self):
+        return f"{self.kpi.code} from {self.publication_file}"
+
+    @staticmethod
+    def names(text: str) -> list[str]:
+        return [name.strip().lower() for name in text.split(",") if name.strip()]
+
+
+class LocalAuthority(models.Model):
+    """A council in England, by DfE's LA number (the "old LA code")."""
+
+    code = models.CharField("LA number", max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+    region = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class NeighbourModel(models.Model):
+    """One of DfE's statistical-neighbour models: each council's ten closest councils.
+    The model in force for a period is the latest whose ``in_force_from`` is on or
+    before the period's end."""
+
+    name = models.CharField(max_length=100, unique=True)
+    in_force_from = models.DateField(
+        unique=True, help_text="The first period end whose statistical-neighbour figures use this model."
+    )
+    source_file = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-in_force_from"]
+        verbose_name = "statistical-neighbour model"
+
+    def __str__(self):
+        return self.name
+
+
+class StatisticalNeighbour(models.Model):
+    """One of a council's ten statistical neighbours in one model (1 = the closest)."""
+
+    model = models.ForeignKey(NeighbourModel, on_delete=models.CASCADE, related_name="neighbours")
+    la_code = models.CharField("LA number", max_length=3)
+    neighbour_code = models.CharField("neighbour's LA number", max_length=3)
+    position = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["model", "la_code", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "la_code", "position"], name="neighbour_unique_position")
+        ]
+
+    def __str__(self):
+        return f"{self.la_code} → {self.neighbour_code} ({self.position}, {self.model})"

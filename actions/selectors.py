@@ -1,12 +1,13 @@
 """Reads of the delivery plan that need care: filters, derived state, change history."""
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -104,11 +105,91 @@ def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
     return dict(counts)
 
 
+def month_ends_up_to(day: date, months: int) -> list[date]:
+    """``day`` and the last days of the ``months - 1`` months before it, oldest first."""
+    ends = []
+    year, month = day.year, day.month
+    for _ in range(months - 1):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+    return [*reversed(ends), day]
+
+
+def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list[tuple[date, dict[RAG, int]]]:
+    """How many actions had each rating at the end of each of the last ``months`` months
+    (the last one being ``as_of``, default today), oldest first: the plan as it stood on
+    each day (``plan_state``: the audit history, rated by the same rule). One query (a
+    UNION ALL of one count per day), whatever the number of actions or months."""
+    as_of = min(as_of or timezone.localdate(), timezone.localdate())
+    days = month_ends_up_to(as_of, months)
+    per_day = [
+        plan_state(as_of=day)
+        .order_by()
+        .annotate(day=Value(day, output_field=DateField()))
+        .values("day", "rag")
+        .annotate(n=Count("id"))
+        .values_list("day", "rag", "n")
+        for day in days
+    ]
+    counts: dict[date, dict[RAG, int]] = {day: {} for day in days}
+    for day, rag, n in per_day[0].union(*per_day[1:], all=True):
+        counts[day][RAG(rag)] = n
+    return list(counts.items())
+
+
 def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:
     """How many of the (``with_status``-annotated) actions have each rating, worst
     first; one query, counted in the database."""
     counts = dict(actions.order_by().values_list("rag").annotate(n=Count("pk")))
     return sorted(((RAG(rag), n) for rag, n in counts.items()), key=lambda pair: pair[0].severity)
+
+
+def _quoted(titles: list[str]) -> str:
+    quoted = [f"‘{title}’" for title in titles]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def action_rating_reason(action: Action, *, milestones, today: date | None = None) -> str:
+    """Why an action (annotated by ``with_status``) has its rating, in one sentence that
+    follows the rule of ``derived_state`` step by step, e.g. "Amber: on track by its lead's
+    last update, but milestone ‘Draft the offer’ slipped (due 3 Mar 2026)". ``milestones``
+    are the action's, already loaded; no query."""
+    today = today or timezone.localdate()
+    status = Action.Status
+    rag = RAG(action.rag)
+    source = "by its lead's last update" if action.last_update_at else "as recorded"
+    if rag == RAG.COMPLETE:
+        return "Complete: marked completed."
+    if action.status == status.DEFERRED:
+        return "No rating: deferred, so its dates are to be planned again."
+    if rag == RAG.RED:
+        reasons = []
+        if action.status == status.OFF_TRACK:
+            reasons.append(f"off track {source}")
+        if action.is_overdue:
+            reasons.append(f"overdue: it was due on {action.due_date:%-d %B %Y} and is not complete")
+        return f"Red: {' and '.join(reasons)}."
+    if rag == RAG.NONE:
+        return f"No rating: not started yet; it is due to start on {action.start_date:%-d %B %Y}."
+    slipped = [
+        m for m in milestones if m.due_date < today and (m.completed_on is None or m.completed_on > today)
+    ]
+    if action.status == status.NOT_STARTED:
+        state = f"not started, though it was due to start on {action.start_date:%-d %B %Y}"
+    else:
+        state = f"{action.get_status_display().lower()} {source}"
+    if rag == RAG.GREEN:
+        return f"Green: {state}, with no milestone late." if milestones else f"Green: {state}."
+    if not action.has_slipped_milestone:
+        return f"Amber: {state}."
+    if slipped:
+        noun = "milestone" if len(slipped) == 1 else "milestones"
+        due = f" (due {slipped[0].due_date:%-d %b %Y})" if len(slipped) == 1 else ""
+        late = f"{noun} {_quoted([m.title for m in slipped])} slipped{due}"
+    else:
+        late = "a milestone slipped"
+    joiner = "but" if action.status == status.ON_TRACK else "and"
+    return f"Amber: {state}, {joiner} {late}."
 
 
 def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed, get_object_for, require
+from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
 
@@ -77,7 +78,6 @@ def action_plan(request):
     require(request.user, "actions.view_plan")
     form, filters = _plan_filters(request)
     actions = selectors.plan_actions(filters=filters)
-    page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -85,8 +85,12 @@ def action_plan(request):
         "actions/plan.html",
         {
             "form": form,
-            "page_obj": page,
-            "rag_summary": selectors.rag_summary(actions),
+            # The page is the same for every reader with the same query: it is cached on the
+            # query (see the template), and these are worked out only when it is not.
+            "query": sorted(request.GET.lists()),
+            "today": timezone.localdate(),  # overdue and stale are relative to it
+            "page_obj": lazy(Paginator(actions, PLAN_PAGE_SIZE).get_page, request.GET.get("page")),
+            "rag_summary": lazy(selectors.rag_summary, actions),
             "filtered": any(vars(filters).values()),
             "export_query": export_query.urlencode(),
             "can_manage": allowed(request.user, "actions.manage_plan"),
@@ -112,7 +116,12 @@ def action_plan_export(request, fmt: str):
 def my_actions(request):
     """The actions the signed-in person leads, the ones owing an update first."""
     require(request.user, "actions.see_my_actions")
-    return render(request, "actions/my_actions.html", {"actions": selectors.my_actions(user=request.user)})
+    # Cached for this user alone (the template keys it on their id).
+    return render(
+        request,
+        "actions/my_actions.html",
+        {"actions": selectors.my_actions(user=request.user), "today": timezone.localdate()},
+    )
 
 
 # --- One action -----------------------------------------------------------------------------
@@ -121,12 +130,14 @@ def my_actions(request):
 @login_required
 def action_detail(request, pk: int):
     action = _action_to_read(request, pk)
+    milestones = list(action.milestones.all())
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
-            "milestones": action.milestones.all(),
+            "milestones": milestones,
+            "rating_reason": selectors.action_rating_reason(action, milestones=milestones),
             "updates": action.updates.select_related("author"),
             "kpis": action.kpis.all(),
             "changes": selectors.action_change_history(action=action),

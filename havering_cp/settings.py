@@ -307,6 +307,13 @@ IV_RETENTION_DAYS = env_int("IV_RETENTION_DAYS", default=730, minimum=1)
 # let a bigger file through or hold one in memory.
 KPI_IMPORT_MAX_BYTES = env_int("KPI_IMPORT_MAX_BYTES", default=50_000_000, minimum=1)
 KPI_IMPORT_BACKGROUND_BYTES = env_int("KPI_IMPORT_BACKGROUND_BYTES", default=1_000_000, minimum=1)
+# The council's own rows in DfE's files: its LA number (old LA code) and its new code.
+OWN_LA_CODE = env.str("OWN_LA_CODE", default="311")
+OWN_LA_NEW_CODE = env.str("OWN_LA_NEW_CODE", default="E09000016")
+if not (len(OWN_LA_CODE) == 3 and OWN_LA_CODE.isdigit()):
+    raise ImproperlyConfigured(f"OWN_LA_CODE={OWN_LA_CODE!r} must be DfE's three-digit LA number, e.g. 311.")
+# The region whose row in DfE's files is the "London" comparator.
+OWN_REGION_CODE = env.str("OWN_REGION_CODE", default="E12000007")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
 
 # --- Cache -----------------------------------------------------------------------------

@@ -5,18 +5,22 @@ Every figure is an aggregate: no child-level record reaches this page.
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from actions.kpis.benchmarks import benchmark_positions
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures
 from actions.models import KPI, Theme
 from actions.rag import RAG, RAG_ORDER
-from actions.selectors import plan_state, rag_by_theme
+from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
 
+from .charts import RagHistoryChart, StackedBar, rag_bar, rag_history_chart
 from .models import Meeting, ProgressReport
 
 ATTENTION_LIMIT = 8
@@ -32,6 +36,24 @@ class ThemeSummary:
     def action_total(self) -> int:
         return sum(n for _, n in self.actions)
 
+    def actions_link(self, rag: RAG) -> str:
+        """The plan filtered to this promise's actions with this rating."""
+        return f"{reverse('action_plan')}?{urlencode({'theme': self.theme.code, 'rag': rag.value})}"
+
+    def kpis_link(self, rag: RAG) -> str:
+        """The KPI list filtered to this promise's measures with this rating."""
+        return f"{reverse('kpi_list')}?{urlencode({'theme': self.theme.code, 'rating': rag.value})}"
+
+    @property
+    def action_bar(self) -> StackedBar | None:
+        return rag_bar(
+            self.actions, what=f"{self.theme.name} actions", plural="actions", href=self.actions_link
+        )
+
+    @property
+    def kpi_bar(self) -> StackedBar | None:
+        return rag_bar(self.kpis, what=f"{self.theme.name} measures", plural="measures", href=self.kpis_link)
+
 
 @dataclass
 class Dashboard:
@@ -43,12 +65,14 @@ class Dashboard:
     overdue: list
     stale: list
     red_kpis: list[KPIFigures]
+    red_kpi_count: int
     feedback_open: int
     feedback_open_too_long: int
     iv: IVFigures
     iv_overdue_visits: int
     next_meeting: Meeting | None
     latest_report: ProgressReport | None
+    rag_history: RagHistoryChart | None
 
 
 def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
@@ -58,8 +82,10 @@ def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
 def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     """The plan, the figures and what needs the panel's attention, as they stood at the
     end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
-    and stale counts; the first overdue and stale actions; KPI figures (2); open
-    feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report.
+    and stale counts; the first overdue and stale actions; KPI figures (2); where the red
+    ones stand among other councils (3, when any is red and DfE publishes it); open
+    feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report;
+    the plan's ratings at the end of each of the last 12 months (1).
     """
     today = timezone.localdate()
     as_of = min(as_of or today, today)
@@ -81,6 +107,10 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
+    positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of)
+    for figure in red_kpis:
+        figure.position = positions.get(figure.kpi.pk)
+    rag_history = rag_counts_over_time(as_of=as_of)
 
     feedback = FeedbackItem.objects.filter(
         status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
@@ -103,7 +133,8 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         stale_count=counts["stale"],
         overdue=overdue,
         stale=stale,
-        red_kpis=red_kpis,
+        red_kpis=red_kpis[:ATTENTION_LIMIT],
+        red_kpi_count=len(red_kpis),
         feedback_open=feedback["open"],
         feedback_open_too_long=feedback["too_long"],
         iv=iv_panel_figures(as_of=as_of),
@@ -113,4 +144,5 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         .defer("data", "html")
         .order_by("-issued_at")
         .first(),
+        rag_history=rag_history_chart(rag_history),
     )

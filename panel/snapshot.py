@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from actions.kpis.formatting import kpi_figure, kpi_number
+from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_text
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
@@ -77,7 +77,7 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "code": kpi.code,
                 "name": kpi.name,
                 "period_end": latest.period_end.isoformat() if latest else None,
-                "value": float(latest.value) if latest else None,
+                "value": float(latest.value) if latest and latest.value is not None else None,
                 "numerator": latest.numerator if latest else None,
                 "denominator": latest.denominator if latest else None,
                 "display": kpi_figure(latest, kpi) if latest else "No figure",
@@ -91,9 +91,11 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "rating_reason": figure.rating.reason,
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
-                "comparators": {area: float(v.value) for area, v in figure.comparators.items()},
+                "comparators": {
+                    area: float(v.value) for area, v in figure.comparators.items() if v.value is not None
+                },
                 "comparators_display": {
-                    area: kpi_number(v.value, kpi) for area, v in figure.comparators.items()
+                    area: kpi_value_text(v, kpi) for area, v in figure.comparators.items()
                 },
             }
         )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
 from core.access import allowed, get_object_for, require
-from core.cache import cache_reachable
+from core.cache import cache_reachable, cached, lazy
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
@@ -178,16 +178,27 @@ def meeting_edit(request, pk):
     return render(request, "panel/meetings/form.html", {"form": form, "meeting": meeting})
 
 
+def _add_to_meeting(request, pk, *, form_class, service, template: str, success):
+    """Add an agenda item or a panel question to a meeting; the form again (400) if it is refused.
+    The access check comes before the form reads the request (and any uploaded paper)."""
+    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid() and (added := save_or_show_errors(form, service, meeting=meeting)):
+        messages.success(request, success(added))
+        return redirect(meeting)
+    return render(request, template, {"form": form, "meeting": meeting}, status=400)
+
+
 @login_required
 @require_POST
 def agenda_item_add(request, pk):
-    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
-    form = AgendaItemForm(request.POST, request.FILES)
-    if form.is_valid() and (item := save_or_show_errors(form, services.agenda_item_add, meeting=meeting)):
-        messages.success(request, f"Agenda item “{item.title}” added.")
-        return redirect(meeting)
-    return render(
-        request, "panel/meetings/agenda_item_form.html", {"form": form, "meeting": meeting}, status=400
+    return _add_to_meeting(
+        request,
+        pk,
+        form_class=AgendaItemForm,
+        service=services.agenda_item_add,
+        template="panel/meetings/agenda_item_form.html",
+        success=lambda item: f"Agenda item “{item.title}” added.",
     )
 
 
@@ -206,13 +217,13 @@ def paper_download(request, pk):
 @login_required
 @require_POST
 def panel_action_add(request, pk):
-    meeting = get_object_for(request.user, "panel.manage_meetings", Meeting, pk=pk)
-    form = PanelActionForm(request.POST)
-    if form.is_valid() and save_or_show_errors(form, services.panel_action_add, meeting=meeting):
-        messages.success(request, "Added to the meeting's questions and actions.")
-        return redirect(meeting)
-    return render(
-        request, "panel/meetings/panel_action_form.html", {"form": form, "meeting": meeting}, status=400
+    return _add_to_meeting(
+        request,
+        pk,
+        form_class=PanelActionForm,
+        service=services.panel_action_add,
+        template="panel/meetings/panel_action_form.html",
+        success=lambda item: "Added to the meeting's questions and actions.",
     )
 
 
@@ -309,10 +320,11 @@ def report_generate(request):
 
 def young_people(request):
     """Open to anyone: young people review it without an account. Only shareable content."""
+    today = timezone.localdate()
     return render(
         request,
         "panel/young_people.html",
-        {"themes": easy_read.easy_read_themes(today=timezone.localdate())},
+        {"themes": lazy(easy_read.easy_read_themes, today=today), "today": today},
     )
 
 
@@ -323,12 +335,14 @@ def dashboard(request):
     require(request.user, "panel.view_dashboard")
     form = AsOfForm(request.GET or None)
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    # The same for everyone: aggregates only (small numbers are hidden by the template).
+    board = cached("dashboard", [as_of, timezone.localdate()], lambda: dashboard_summary(as_of=as_of))
     return render(
         request,
         "panel/dashboard.html",
         {
             "form": form,
-            "board": dashboard_summary(as_of=as_of),
+            "board": board,
             "small_numbers": sees_small_numbers(request.user),
         },
     )

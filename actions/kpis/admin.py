@@ -7,16 +7,27 @@ Imported from actions/admin.py, which registers KPIAdmin itself.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import (
+    DfEMapping,
+    KPIImport,
+    KPIPeriodLock,
+    KPIValue,
+    KPIValueAmendment,
+    LocalAuthority,
+    NeighbourModel,
+    StatisticalNeighbour,
+)
 from core.admin import ReadOnlyAdmin
 
 from . import services
 from .files import FileRefused, describe_size, kind_for
+from .importing import sense
 from .resources import KPICSVFormat, KPIValueResource, KPIXLSXFormat
 from .rules import can_import_kpi_data
 from .selectors import is_locked
@@ -68,14 +79,27 @@ class KPIValueForm(forms.ModelForm):
 
     class Meta:
         model = KPIValue
-        fields = ("kpi", "period_end", "area", "value", "numerator", "denominator", "note")
+        fields = (
+            "kpi",
+            "period_end",
+            "area",
+            "la_code",
+            "value",
+            "symbol",
+            "numerator",
+            "denominator",
+            "note",
+        )
 
     user = None  # set by the admin
 
     def clean(self):
         cleaned = super().clean()
-        figures = {"kpi", "period_end", "area", "value", "numerator", "denominator", "note"}
+        figures = set(self.Meta.fields)
         if self.instance.pk and not figures & set(self.changed_data):
+            return cleaned
+        self.check_figure(cleaned)
+        if self.errors:
             return cleaned
         period_end = cleaned.get("period_end") or self.instance.period_end
         problem = services.locked_figure_problem(
@@ -86,6 +110,26 @@ class KPIValueForm(forms.ModelForm):
         if problem:
             self.add_error("amendment_reason", problem)
         return cleaned
+
+    def check_figure(self, cleaned: dict) -> None:
+        """The rules every import applies (``importing.sense``), for one figure."""
+        kpi = cleaned.get("kpi") or getattr(self.instance, "kpi", None)
+        period_end = cleaned.get("period_end") or self.instance.period_end
+        value, symbol = cleaned.get("value"), cleaned.get("symbol", "")
+        numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")
+        if (value is None) == (not symbol):
+            self.add_error("value", "Give either the figure or the symbol DfE published instead, not both.")
+        if period_end and (problem := sense.period_problem(period_end, today=timezone.localdate())):
+            self.add_error("period_end", problem)
+        if problem := sense.counts_problem(numerator, denominator):
+            self.add_error("numerator", problem)
+        if kpi is not None and value is not None:
+            text = f"{value.normalize():f}"
+            problem = sense.value_problem(
+                unit=kpi.unit, number=float(value), text=text, numerator=numerator, denominator=denominator
+            )
+            if problem:
+                self.add_error("value", problem)
 
 
 @admin.register(KPIValue)
@@ -99,9 +143,26 @@ class KPIValueAdmin(ImportExportModelAdmin):
     import_template_name = "admin/actions/kpivalue/import.html"
     skip_admin_log = True  # every import is recorded as a KPIImport instead
 
-    list_display = ("kpi", "period_end", "area", "value", "numerator", "denominator", "source", "updated_at")
-    list_filter = ("area", "kpi__theme", "is_derived", ("source_import", admin.EmptyFieldListFilter))
-    search_fields = ("kpi__code", "kpi__name", "note", "source_import__file_name")
+    list_display = (
+        "kpi",
+        "period_end",
+        "area",
+        "la_code",
+        "value",
+        "symbol",
+        "numerator",
+        "denominator",
+        "source",
+        "updated_at",
+    )
+    list_filter = (
+        "area",
+        "symbol",
+        "kpi__theme",
+        "is_derived",
+        ("source_import", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("kpi__code", "kpi__name", "la_code", "note", "source_import__file_name")
     list_select_related = ("kpi", "source_import", "updated_by")
     autocomplete_fields = ("kpi",)
     date_hierarchy = "period_end"
@@ -109,7 +170,7 @@ class KPIValueAdmin(ImportExportModelAdmin):
     readonly_fields = ("source_import", "updated_by", "updated_at", "is_derived")
     # What identifies a figure is fixed once it exists (add the other figure instead),
     # so an amendment always describes one figure.
-    key_fields = ("kpi", "period_end", "area")
+    key_fields = ("kpi", "period_end", "area", "la_code")
 
     @admin.display(description="Source")
     def source(self, value):
@@ -234,3 +295,75 @@ class KPIValueAmendmentAdmin(ReadOnlyAdmin):
     )
     list_select_related = ("kpi_value__kpi", "changed_by", "source_import")
     date_hierarchy = "changed_at"
+
+
+class DfEMappingForm(forms.ModelForm):
+    class Meta:
+        model = DfEMapping
+        fields = (
+            "kpi",
+            "publication_file",
+            "numerator_filters",
+            "denominator_filters",
+            "count_columns",
+            "value_columns",
+            "is_active",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("numerator_filters", "denominator_filters"):
+            filters = cleaned.get(name)
+            if filters is None or (filters == {} and name == "denominator_filters"):
+                continue
+            # A JSON object of column → value; anything else would match no row.
+            if (
+                not isinstance(filters, dict)
+                or not filters
+                or not all(isinstance(key, str) and isinstance(value, str) for key, value in filters.items())
+            ):
+                self.add_error(name, 'Give column names and values as {"column": "value", …}.')
+        return cleaned
+
+
+@admin.register(DfEMapping)
+class DfEMappingAdmin(admin.ModelAdmin):
+    """Which rows of DfE's files make each KPI's figure: editable, so that a new year's
+    renamed columns are mapped here rather than in a release."""
+
+    form = DfEMappingForm
+    list_display = ("kpi", "publication_file", "numerator_filters", "denominator_filters", "is_active")
+    list_filter = ("is_active", "publication_file")
+    search_fields = ("kpi__code", "kpi__name", "publication_file", "count_columns", "value_columns")
+    list_select_related = ("kpi",)
+    autocomplete_fields = ("kpi",)
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "region")
+    list_filter = ("region",)
+    search_fields = ("name", "code")
+
+
+class StatisticalNeighbourInline(admin.TabularInline):
+    model = StatisticalNeighbour
+    extra = 0
+    fields = ("la_code", "position", "neighbour_code", "closeness")
+
+
+@admin.register(NeighbourModel)
+class NeighbourModelAdmin(admin.ModelAdmin):
+    """DfE's statistical-neighbour models (``manage.py load_neighbour_model`` loads the next)."""
+
+    list_display = ("name", "in_force_from", "source_file", "loaded_at")
+    search_fields = ("name", "source_file")
+    date_hierarchy = "in_force_from"
+
+
+@admin.register(StatisticalNeighbour)
+class StatisticalNeighbourAdmin(admin.ModelAdmin):
+    list_display = ("la_code", "position", "neighbour_code", "closeness", "model")
+    list_filter = ("model", "closeness")
+    search_fields = ("la_code", "neighbour_code")
+    list_select_related = ("model",)

@@ -117,7 +117,12 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
     rows = list(reversed(history))
     if not rows:
         return None
-    numbers = [float(v.value) for row in rows for v in [row.havering, *row.comparators.values()] if v]
+    numbers = [
+        float(v.value)
+        for row in rows
+        for v in [row.havering, *row.comparators.values()]
+        if v and v.value is not None
+    ]
     if kpi.target is not None:
         numbers.append(float(kpi.target))
     if not numbers:
@@ -160,7 +165,7 @@ def _series(rows: list[HistoryRow], x_of, y_of) -> list[Series]:
         previous_missing = True
         for index, row in enumerate(rows):
             value = row.havering if key == HAVERING else row.comparators.get(key)
-            if value is None:
+            if value is None or value.value is None:  # no figure, or DfE did not publish it
                 previous_missing = True
                 continue
             line.points.append(
@@ -246,7 +251,8 @@ def sparkline(
     """The last ``periods`` figures of ``recent`` (Havering's, newest first, as
     ``KPIFigures.recent`` holds them), or None with fewer than two to draw. Unless
     ``small_numbers``, counts of children under 5 read "fewer than 5". No queries."""
-    values = list(reversed(recent[:periods]))
+    # A figure DfE did not publish is left out of the line.
+    values = [value for value in reversed(recent[:periods]) if value.value is not None]
     if len(values) < 2:
         return None
     numbers = [float(v.value) for v in values]

@@ -169,7 +169,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
     KPIValue.objects.bulk_create(
         values,
         update_conflicts=True,
-        unique_fields=["kpi", "area", "period_end"],
+        unique_fields=["kpi", "area", "la_code", "period_end"],
         update_fields=["value", "numerator", "denominator", "source_import", "updated_by"],
         batch_size=1000,
     )

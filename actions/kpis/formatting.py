@@ -29,6 +29,8 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     counts of children under 5 read "fewer than 5" (for panel members)."""
     if value is None:
         return "No figure"
+    if value.value is None:
+        return value.not_published
 
     def count(number):
         return f"{number:,}" if small_numbers else _thousands(suppress_small(number))
@@ -40,6 +42,11 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     if value.numerator is not None and value.denominator is not None:
         text += f" ({count(value.numerator)} of {count(value.denominator)})"
     return text
+
+
+def kpi_value_text(value, kpi: KPI) -> str:
+    """A stored figure in the KPI's unit, or what DfE published instead of it."""
+    return value.not_published if value.value is None else kpi_number(value.value, kpi)
 
 
 def _thousands(shown) -> str:

@@ -38,11 +38,7 @@ class KPIFilterForm(GovukFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a direction of travel from the list."},
     )
-    below_target = forms.BooleanField(
-        label="Below target only",
-        required=False,
-        help_text="Worse than the target, whichever way is better for the measure.",
-    )
+    below_target = forms.BooleanField(label="Below target only (worse than the target)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,4 +102,26 @@ def kind_for_file(name: str) -> str:
 
 
 class KPIImportConfirmForm(GovukFormMixin, forms.Form):
+    """Confirming a preview; when it flagged unusual figures, saying they are right."""
+
     submit_label = "Confirm and import"
+
+    accept_warnings = forms.BooleanField(
+        label="I have checked the unusual figures listed above and they are right",
+        required=False,
+    )
+
+    def __init__(self, *args, warnings: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        if not warnings:
+            del self.fields["accept_warnings"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.warnings and not cleaned.get("accept_warnings"):
+            self.add_error(
+                "accept_warnings",
+                "Confirm that the unusual figures are right, or correct the file and upload it again",
+            )
+        return cleaned

@@ -26,7 +26,7 @@ from core.exports import safe_cell
 
 from . import services
 from .files import CSV, XLSX, Table, open_table
-from .importer import LONG_COLUMNS, Outcome, RowError
+from .importing import LONG_COLUMNS, Outcome, RowError
 
 
 class _KPIFileFormat(base_formats.Format):
@@ -99,7 +99,12 @@ class KPIValueResource(resources.ModelResource):
         export_order = LONG_COLUMNS
 
     def get_queryset(self):
-        return KPIValue.objects.select_related("kpi").order_by("kpi__code", "period_end", "area")
+        # Other councils' figures are DfE's, re-imported from DfE's files; not in this layout.
+        return (
+            KPIValue.objects.exclude(area=KPIValue.Area.COUNCIL)
+            .select_related("kpi")
+            .order_by("kpi__code", "period_end", "area")
+        )
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         return [safe_cell(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
@@ -143,6 +148,7 @@ class KPIValueResource(resources.ModelResource):
         result.error_count = error_count
         result.locked_count = outcome.locked if outcome is not None else 0
         result.locked_samples = outcome.samples.get("locked", []) if outcome is not None else []
+        result.warnings = outcome.warnings if outcome is not None else []
         headers = [str(header) for header in (dataset.headers or [])]
         by_row = defaultdict(lambda: defaultdict(list))
         for error in errors:

@@ -16,6 +16,7 @@ from actions.models import KPI, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmen
 from actions.rag import RAG
 from core.formatting import person_name
 
+from .benchmarks import Position
 from .rating import Rating, Travel, Trend, kpi_rating, kpi_travel, year_before
 
 HAVERING = KPIValue.Area.HAVERING
@@ -35,6 +36,8 @@ class KPIFigures:
     kpi: KPI
     recent: list[KPIValue] = field(default_factory=list)
     comparators: dict[str, KPIValue] = field(default_factory=dict)
+    # Where Havering stands among other councils (the dashboard's red measures).
+    position: Position | None = None
 
     @property
     def latest(self) -> KPIValue | None:
@@ -82,14 +85,36 @@ class KPIFigures:
     def comparator_list(self) -> list[tuple[str, KPIValue | None]]:
         return [(area.label, self.comparators.get(area)) for area in COMPARATOR_AREAS]
 
+    @property
+    def comparator_rows(self) -> list[tuple[str, KPIValue, str]]:
+        """Each comparator with its own period when that is not Havering's latest one
+        (a newer Havering figure has no comparators yet)."""
+        rows = []
+        for label, value in self.comparator_list:
+            if value is None:
+                continue
+            own = value.period_end != self.latest.period_end if self.latest else False
+            rows.append((label, value, period_phrase(self.kpi, value) if own else ""))
+        return rows
+
+
+def period_phrase(kpi: KPI, value: KPIValue) -> str:
+    """The period a figure covers, in words: "year to March 2025", "April 2025"."""
+    if getattr(value, "layout", "") == "dfe" or kpi.frequency == KPI.Frequency.ANNUAL:
+        return f"year to {value.period_end:%B %Y}"
+    if kpi.frequency == KPI.Frequency.QUARTERLY:
+        return f"quarter to {value.period_end:%B %Y}"
+    return f"{value.period_end:%B %Y}"
+
 
 def latest_kpi_figures(
     *, kpis: QuerySet | list[KPI] | None = None, as_of: date | None = None
 ) -> list[KPIFigures]:
     """Each KPI's latest Havering figures on or before ``as_of`` (default: the latest of
-    all), ``RECENT_PERIODS`` of them, and the comparators for the latest period. Three
-    queries whatever the number of KPIs or figures: the KPIs (unless given as a list),
-    the recent Havering figures of each (a window function), and the comparators."""
+    all), ``RECENT_PERIODS`` of them, and each comparator's latest figure up to the latest
+    period (its own period may be earlier: DfE publishes once a year). Three queries
+    whatever the number of KPIs or figures: the KPIs (unless given as a list), the recent
+    Havering figures of each and the comparators (window functions)."""
     kpis = list(kpis if kpis is not None else KPI.objects.select_related("theme"))
     figures = {kpi.pk: KPIFigures(kpi=kpi) for kpi in kpis}
     if not figures:
@@ -104,9 +129,19 @@ def latest_kpi_figures(
     periods = Q()
     for slot in figures.values():
         if slot.latest:
-            periods |= Q(kpi_id=slot.kpi.pk, period_end=slot.latest.period_end)
+            periods |= Q(kpi_id=slot.kpi.pk, period_end__lte=slot.latest.period_end)
     if periods:
-        for value in KPIValue.objects.filter(periods, area__in=COMPARATOR_AREAS):
+        comparators = (
+            KPIValue.objects.filter(periods, area__in=COMPARATOR_AREAS)
+            .annotate(
+                layout=F("source_import__layout"),
+                rank=Window(
+                    RowNumber(), partition_by=[F("kpi_id"), F("area")], order_by=F("period_end").desc()
+                ),
+            )
+            .filter(rank=1)
+        )
+        for value in comparators:
             figures[value.kpi_id].comparators[value.area] = value
     return list(figures.values())
 
@@ -221,6 +256,7 @@ def kpi_history(*, kpi: KPI) -> list[HistoryRow]:
     )
     values = (
         KPIValue.objects.filter(kpi=kpi)
+        .exclude(area=KPIValue.Area.COUNCIL)
         .select_related("source_import__uploaded_by", "updated_by")
         .annotate(
             locked=Exists(covering_lock),
@@ -254,7 +290,12 @@ def figures_from_history(*, kpi: KPI, history: list[HistoryRow]) -> KPIFigures:
 
 def kpi_values_for_export(*, kpi: KPI | None = None) -> QuerySet:
     """KPI values in the long import layout's order, for downloads. One query."""
-    values = KPIValue.objects.select_related("kpi").order_by("kpi__code", "period_end", "area")
+    # Other councils' figures are DfE's, re-imported from DfE's files; not in this layout.
+    values = (
+        KPIValue.objects.exclude(area=KPIValue.Area.COUNCIL)
+        .select_related("kpi")
+        .order_by("kpi__code", "period_end", "area")
+    )
     if kpi is not None:
         values = values.filter(kpi=kpi)
     return values

@@ -23,7 +23,7 @@ from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
 from core.tasking import send_on_commit
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
-from .importer import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
+from .importing import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
 from .rules import can_amend_locked_kpi_values, can_import_kpi_data
 from .selectors import period_locks
 
@@ -35,6 +35,12 @@ RUN_TASK = "actions.kpis.tasks.run_kpi_import"
 RUN_TIMEOUT = timedelta(minutes=30)
 # Previews nobody confirmed: their stored files are deleted after this long.
 PREVIEW_LIFETIME = timedelta(days=2)
+
+
+UNCONFIRMED_WARNINGS = (
+    "Nothing was imported: some figures look unusual next to earlier ones (listed below). Check them; "
+    "if they are right, import the file again confirming them (--accept-warnings on the command line)."
+)
 
 
 class ImportNotAllowed(Exception):
@@ -215,11 +221,16 @@ def kpi_import_run(*, kpi_import_id: int) -> KPIImport | None:
     kpi_import = KPIImport.objects.get(pk=kpi_import_id)
     if not kpi_import.stored_file:
         return _finish(kpi_import, errors=_refusal("The uploaded file is no longer stored; upload it again."))
-    return _process(kpi_import, Path(kpi_import.stored_file.path), apply=kpi_import.confirmed_at is not None)
+    # A confirmed upload was previewed, warnings and all, and confirmed as it stands.
+    confirmed = kpi_import.confirmed_at is not None
+    return _process(kpi_import, Path(kpi_import.stored_file.path), apply=confirmed, accept_warnings=confirmed)
 
 
-def kpi_import_from_path(*, path: Path, dry_run: bool, user=None, amendment_reason: str = "") -> KPIImport:
-    """Import a file on the server's disk in one step (the command line)."""
+def kpi_import_from_path(
+    *, path: Path, dry_run: bool, user=None, amendment_reason: str = "", accept_warnings: bool = False
+) -> KPIImport:
+    """Import a file on the server's disk in one step (the command line). Figures that
+    look unusual stop it unless ``accept_warnings``."""
     kpi_import = KPIImport.objects.create(
         file_name=path.name[:255],
         uploaded_by=user,
@@ -232,7 +243,7 @@ def kpi_import_from_path(*, path: Path, dry_run: bool, user=None, amendment_reas
     )
     if not path.is_file():
         return _finish(kpi_import, errors=_refusal(f"There is no file at {path}."))
-    return _process(kpi_import, path, apply=not dry_run)
+    return _process(kpi_import, path, apply=not dry_run, accept_warnings=accept_warnings)
 
 
 def kpi_import_table(
@@ -251,7 +262,7 @@ def kpi_import_table(
         confirmed_at=now if apply else None,
         rows_total=table.total_rows,
     )
-    return _check_and_write(kpi_import, table, apply=apply)
+    return _check_and_write(kpi_import, table, apply=apply, accept_warnings=apply)
 
 
 def kpi_import_preview_table(
@@ -270,17 +281,17 @@ def kpi_import_preview_table(
         checked.close()
 
 
-def _process(kpi_import: KPIImport, path: Path, *, apply: bool) -> KPIImport:
+def _process(kpi_import: KPIImport, path: Path, *, apply: bool, accept_warnings: bool) -> KPIImport:
     try:
         table = open_table(path, file_name=kpi_import.file_name, max_bytes=settings.KPI_IMPORT_MAX_BYTES)
     except FileRefused as exc:
         return _finish(kpi_import, errors=_refusal(str(exc)))
     KPIImport.objects.filter(pk=kpi_import.pk).update(rows_total=table.total_rows)
     kpi_import.rows_total = table.total_rows
-    return _check_and_write(kpi_import, table, apply=apply)
+    return _check_and_write(kpi_import, table, apply=apply, accept_warnings=accept_warnings)
 
 
-def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool) -> KPIImport:
+def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept_warnings: bool) -> KPIImport:
     def progress(rows: int) -> None:
         KPIImport.objects.filter(pk=kpi_import.pk).update(rows_processed=rows)
 
@@ -300,7 +311,11 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool) -> KPI
         )
         if apply:
             outcome = write_staged(
-                checked, kpi_import_id=kpi_import.pk, user_id=kpi_import.uploaded_by_id, rule=rule
+                checked,
+                kpi_import_id=kpi_import.pk,
+                user_id=kpi_import.uploaded_by_id,
+                rule=rule,
+                accept_warnings=accept_warnings,
             )
             state = KPIImport.State.DONE
         else:
@@ -311,6 +326,11 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool) -> KPI
                 kpi_import,
                 errors=[error.as_dict() for error in outcome.refused],
                 error_count=outcome.refused_count,
+            )
+        if apply and outcome.warnings:
+            return _finish(
+                kpi_import,
+                errors=_refusal(UNCONFIRMED_WARNINGS) + [warning.as_dict() for warning in outcome.warnings],
             )
         return _finish(kpi_import, outcome=outcome, state=state)
     except FileRefused as exc:
@@ -338,6 +358,7 @@ def _finish(
     kpi_import.errors = errors or []
     kpi_import.error_count = error_count if error_count is not None else len(kpi_import.errors)
     if outcome is not None:
+        kpi_import.warnings = [warning.as_dict() for warning in outcome.warnings]
         kpi_import.rows_created = outcome.created
         kpi_import.rows_updated = outcome.updated
         kpi_import.rows_unchanged = outcome.unchanged

@@ -14,13 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
 from core.access import allowed, get_object_for, require
+from core.cache import cached, lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 
 from . import selectors, services
+from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .files import FileRefused
 from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
-from .importer import LONG_COLUMNS
+from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
@@ -41,7 +43,14 @@ def kpi_list(request):
     if form.is_bound:
         form.is_valid()
     filters = selectors.KPIFilters.from_cleaned_data(getattr(form, "cleaned_data", {}))
-    figures, total = selectors.kpi_list_figures(filters=filters)
+    # The same for every reader; the template hides small numbers from those who may not see them.
+    filter_key = [
+        filters.theme.pk if filters.theme else None,
+        filters.rating,
+        filters.travel,
+        filters.below_target,
+    ]
+    figures, total = cached("kpi-list", filter_key, lambda: selectors.kpi_list_figures(filters=filters))
     # KPIs without a theme (such as the number of children in care) come last.
     groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
     return render(
@@ -53,6 +62,7 @@ def kpi_list(request):
             "shown": len(figures),
             "total": total,
             "groups": groups,
+            "filter_key": filter_key,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
@@ -64,18 +74,19 @@ def kpi_list(request):
 def kpi_detail(request, code: str):
     """A KPI's definition, chart, history with comparators and sources, and linked actions."""
     kpi = get_object_for(request.user, "actions.view_kpis", KPI.objects.select_related("theme"), code=code)
-    history = selectors.kpi_history(kpi=kpi)
+    # Computed only when the page is not in the cache (see the template).
+    history = lazy(selectors.kpi_history, kpi=kpi)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
-    latest = next((row for row in history if row.havering), None)
     return render(
         request,
         "actions/kpis/kpi_detail.html",
         {
             "kpi": kpi,
             "history": history,
-            "latest": latest,
-            "figure": selectors.figures_from_history(kpi=kpi, history=history),
-            "chart": kpi_chart(kpi, history),
+            "latest": lazy(lambda: next((row for row in history if row.havering), None)),
+            "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
+            "chart": lazy(kpi_chart, kpi, history),
+            "benchmark": lazy(kpi_benchmark, kpi=kpi),
             "actions": actions,
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
@@ -172,7 +183,7 @@ def kpi_import_detail(request, pk: int):
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
-        confirm_form = KPIImportConfirmForm()
+        confirm_form = KPIImportConfirmForm(warnings=len(kpi_import.warnings))
         confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
     return render(
         request,
@@ -193,6 +204,11 @@ def kpi_import_detail(request, pk: int):
 @require_POST
 def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
+    form = KPIImportConfirmForm(request.POST, warnings=len(kpi_import.warnings))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(kpi_import)
     try:
         kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
     except services.ImportNotAllowed as exc:

@@ -10,6 +10,7 @@ from actions.models import KPI
 register = template.Library()
 
 register.filter("kpi_number", formatting.kpi_number)
+register.filter("kpi_value_text", formatting.kpi_value_text)
 register.simple_tag(formatting.kpi_figure, name="kpi_figure")
 
 

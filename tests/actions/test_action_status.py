@@ -7,6 +7,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import Action
+from actions.rag import RAG
+from actions.selectors import action_rating_reason
 from tests.factories import ActionFactory, MilestoneFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,61 @@ def test_rag_can_be_counted_per_theme_in_the_database(django_assert_num_queries)
             .annotate(n=Count("pk"))
         )
     assert sorted(counts) == [("W", "green", 2), ("W", "red", 1)]
+
+
+@pytest.mark.parametrize(("status", "due", "slipped", "future_start", "rag", "overdue"), RAG_TABLE)
+def test_the_reason_for_an_actions_rating_agrees_with_the_sql_rule(
+    status, due, slipped, future_start, rag, overdue
+):
+    start = TODAY + timedelta(days=5) if future_start else TODAY - timedelta(days=100)
+    action = make(status, start=start, due=max(due, start), slipped_milestone=slipped)
+    derived = state(action)
+    reason = action_rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY)
+    assert reason.startswith(f"{RAG(derived.rag).label}: ")
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "milestones", "updated", "reason"),
+    [
+        (
+            "on_track",
+            FUTURE,
+            [("Draft the offer", PAST, None)],
+            True,
+            "Amber: on track by its lead's last update, "
+            "but milestone ‘Draft the offer’ slipped (due 14 Jun 2026).",
+        ),
+        (
+            "some_slippage",
+            FUTURE,
+            [("Draft", PAST, None), ("Consult", PAST - timedelta(days=3), None)],
+            True,
+            "Amber: some slippage by its lead's last update, and milestones ‘Consult’ and ‘Draft’ slipped.",
+        ),
+        ("some_slippage", FUTURE, [], False, "Amber: some slippage as recorded."),
+        (
+            "on_track",
+            FUTURE,
+            [("Draft", PAST, PAST)],
+            True,
+            "Green: on track by its lead's last update, with no milestone late.",
+        ),
+        (
+            "off_track",
+            PAST,
+            [],
+            True,
+            "Red: off track by its lead's last update "
+            "and overdue: it was due on 14 June 2026 and is not complete.",
+        ),
+        ("on_track", PAST, [], True, "Red: overdue: it was due on 14 June 2026 and is not complete."),
+        ("completed", PAST, [], True, "Complete: marked completed."),
+        ("deferred", FUTURE, [], True, "No rating: deferred, so its dates are to be planned again."),
+    ],
+)
+def test_the_reason_names_the_status_and_the_slipped_milestones(status, due, milestones, updated, reason):
+    action = make(status, due=due, updated_days_ago=5 if updated else None)
+    for title, milestone_due, done in milestones:
+        MilestoneFactory(action=action, title=title, due_date=milestone_due, completed_on=done)
+    derived = state(action)
+    assert action_rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY) == reason

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import KPI, Action
+from actions.models import KPI, Action, KPIValue
 from tests.actions.conftest import bulk_plan
 from tests.factories import ActionFactory, KPIValueFactory
 
@@ -77,11 +77,108 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, users, django_asse
     client.force_login(users["panel"])
     bulk_plan(20)
     # session, user, the user's groups (rules and menu); themes; actions by theme and
-    # RAG; overdue and stale counts; first overdue; first stale; KPIs; KPI figures and
-    # comparators (2); open feedback; IV figures (6); IV overdue visits; next meeting;
-    # latest report; the session's renewed expiry (idle time-out)
-    with django_assert_max_num_queries(24) as small:
+    # RAG; overdue and stale counts; first overdue; first stale; KPIs; KPI figures (the
+    # last 13 of each) and comparators (2); the plan's ratings at the end of each of the
+    # last 12 months (one UNION ALL query); open
+    # feedback; IV figures (6); IV overdue visits; next meeting; latest report; the
+    # session's renewed expiry (idle time-out)
+    with django_assert_max_num_queries(25) as small:
         client.get(reverse("panel:dashboard"))
     bulk_plan(300)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("panel:dashboard"))
+
+
+def test_each_promise_has_stacked_bars_whose_segments_link_to_the_filtered_lists(client, users):
+    ActionFactory(status="off_track", title="Health passports")
+    ActionFactory(status="on_track")
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance = Decimal("90"), Decimal("5")
+    kpi.save()
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("60"))
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert 'aria-label="Well actions: 2 actions by rating: 1 red, 1 green."' in page
+    assert f'<a class="hcp-rag-bar__link" href="{reverse("action_plan")}?theme=W&amp;rag=red"' in page
+    assert 'aria-label="Well actions rated Red: 1"' in page
+    assert f'<a class="hcp-rag-bar__link" href="{reverse("kpi_list")}?theme=W&amp;rating=red"' in page
+    # the counts in the table beside the bars link to the same filtered KPI list
+    assert f'href="{reverse("kpi_list")}?theme=W&amp;rating=red"' in page
+
+
+def test_the_plans_ratings_month_by_month_come_from_the_audit_history(client, users):
+    today = timezone.localdate()
+    action = ActionFactory(title="Changed lately", status="on_track", start_date=today - timedelta(days=300))
+    action.history.filter(history_type="+").update(history_date=moment(today - timedelta(days=200)))
+    action.status = Action.Status.OFF_TRACK
+    action._history_date = moment(today)
+    action.save()
+    client.force_login(users["panel"])
+    response = client.get(reverse("panel:dashboard"))
+    page = response.content.decode()
+    assert "The plan's ratings month by month" in page
+    assert '<svg class="hcp-chart__svg"' in page and "The figures behind this chart" in page
+    columns = response.context["board"].rag_history.columns
+    assert len(columns) == 12 and columns[-1].day == today
+    # red, amber, green, complete, no rating: green until today's change
+    assert columns[-2].row == [0, 0, 1, 0, 0] and columns[-1].row == [1, 0, 0, 0, 0]
+    assert f"{today:%B %Y}: 1 red" in page
+
+
+def test_truncated_attention_lists_say_how_many_and_link_to_all(client, users):
+    for n in range(11):
+        ActionFactory(
+            title=f"Late {n}", due_date=date.today() - timedelta(days=3), start_date=date(2025, 6, 1)
+        )
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "11 overdue actions" in page
+    assert f'8 of 11, <a class="govuk-link" href="{reverse("action_plan")}?overdue=on">see all' in page
+
+
+def test_red_measures_show_sparkline_and_direction_of_travel(client, users):
+    kpi = KPI.objects.get(code="W01")
+    kpi.target, kpi.amber_tolerance = Decimal("90"), Decimal("5")
+    kpi.save()
+    for period_end, value in [
+        (date(2025, 3, 31), "50"),
+        (date(2026, 2, 28), "70"),
+        (date(2026, 3, 31), "60"),
+    ]:
+        KPIValueFactory(kpi=kpi, period_end=period_end, value=Decimal(value))
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "1 red performance measure" in page
+    assert 'class="hcp-sparkline__svg"' in page
+    assert "Worse than last month," in page and "better than a year ago" in page
+
+
+def red_measures_with_councils(councils: int) -> None:
+    """W01 and S01 red, with DfE figures for Havering and ``councils`` other councils."""
+    march = date(2025, 3, 31)
+    for code, target, value in (("W01", "90", "40"), ("S01", "5", "20")):
+        kpi = KPI.objects.get(code=code)
+        kpi.target, kpi.amber_tolerance = Decimal(target), Decimal("1")
+        kpi.save()
+        KPIValueFactory(kpi=kpi, period_end=march, value=Decimal(value))
+        KPIValue.objects.bulk_create(
+            KPIValue(kpi=kpi, period_end=march, area="council", la_code=f"{n:03d}", value=50 + n % 40)
+            for n in range(300, 300 + councils)
+        )
+
+
+@pytest.mark.parametrize("councils", [12, 150])
+def test_red_measures_show_rank_and_quartile_in_a_fixed_number_of_queries(
+    client, users, django_assert_max_num_queries, councils
+):
+    red_measures_with_councils(councils)
+    client.force_login(users["panel"])
+    # As test_the_dashboard_runs_a_fixed_number_of_queries, with the red measures: the
+    # latest period with other councils' figures, those figures, Havering's neighbours.
+    with django_assert_max_num_queries(28):
+        page = client.get(reverse("panel:dashboard")).content.decode()
+    positions = page.count("data-hcp-position")
+    assert positions == 2
+    # W01 40% is below every council (50–89%): last in England; S01 20% the best (lower is better).
+    assert "quartile 4 of 4 in England (year to March 2025)" in page
+    assert "Rank 1 of 2 among statistical neighbours; quartile 1 of 4" in page

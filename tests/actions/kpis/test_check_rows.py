@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from actions.kpis.files import Table
-from actions.kpis.importer import MAX_ERRORS, check_table, parse_count, parse_number, parse_period
+from actions.kpis.importing import MAX_ERRORS, check_table, parse_count, parse_number, parse_period
 from tests.actions.kpis.spreadsheets import LONG_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -91,13 +91,15 @@ def test_a_good_long_file_is_staged_in_copy_format():
     assert lines[0].split("\t")[1:] == [
         "2025-04-30",
         "havering",
+        "",
         "72",
         "36",
         "50",
         "A note\\twith a tab",
+        "",
         "2",
     ]
-    assert lines[1].split("\t")[1:] == ["2025-04-30", "england", "70.5", "\\N", "\\N", "", "3"]
+    assert lines[1].split("\t")[1:] == ["2025-04-30", "england", "", "70.5", "\\N", "\\N", "", "", "3"]
 
 
 def test_every_bad_row_is_reported_with_its_row_column_and_reason():
@@ -184,9 +186,11 @@ def test_a_header_without_the_required_columns_is_reported():
     assert problems([["code", "when", "how much"]])[0][2].startswith("The first row must be the header")
 
 
-def test_a_header_only_file_is_fine_and_stages_nothing():
-    checked, staged = check([LONG_HEADER])
-    assert checked.ok and checked.figures == 0 and staged == ""
+def test_a_header_only_file_is_refused():
+    assert problems([LONG_HEADER]) == [
+        (1, "", "The file has no figures: it has a header row and nothing under it.")
+    ]
+    assert problems([["kpi_code", "Apr 2025"], ["", ""]])[0][2].startswith("The file has no figures")
 
 
 def test_errors_are_counted_beyond_the_ones_kept():

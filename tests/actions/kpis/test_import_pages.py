@@ -212,12 +212,14 @@ def test_the_template_lists_the_kpi_codes(admin_client, tmp_path, layout):
     assert figures[0][0] == "kpi_code"
 
 
-def test_the_wide_template_imports_cleanly_as_it_is(admin_client, tmp_path):
+def test_the_wide_template_reads_cleanly_and_says_it_has_no_figures_yet(admin_client, tmp_path):
     template = admin_client.get(reverse("kpi_import_template"), {"layout": "wide"}).content
     upload(admin_client, "wide.xlsx", template)
     kpi_import = KPIImport.objects.get()
-    assert kpi_import.state == KPIImport.State.PREVIEWED, kpi_import.errors
-    assert kpi_import.figures_total == 0
+    assert kpi_import.state == KPIImport.State.FAILED
+    assert [error["message"] for error in kpi_import.errors] == [
+        "The file has no figures: it has a header row and nothing under it."
+    ]
 
 
 @pytest.mark.parametrize("extra", [0, 30])

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from actions.kpis import importer, services
+from actions.kpis import importing, services
+from actions.kpis.importing import checking, writing
 from actions.models import KPI, KPIImport, KPIValue
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
 from tests.conftest import require_postgres
@@ -28,7 +29,7 @@ GOOD_ROWS = [
 def writer(request, monkeypatch):
     """Both ways of writing: COPY + one upsert (PostgreSQL), and the portable bulk upsert."""
     if request.param == "generic":
-        monkeypatch.setattr(importer, "_uses_copy", lambda: False)
+        monkeypatch.setattr(writing, "_uses_copy", lambda: False)
     else:
         require_postgres()
     return request.param
@@ -182,7 +183,7 @@ def test_stale_previews_lose_their_stored_file(tmp_path, settings, admin_user):
 
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_every_figure_is_written_across_progress_reports(tmp_path, writer, monkeypatch, layout):
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(checking, "PROGRESS_EVERY", 3)
     months = [date(2024, month, 28) for month in range(1, 13)]
     if layout == "long":
         rows = [
@@ -197,11 +198,11 @@ def test_every_figure_is_written_across_progress_reports(tmp_path, writer, monke
     reports = []
     kpi_import = KPIImport.objects.create(file_name="progress.xlsx", state=KPIImport.State.RUNNING)
     path = write_file(tmp_path, "progress.xlsx", xlsx_bytes(rows))
-    checked = importer.check_table(
+    checked = importing.check_table(
         services.open_table(path, file_name="progress.xlsx", max_bytes=10**7), progress=reports.append
     )
     assert reports[:2] == [3, 6]
-    outcome = importer.write_staged(checked, kpi_import_id=kpi_import.pk, user_id=None)
+    outcome = importing.write_staged(checked, kpi_import_id=kpi_import.pk, user_id=None)
     checked.close()
     expected = 24 if layout == "long" else 72
     assert (outcome.created, KPIValue.objects.count()) == (expected, expected)

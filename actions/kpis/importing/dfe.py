@@ -1,0 +1,294 @@
+"""Reading a CSV from Explore Education Statistics as DfE publishes it.
+
+Which rows make which KPI's figure is data (``DfEMapping``). For every area and year,
+the row whose filter columns hold a mapping's ``numerator_filters`` gives the figure
+(its count, and its percentage or rate) and the row with ``denominator_filters``
+gives the denominator. Areas: the council's own row (``OWN_LA_CODE``) is Havering's
+figure, ``National`` is England, the ``Regional`` row ``OWN_REGION_CODE`` is London,
+and every other council's row is kept for benchmarking (area "council", by its LA
+number). A symbol instead of a number (c, z, k, x, :, ~) is staged as "not published".
+
+Havering's statistical-neighbour figure is then worked out from the same file: the mean
+of its neighbours' published figures, under the model in force for the period, saying
+which model and how many of the ten neighbours it took.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import fmean
+from typing import NamedTuple
+
+from django.conf import settings
+
+from actions.models import DfEMapping, KPIValue, NeighbourModel, StatisticalNeighbour
+
+from .cells import SYMBOLS, dfe_period, shown
+from .checking import BAD, DFE, PROGRESS_EVERY, Checker, KPIRef, PeriodRef
+
+AREA = KPIValue.Area
+
+
+class Part(NamedTuple):
+    """A row that gives part of a figure."""
+
+    row: int
+    cells: list
+
+
+class Slot(NamedTuple):
+    """Which figure a row belongs to: a mapping, DfE's period cells and an area."""
+
+    plan: int
+    period: tuple[str, str]
+    area: str
+    la_code: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A mapping, placed on this file's columns."""
+
+    kpi: KPIRef
+    filter_at: tuple[int, ...]
+    numerator_key: tuple[str, ...]
+    denominator_key: tuple[str, ...] | None
+    count_at: int | None
+    value_at: int | None
+
+    def role(self, cells: list) -> int | None:
+        """0 for a row that gives the figure, 1 for its denominator's, else None."""
+        key = tuple(cells[i].strip().lower() for i in self.filter_at)
+        if key == self.numerator_key:
+            return 0
+        if key == self.denominator_key:
+            return 1
+        return None
+
+
+def _first(names: list[str], wanted: list[str]) -> int | None:
+    return next((names.index(name) for name in wanted if name in names), None)
+
+
+def _plan(mapping: DfEMapping, kpi: KPIRef, names: list[str]) -> Plan | None:
+    """The mapping on these columns, or None when the file lacks one it needs."""
+    numerator = {
+        key.strip().lower(): str(value).strip().lower() for key, value in mapping.numerator_filters.items()
+    }
+    changes = {
+        key.strip().lower(): str(value).strip().lower() for key, value in mapping.denominator_filters.items()
+    }
+    columns = sorted(set(numerator) | set(changes))
+    count_at = _first(names, DfEMapping.names(mapping.count_columns))
+    value_at = _first(names, DfEMapping.names(mapping.value_columns))
+    if any(column not in names for column in columns) or count_at is None:
+        return None
+    if mapping.value_columns.strip() and value_at is None:
+        return None
+    denominator = {**numerator, **changes}
+    return Plan(
+        kpi=kpi,
+        filter_at=tuple(names.index(column) for column in columns),
+        numerator_key=tuple(numerator.get(column, "") for column in columns),
+        denominator_key=tuple(denominator.get(column, "") for column in columns) if changes else None,
+        count_at=count_at,
+        value_at=value_at,
+    )
+
+
+class DfEChecker(Checker):
+    def check(self, header_row: int, header: list, names: list[str]) -> None:
+        self.header_row = header_row
+        self.result.layout = DFE
+        self.names = names
+        self.header = [str(cell).lstrip("\ufeff") for cell in header]
+        self.at = {name: names.index(name) for name in names if name}
+        plans = self.plans(names)
+        if not plans:
+            self.refuse("No KPI mapping takes this file")
+            return
+        parts = self.collect(plans)
+        if self.result.error_count or not self.result.rows_read:
+            return
+        council = self.build(plans, parts)
+        if not self.result.figures:
+            self.refuse("No row of this file is one that a KPI mapping takes")
+            return
+        self.neighbour_means(council)
+
+    def refuse(self, opening: str) -> None:
+        self.result.add_error(
+            self.header_row,
+            "",
+            f"{opening}. Its columns are: {', '.join(self.header)}. An administrator can map a KPI to it "
+            "in the Django admin (DfE file mappings).",
+        )
+
+    def plans(self, names: list[str]) -> list[Plan]:
+        mappings = DfEMapping.objects.filter(is_active=True).select_related("kpi").order_by("pk")
+        plans = []
+        for mapping in mappings:
+            kpi = KPIRef(mapping.kpi.pk, mapping.kpi.unit, mapping.kpi.is_derived, mapping.kpi.code)
+            if plan := _plan(mapping, kpi, names):
+                plans.append(plan)
+        return plans
+
+    def where(self, cells: list) -> tuple[str, str] | None:
+        """The row's area and (for another council) LA number, or None for a row of
+        another geography (Inner London, a local authority district…)."""
+        level = cells[self.at["geographic_level"]].strip().lower()
+        if level == "national":
+            return AREA.ENGLAND, ""
+        if level == "regional":
+            at = self.at.get("region_code")
+            return (
+                (AREA.LONDON, "")
+                if at is not None and cells[at].strip() == settings.OWN_REGION_CODE
+                else None
+            )
+        if level != "local authority":
+            return None
+        code = cells[self.at["old_la_code"]].strip() if "old_la_code" in self.at else ""
+        new_code = cells[self.at["new_la_code"]].strip() if "new_la_code" in self.at else ""
+        if code == settings.OWN_LA_CODE or (new_code and new_code == settings.OWN_LA_NEW_CODE):
+            return AREA.HAVERING, ""
+        return (AREA.COUNCIL, code) if code else None
+
+    def collect(self, plans: list[Plan]) -> dict[Slot, list]:
+        """The rows each figure is made of, by slot: [figure's row, denominator's row]."""
+        i_identifier, i_period = self.at["time_identifier"], self.at["time_period"]
+        width = len(self.names)
+        parts: dict[Slot, list] = {}
+        rows = 0
+        for number, cells in self.table.rows:
+            if len(cells) < width:
+                cells = list(cells) + [""] * (width - len(cells))
+            rows += 1
+            if rows % PROGRESS_EVERY == 0:
+                self.tick(rows)
+            where = self.where(cells)
+            if where is None:
+                continue
+            for index, plan in enumerate(plans):
+                role = plan.role(cells)
+                if role is None:
+                    continue
+                slot = Slot(index, (cells[i_identifier], cells[i_period]), *where)
+                pair = parts.setdefault(slot, [None, None])
+                if pair[role] is not None:
+                    self.result.add_error(
+                        number,
+                        "",
+                        f"This row repeats row {pair[role].row} (the same area, year and filters).",
+                    )
+                pair[role] = Part(number, cells)
+        self.result.rows_read = rows
+        return parts
+
+    def label(self, at: int | None) -> str:
+        return self.column(at, self.names[at]) if at is not None else ""
+
+    def period_of(self, part: Part) -> PeriodRef | None:
+        cells = part.cells
+        cell = f"{cells[self.at['time_identifier']]} {cells[self.at['time_period']]}"
+        found = self.periods.get(cell)
+        if found is None:
+            try:
+                day = dfe_period(cells[self.at["time_identifier"]], cells[self.at["time_period"]])
+                found = PeriodRef(day, day.toordinal(), day.isoformat())
+            except ValueError:
+                found = BAD
+            self.periods[cell] = found
+            if found is not BAD:
+                self.periods.note(found.day)
+        if found is BAD:
+            self.result.add_error(
+                part.row,
+                self.label(self.at["time_period"]),
+                f"“{shown(cell)}” is not a period DfE publishes "
+                "(a reporting, financial, academic or calendar year).",
+            )
+            return None
+        return (
+            self.period(part.row, self.label(self.at["time_period"]), cell)
+            if found.day > self.today
+            else found
+        )
+
+    def symbol_or_count(self, part: Part | None, at: int | None) -> tuple[int | None, str]:
+        if part is None or at is None:
+            return None, ""
+        cell = part.cells[at].strip()
+        if cell in SYMBOLS:
+            return None, cell
+        return self.count(part.row, self.label(at), cell), ""
+
+    def build(self, plans: list[Plan], parts: dict[Slot, list]) -> dict:
+        """Stage each figure; returns the other councils' published figures by KPI and period."""
+        council = defaultdict(dict)
+        for slot, (figure, base) in parts.items():
+            if figure is None:
+                continue  # a denominator without its figure
+            plan = plans[slot.plan]
+            period = self.period_of(figure)
+            numerator, _ = self.symbol_or_count(figure, plan.count_at)
+            denominator, _ = self.symbol_or_count(base, plan.count_at)
+            at = plan.value_at if plan.value_at is not None else plan.count_at
+            cell = figure.cells[at].strip()
+            symbol = cell if cell in SYMBOLS else ""
+            value = None
+            if not symbol:
+                value = self.value(figure.row, self.label(at), plan.kpi, cell, (numerator, denominator))
+                if value is None:
+                    continue
+            if plan.value_at is None:
+                numerator = denominator = None
+            if period is None or self.derived(figure.row, self.label(at), plan.kpi, slot.area):
+                continue
+            self.stage(
+                figure.row,
+                self.label(at),
+                plan.kpi,
+                period,
+                slot.area,
+                la_code=slot.la_code,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                symbol=symbol,
+            )
+            if slot.area == AREA.COUNCIL and value is not None:
+                council[(plan.kpi, period)][slot.la_code] = (Decimal(value), figure.row)
+        return council
+
+    def neighbour_means(self, council: dict) -> None:
+        """Stage Havering's statistical-neighbour figure for each KPI and period the
+        file gives other councils' figures for."""
+        models = list(NeighbourModel.objects.order_by("-in_force_from"))
+        sets = defaultdict(list)
+        for model_id, code in (
+            StatisticalNeighbour.objects.filter(la_code=settings.OWN_LA_CODE)
+            .order_by("position")
+            .values_list("model_id", "neighbour_code")
+        ):
+            sets[model_id].append(code)
+        for (kpi, period), figures in council.items():
+            model = next((model for model in models if model.in_force_from <= period.day), None)
+            if model is None or not sets[model.pk]:
+                continue
+            neighbours = sets[model.pk]
+            found = [figures[code] for code in neighbours if code in figures]
+            if not found:
+                continue
+            mean = fmean(float(value) for value, _ in found)
+            self.stage(
+                min(row for _, row in found),
+                "",
+                kpi,
+                period,
+                AREA.STAT_NEIGHBOURS,
+                value=f"{mean:.1f}",
+                numerator=None,
+                denominator=None,
+                note=f"Mean of {len(found)} of {len(neighbours)} statistical neighbours ({model.name})",
+            )

@@ -1,0 +1,199 @@
+"""The portal's real mix of users, for Locust (run by ``bench/load/run.py``; see README).
+
+- Panel members browse the dashboard, the plan, the performance measures and the reports.
+- Subgroup leads read their actions and post progress updates; each update carries a unique
+  token, and every token the portal acknowledged (a redirect after the post) is written to
+  ``LOAD_RESULTS_FILE`` so the runner can count them in the database afterwards.
+- Participation officers read their lists.
+
+Each user signs in first (the demo users, ``DEMO_PASSWORD``), so the spawn rate sets how many
+people sign in at once. Roles that need a second factor are not used.
+"""
+
+import json
+import os
+import random
+import re
+import time
+import uuid
+
+from locust import HttpUser, between, events, task
+
+PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
+RESULTS_FILE = os.environ.get("LOAD_RESULTS_FILE", "load-results.json")
+ERROR_PAGE = "Sorry, there is a problem with the service"
+TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not a secret
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ACTION_LINK = re.compile(r'href="/plan/actions/(\d+)/"')
+KPI_LINK = re.compile(r'href="/kpis/([A-Z0-9]+)/"')
+REPORT_LINK = re.compile(r'href="/panel/reports/(\d+)/"')
+
+acknowledged: list[str] = []  # tokens of updates the portal said it saved
+failures: list[dict] = []  # every failed request: what, status, how long, whether it was our error page
+
+
+@events.request.add_listener
+def _record_failure(request_type, name, response_time, response, exception, **kwargs):
+    if exception is None:
+        return
+    body = getattr(response, "text", "") or ""
+    failures.append(
+        {
+            "at": time.time(),
+            "name": name,
+            "status": getattr(response, "status_code", 0),
+            "ms": response_time,
+            "error_page": ERROR_PAGE in body,
+            "error": str(exception)[:200],
+        }
+    )
+
+
+@events.quitting.add_listener
+def _write_results(environment, **kwargs):
+    with open(RESULTS_FILE, "w") as out:
+        json.dump({"acknowledged": acknowledged, "failures": failures}, out)
+
+
+class PortalUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)
+    username = ""
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="sign in (form)")
+        token = CSRF.search(page.text)
+        with self.client.post(
+            "/accounts/login/",
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token[1] if token else "",
+            },
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in answered {response.status_code}")
+
+    def links(self, path: str, pattern: re.Pattern, name: str) -> list[str]:
+        response = self.client.get(path, name=name)
+        return pattern.findall(response.text) if response.ok else []
+
+
+class PanelMember(PortalUser):
+    weight = 3
+    username = "panel"
+
+    def on_start(self):
+        super().on_start()
+        self.kpis = self.links("/kpis/", KPI_LINK, "/kpis/") or ["CLA"]
+        self.actions = self.links("/plan/", ACTION_LINK, "/plan/")
+        self.reports = self.links("/panel/reports/", REPORT_LINK, "/panel/reports/")
+
+    @task(4)
+    def dashboard(self):
+        self.client.get("/panel/", name="/panel/ (dashboard)")
+
+    @task(2)
+    def plan(self):
+        self.client.get("/plan/", name="/plan/")
+
+    @task(1)
+    def plan_filtered(self):
+        self.client.get("/plan/?rag=red", name="/plan/?rag=red")
+
+    @task(1)
+    def action(self):
+        if self.actions:
+            self.client.get(f"/plan/actions/{random.choice(self.actions)}/", name="/plan/actions/[id]/")
+
+    @task(2)
+    def kpi_list(self):
+        self.client.get("/kpis/", name="/kpis/")
+
+    @task(2)
+    def kpi(self):
+        self.client.get(f"/kpis/{random.choice(self.kpis)}/", name="/kpis/[code]/")
+
+    @task(1)
+    def reports(self):
+        self.client.get("/panel/reports/", name="/panel/reports/")
+
+    @task(1)
+    def report(self):
+        if self.reports:
+            self.client.get(f"/panel/reports/{random.choice(self.reports)}/", name="/panel/reports/[id]/")
+
+    @task(1)
+    def young_people(self):
+        self.client.get("/young-people/", name="/young-people/")
+
+
+class SubgroupLead(PortalUser):
+    weight = 1
+    username = "lead"
+
+    def on_start(self):
+        super().on_start()
+        self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/")
+
+    @task(3)
+    def my_actions(self):
+        self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/") or self.mine
+
+    @task(3)
+    def action(self):
+        if self.mine:
+            self.client.get(f"/plan/actions/{random.choice(self.mine)}/", name="/plan/actions/[id]/")
+
+    @task(1)
+    def post_update(self):
+        if not self.mine:
+            return
+        path = f"/plan/actions/{random.choice(self.mine)}/update/"
+        form = self.client.get(path, name="/plan/actions/[id]/update/ (form)")
+        csrf = CSRF.search(form.text)
+        if not csrf:
+            return
+        token = f"{TOKEN_PREFIX}{uuid.uuid4().hex}"
+        with self.client.post(
+            path,
+            {
+                "csrfmiddlewaretoken": csrf[1],
+                "status": "on_track",
+                "done": f"Synthetic load-test update {token}",
+                "next_steps": "",
+                "evidence_url": "",
+            },
+            name="/plan/actions/[id]/update/ (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                acknowledged.append(token)
+            else:
+                response.failure(f"update answered {response.status_code}")
+
+
+class ParticipationOfficer(PortalUser):
+    weight = 1
+    username = "participation"
+
+    @task(2)
+    def feedback(self):
+        self.client.get("/participation/feedback/", name="/participation/feedback/")
+
+    @task(2)
+    def groups(self):
+        self.client.get("/participation/", name="/participation/")
+
+    @task(1)
+    def figures(self):
+        self.client.get("/participation/figures/", name="/participation/figures/")
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="/ (home)")

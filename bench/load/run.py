@@ -1,0 +1,522 @@
+"""``make bench-load``: the portal under the real mix of users, as production serves it.
+
+1. Seeds a database of its own (``hcp_load`` on the PostgreSQL server of DATABASE_URL) with
+   10× demo data (``seed_demo --scale 10``), unless ``--reuse-db`` finds it seeded already.
+2. Serves it with gunicorn and ``deploy/gunicorn.conf.py`` in production mode on loopback
+   (DJANGO_DEBUG=0, a generated secret key; TLS redirect and secure cookies off, as there is
+   no TLS on loopback), with Redis db 8 as broker and cache (``LOAD_REDIS_URL``).
+3. Runs ``bench/load/locustfile.py`` headless: ``--users`` people (50), spawned at
+   ``--spawn-rate`` a second (5: 50 people sign in within 10 s), for ``--run-time`` (2m).
+4. Prints p50/p95/p99 per page, errors, sign-in p95, and lost writes: tokens of updates the
+   portal acknowledged that are not in the database.
+
+Faults (``--fault postgres`` or ``--fault redis``) run against a private PostgreSQL (initdb
+in a temporary folder, a copy of the seeded database) and a private redis-server, each on a
+free port, never the shared ones: ``--fault-at`` seconds into the run PostgreSQL is
+restarted, or Redis stopped. A probe requests a page every 0.2 s throughout and reports the
+slowest answer and the status codes while the fault lasts, and how long recovery took.
+
+    .venv/bin/python bench/load/run.py [--run-time 2m] [--users 50] [--reuse-db] [--fault postgres|redis]
+"""
+
+import argparse
+import csv
+import glob
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+OUT = ROOT / "bench" / "out"
+DB_NAME = "hcp_load"
+PORT = 8108
+TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not a secret
+TARGET_P95_MS = 300
+TARGET_SIGN_IN_P95_MS = 1000
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"Timed out after {timeout:.0f} s waiting for {what}.")
+
+
+def psql(server: str, sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(
+        ["psql", f"{server}/{database}", "-Atqc", sql], capture_output=True, text=True, timeout=120
+    )
+    if result.returncode:
+        raise SystemExit(f"psql failed: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def manage(env: dict, *args: str, timeout: int = 1200) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+
+
+# --- Private servers for the fault runs -------------------------------------------------------
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # initdb refuses to run as root; .ci and this machine run as root.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else shutil.which(name) or name
+
+
+@contextmanager
+def private_postgres():
+    """A PostgreSQL server of our own on a free port; yields (url, restart(seconds_down))."""
+    folder = Path(tempfile.mkdtemp(prefix="hcp-load-pg-"))
+    data = folder / "data"
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    port = free_port()
+    subprocess.run(
+        _as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on"
+    pg_ctl = [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60"]
+    subprocess.run(
+        _as_postgres([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True, timeout=90
+    )
+
+    def restart(seconds_down: float) -> None:
+        subprocess.run(
+            _as_postgres([*pg_ctl, "-m", "fast", "stop"]), check=True, capture_output=True, timeout=90
+        )
+        time.sleep(seconds_down)
+        subprocess.run(
+            _as_postgres([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True, timeout=90
+        )
+
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}", restart
+    finally:
+        subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), capture_output=True, timeout=90)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def private_redis():
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            *(shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+
+    def answers() -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    wait_until(answers, 10, "the private redis-server")
+    try:
+        yield f"redis://127.0.0.1:{port}/0", server
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+# --- Seeding and serving ------------------------------------------------------------------------
+
+
+def seeded(server: str) -> bool:
+    exists = psql(server, f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'")  # noqa: S608 - constants
+    return exists == "1" and psql(server, "SELECT count(*) FROM actions_action", DB_NAME) not in ("", "0")
+
+
+def seed(server: str, env: dict, scale: int) -> None:
+    log(f"Seeding {DB_NAME} with {scale}× demo data (a few minutes)…")
+    psql(server, f"DROP DATABASE IF EXISTS {DB_NAME}")
+    psql(server, f"CREATE DATABASE {DB_NAME}")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "seed_demo", "--scale", str(scale))
+
+
+def copy_database(source: str, target_server: str) -> None:
+    psql(target_server, f"CREATE DATABASE {DB_NAME}")
+    dump = subprocess.Popen(["pg_dump", "--no-owner", f"{source}/{DB_NAME}"], stdout=subprocess.PIPE)
+    subprocess.run(
+        ["psql", "-q", f"{target_server}/{DB_NAME}"],
+        stdin=dump.stdout,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    dump.wait(timeout=60)
+
+
+def production_env(database_url: str, redis_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_", "GUNICORN_"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        CELERY_BROKER_URL=redis_url,
+        LOG_LEVEL="WARNING",
+        PYTHONWARNINGS="ignore",
+    )
+    env.pop("REQUIRE_SERVICES", None)
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, workers: int | None):
+    serve_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    if workers:
+        serve_env["WEB_CONCURRENCY"] = str(workers)
+    OUT.mkdir(parents=True, exist_ok=True)
+    errors = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "havering_cp.wsgi"],
+        cwd=ROOT,
+        env=serve_env,
+        stdout=errors,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: get(f"http://127.0.0.1:{port}/healthz")[0] in (200, 503), 90, "gunicorn")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        errors.close()
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, float, str]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - our own loopback URL
+            body = response.read().decode(errors="replace")
+            return response.status, time.monotonic() - started, body
+    except urllib.error.HTTPError as error:
+        return error.code, time.monotonic() - started, error.read().decode(errors="replace")
+    except OSError as error:
+        return 0, time.monotonic() - started, str(error)
+
+
+class Probe(threading.Thread):
+    """Requests a page every 0.2 s and the health check every second, recording the answers."""
+
+    def __init__(self, base: str):
+        super().__init__(daemon=True)
+        self.base = base
+        self.samples: list[tuple[float, int, float, bool]] = []  # (at, status, seconds, error page)
+        self.health: list[tuple[float, int, str]] = []
+        self.stop = threading.Event()
+
+    def run(self):
+        last_health = 0.0
+        while not self.stop.is_set():
+            now = time.time()
+            status, seconds, body = get(f"{self.base}/young-people/", timeout=60)
+            self.samples.append((now, status, seconds, "Sorry, there is a problem with the service" in body))
+            if now - last_health >= 1:
+                last_health = now
+                status, _, body = get(f"{self.base}/healthz", timeout=60)
+                with suppress(ValueError):
+                    body = json.loads(body).get("status", body)
+                self.health.append((now, status, body))
+            time.sleep(0.2)
+
+
+# --- Running Locust and reading its figures -----------------------------------------------------
+
+
+def run_locust(base: str, args, results_file: Path, csv_prefix: Path) -> None:
+    env = {**os.environ, "LOAD_RESULTS_FILE": str(results_file)}
+    seconds = parse_seconds(args.run_time)
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench/load/locustfile.py"),
+        "--headless",
+        "--host",
+        base,
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        args.run_time,
+        "--stop-timeout",
+        "10",
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    with open(OUT / "locust.log", "w") as output:
+        subprocess.run(
+            command, cwd=ROOT, env=env, timeout=seconds + 120, check=False, stdout=output, stderr=output
+        )
+
+
+def parse_seconds(text: str) -> int:
+    units = {"s": 1, "m": 60, "h": 3600}
+    if text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def read_stats(csv_prefix: Path) -> list[dict]:
+    with open(f"{csv_prefix}_stats.csv") as stats:
+        return list(csv.DictReader(stats))
+
+
+def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -> dict:
+    print()
+    print(
+        f"{'page':<38} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    summary = {}
+    for row in stats:
+        name = row["Name"]
+        line = (
+            f"{name:<38} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>7} "
+            f"{row['95%']:>7} {row['99%']:>7} {float(row['Max Response Time']):>7.0f}"
+        )
+        if name == "Aggregated":
+            print("-" * len(line))
+        print(line)
+        summary[name] = row
+    acknowledged = set(results["acknowledged"])
+    lost = acknowledged - stored
+    total = summary.get("Aggregated", {})
+    pages_p95 = int(float(total.get("95%", 0) or 0))
+    sign_in = summary.get("sign in", {})
+    sign_in_p95 = int(float(sign_in.get("95%", 0) or 0))
+    print()
+    print(
+        f"{int(total.get('Request Count', 0))} requests in {elapsed:.0f} s "
+        f"({float(total.get('Requests/s', 0)):.1f}/s), {int(total.get('Failure Count', 0))} errors; "
+        f"all pages p95 {pages_p95} ms (target < {TARGET_P95_MS})"
+    )
+    print(
+        f"sign-in p95 {sign_in_p95} ms over {sign_in.get('Request Count', 0)} sign-ins "
+        f"(target < {TARGET_SIGN_IN_P95_MS})"
+    )
+    print(
+        f"updates acknowledged {len(acknowledged)}, stored {len(acknowledged & stored)}, "
+        f"lost {len(lost)}; stored without an acknowledgement {len(stored - acknowledged)}"
+    )
+    return {
+        "p95": pages_p95,
+        "errors": int(total.get("Failure Count", 0)),
+        "lost": len(lost),
+        "sign_in_p95": sign_in_p95,
+    }
+
+
+def stored_tokens(server: str) -> set[str]:
+    rows = psql(
+        server,
+        f"SELECT substring(done from '{TOKEN_PREFIX}[0-9a-f]+') FROM actions_progressupdate "  # noqa: S608
+        f"WHERE done LIKE '%{TOKEN_PREFIX}%'",
+        DB_NAME,
+    )
+    return set(rows.split()) if rows else set()
+
+
+def fault_report(probe: Probe, fault_started: float, fault_ended: float) -> None:
+    during = [s for s in probe.samples if fault_started - 0.5 <= s[0] <= fault_ended + 30]
+    failed = [s for s in during if s[1] != 200]
+    statuses = sorted({s[1] for s in failed})
+    print()
+    print(
+        f"Fault from +0 s to +{fault_ended - fault_started:.1f} s; "
+        "the probe's requests from then until 30 s after:"
+    )
+    print(
+        f"  {len(during)} requests, {len(failed)} not 200 (status {statuses or '-'}; "
+        f"{sum(1 for s in failed if s[3])} showed the portal's error page), "
+        f"slowest {max((s[2] for s in during), default=0) * 1000:.0f} ms"
+    )
+    recovered = next((s for s in probe.samples if s[0] > fault_ended and s[1] == 200), None)
+    if recovered:
+        print(
+            f"  first 200 after the fault ended: +{recovered[0] - fault_ended:.1f} s "
+            "(the portal was not restarted)"
+        )
+    else:
+        print("  NOT RECOVERED: no 200 after the fault ended")
+    health = sorted({(s[1], s[2]) for s in probe.health if fault_started <= s[0] <= fault_ended})
+    print(f"  /healthz during the fault: {health or '-'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=int(os.environ.get("LOAD_USERS", 50)))
+    parser.add_argument("--spawn-rate", type=float, default=float(os.environ.get("LOAD_SPAWN_RATE", 5)))
+    parser.add_argument("--run-time", default=os.environ.get("LOAD_RUN_TIME", "2m"))
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--reuse-db", action="store_true", help="keep hcp_load if it is seeded already")
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: the config file's)")
+    parser.add_argument("--fault", choices=["postgres", "redis"])
+    parser.add_argument("--fault-at", type=float, default=30, help="seconds into the run")
+    parser.add_argument("--fault-for", type=float, default=5, help="seconds PostgreSQL stays down")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if not base_url.startswith("postgres"):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL server (the load test makes its own database).")
+    server = base_url.rsplit("/", 1)[0]
+    redis_url = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+    with open("/proc/loadavg") as loadavg:
+        log(f"Machine load average before the run: {loadavg.read().split()[:3]}")
+    seed_env = production_env(f"{server}/{DB_NAME}", redis_url)
+    if not (args.reuse_db and seeded(server)):
+        seed(server, seed_env, args.scale)
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    built = ROOT / "static" / "build" / "app.css"
+    if not manifest.exists() or (built.exists() and built.stat().st_mtime > manifest.stat().st_mtime):
+        log("Collecting static files…")
+        manage(seed_env, "collectstatic", "--no-input", "-v", "0")
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    results_file = OUT / f"load-{stamp}.json"
+    csv_prefix = OUT / f"load-{stamp}"
+
+    with _fault_servers(args.fault, server, redis_url) as (db_server, cache_url, injure):
+        env = production_env(f"{db_server}/{DB_NAME}", cache_url)
+        with gunicorn(env, PORT, args.workers) as base:
+            probe = Probe(base)
+            probe.start()
+            log(
+                f"{args.users} users ({args.spawn_rate}/s signing in) for {args.run_time} against {base}"
+                + (f"; {args.fault} fault at +{args.fault_at:.0f} s" if args.fault else "")
+            )
+            started = time.monotonic()
+            window = None
+            window_box: list = []
+            if args.fault:
+                timer = threading.Timer(args.fault_at, lambda: window_box.append(injure(args.fault_for)))
+                timer.start()
+            run_locust(base, args, results_file, csv_prefix)
+            elapsed = time.monotonic() - started
+            probe.stop.set()
+            probe.join(timeout=70)
+            if args.fault:
+                timer.join()
+                window = window_box[0] if window_box else None
+                if window and window[1] is None:  # a fault that lasted to the end of the run
+                    window = (window[0], time.time())
+            stats = read_stats(csv_prefix)
+            results = (
+                json.loads(results_file.read_text())
+                if results_file.exists()
+                else {"acknowledged": [], "failures": []}
+            )
+            outcome = report(stats, results, stored_tokens(db_server), elapsed)
+            if window:
+                fault_report(probe, *window)
+                by_status: dict = {}
+                for failure in results["failures"]:
+                    by_status[failure["status"]] = by_status.get(failure["status"], 0) + 1
+                slowest = max((f["ms"] for f in results["failures"]), default=0)
+                print(
+                    f"  load-test requests that failed: {by_status or 'none'}, "
+                    f"slowest failure {slowest:.0f} ms, "
+                    f"{sum(1 for f in results['failures'] if f['error_page'])} with the portal's error page"
+                )
+    with open("/proc/loadavg") as loadavg:
+        log(f"Machine load average after the run: {loadavg.read().split()[:3]}")
+    log(f"Locust's CSV files: {csv_prefix}_*.csv")
+    if not args.fault:
+        met = (
+            outcome["p95"] < TARGET_P95_MS
+            and outcome["errors"] == 0
+            and outcome["lost"] == 0
+            and outcome["sign_in_p95"] < TARGET_SIGN_IN_P95_MS
+        )
+        print("Targets met." if met else "Targets NOT met.")
+
+
+@contextmanager
+def _fault_servers(fault: str | None, server: str, redis_url: str):
+    """(PostgreSQL server URL, Redis URL, injure(seconds) -> (started, ended))."""
+    if fault == "postgres":
+        with private_postgres() as (private_server, restart):
+            log("Copying the seeded database to a private PostgreSQL…")
+            copy_database(server, private_server)
+
+            def injure(seconds_down):
+                log(f"Restarting the private PostgreSQL ({seconds_down:.0f} s down)")
+                started = time.time()
+                restart(seconds_down)
+                ended = time.time()
+                log("PostgreSQL is back")
+                return started, ended
+
+            yield private_server, redis_url, injure
+    elif fault == "redis":
+        with private_redis() as (private_url, redis_server):
+
+            def injure(_seconds):
+                log("Stopping the private Redis (cache and broker) for the rest of the run")
+                started = time.time()
+                redis_server.terminate()
+                redis_server.wait(timeout=10)
+                return started, None
+
+            yield server, private_url, injure
+    else:
+        yield server, redis_url, None
+
+
+if __name__ == "__main__":
+    main()

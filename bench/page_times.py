@@ -1,0 +1,125 @@
+"""One request at a time: each page's median server time and query count, on the database in
+DATABASE_URL as it stands (seed it first, e.g. ``seed_demo --scale 10``; ``make bench-load``
+leaves ``hcp_load`` seeded at 10×).
+
+The first request of each page is a cold one (empty cache for the current data version, as
+after a write); the median is over the warm requests after it. ``--profile PATH`` prints a
+pyinstrument profile of that page instead (``--cold`` profiles the uncached request).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hcp_load .venv/bin/python bench/page_times.py
+    ... bench/page_times.py --profile /kpis/ --cold
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def pages(users) -> list[tuple[str, str]]:
+    """(user, path) for the pages the load test's users open."""
+    from actions.models import KPI, Action
+
+    kpi = KPI.objects.filter(values__isnull=False).order_by("code").first()
+    action = Action.objects.filter(lead=users["lead"]).order_by("pk").first()
+    return [
+        ("panel", "/panel/"),
+        ("panel", "/plan/"),
+        ("panel", "/kpis/"),
+        ("panel", f"/kpis/{kpi.code}/"),
+        ("panel", "/panel/reports/"),
+        ("panel", "/participation/figures/"),
+        (None, "/young-people/"),
+        ("lead", "/plan/mine/"),
+        ("lead", f"/plan/actions/{action.pk}/"),
+        ("participation", "/participation/feedback/"),
+        ("participation", "/participation/"),
+    ]
+
+
+def bump():
+    """Make the next request a cold one, as a write would."""
+    try:
+        from core.cache import bump_data_version
+    except ImportError:  # before the cache existed
+        return
+    bump_data_version()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--profile", metavar="PATH")
+    parser.add_argument("--cold", action="store_true", help="profile the request after a write")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["panel", "lead", "participation"])
+    }
+    clients = {None: Client()}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+
+    if args.profile:
+        from pyinstrument import Profiler
+
+        who = next((user for user, path in pages(users) if path == args.profile), "panel")
+        client = clients[who]
+        client.get(args.profile)
+        if args.cold:
+            bump()
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        response = client.get(args.profile)
+        profiler.stop()
+        assert response.status_code == 200, response.status_code
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        return
+
+    print(f"{'page':<34} {'user':<14} {'cold ms':>8} {'warm median ms':>15} {'queries':>8}")
+    for who, path in pages(users):
+        client = clients[who]
+        client.get(path)  # the process's first request of the page: imports, template loading
+        bump()
+        started = time.perf_counter()
+        response = client.get(path)
+        cold = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        print(
+            f"{path:<34} {who or 'anonymous':<14} {cold:>8.1f} {statistics.median(times):>15.1f} "
+            f"{len(captured.captured_queries):>8}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Pages kept in the cache: a write shows at once, and no one sees what another role sees.
+
+These tests commit for real (transactional), so the data version moves as in production.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import KPI
+from tests.conftest import cache_settings
+from tests.factories import ActionFactory, KPIValueFactory, ProgressUpdateFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_leads_update_appears_on_the_dashboard_at_once(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"], status="on_track")
+    client.force_login(users["panel"])
+    assert "Well actions rated Red" not in client.get(reverse("panel:dashboard")).content.decode()
+    assert "Well actions rated Red" not in client.get(reverse("panel:dashboard")).content.decode()  # cached
+
+    lead = client.__class__()
+    lead.force_login(users["lead"])
+    response = lead.post(
+        reverse("action_add_update", args=[action.pk]),
+        {"status": "off_track", "done": "Recruitment stalled.", "next_steps": "", "evidence_url": ""},
+    )
+    assert response.status_code == 302
+
+    assert "Well actions rated Red" in client.get(reverse("panel:dashboard")).content.decode()
+
+
+def test_a_shareable_update_appears_on_the_easy_read_page_at_once(client, redis_cache):
+    action = ActionFactory(shareable=True)
+    assert "Mentors matched" not in client.get(reverse("young_people")).content.decode()
+    ProgressUpdateFactory(action=action, shareable=True, done="Mentors matched with ten young people.")
+    assert "Mentors matched" in client.get(reverse("young_people")).content.decode()
+
+
+def test_a_kpi_page_cached_for_staff_never_shows_small_numbers_to_a_panel_member(client, users, redis_cache):
+    kpi = KPI.objects.get(code="W01")
+    KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("75"), numerator=3, denominator=4)
+    for url in (reverse("kpi_detail", args=["W01"]), reverse("kpi_list")):
+        client.force_login(users["admin"])
+        assert "(3 of 4)" in client.get(url).content.decode()
+        client.force_login(users["panel"])
+        page = client.get(url).content.decode()
+        assert "(3 of 4)" not in page
+        assert "(fewer than 5 of fewer than 5)" in page
+        client.force_login(users["admin"])
+        assert "(3 of 4)" in client.get(url).content.decode()  # and the other way round
+
+
+def test_cached_pages_show_each_user_their_own_name_and_links(client, users, redis_cache):
+    client.force_login(users["admin"])
+    admin_page = client.get(reverse("kpi_list")).content.decode()
+    client.force_login(users["panel"])
+    panel_page = client.get(reverse("kpi_list")).content.decode()
+    assert reverse("kpi_import_list") in admin_page  # administrators may import
+    assert reverse("kpi_import_list") not in panel_page
+    assert users["panel"].username in panel_page or users["panel"].get_full_name() in panel_page
+    assert users["admin"].get_full_name() not in panel_page
+
+
+def test_the_report_list_never_caches_the_administrators_generate_form(client, users, redis_cache):
+    client.force_login(users["admin"])
+    assert "Generate a report now" in client.get(reverse("panel:report_list")).content.decode()
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:report_list")).content.decode()
+    assert "Generate a report now" not in page
+    assert 'name="kind"' not in page
+
+
+def test_with_redis_stopped_pages_still_serve_and_the_health_check_says_degraded(
+    client, users, settings, private_redis
+):
+    settings.CACHES = cache_settings(private_redis.url)
+    ActionFactory(status="off_track")
+    client.force_login(users["panel"])
+    pages = [
+        reverse("panel:dashboard"),
+        reverse("kpi_list"),
+        reverse("kpi_detail", args=["W01"]),
+        reverse("panel:report_list"),
+        reverse("young_people"),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200
+    assert client.get(reverse("healthz")).json()["checks"]["cache"] == "ok"
+
+    private_redis.server.terminate()
+    private_redis.server.wait(timeout=10)
+
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Well actions rated Red" in client.get(reverse("panel:dashboard")).content.decode()
+    health = client.get(reverse("healthz"))
+    assert health.status_code == 200
+    assert health.json()["status"] == "degraded"
+    assert health.json()["checks"]["cache"] == "unreachable"
+
+
+def test_no_cached_page_carries_one_users_name_or_csrf_token_to_another(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"])
+    urls = [
+        reverse("panel:dashboard"),
+        reverse("action_plan"),
+        reverse("action_plan") + "?rag=green",
+        reverse("kpi_list"),
+        reverse("kpi_detail", args=["W01"]),
+        reverse("panel:report_list"),
+        reverse("young_people"),
+    ]
+    first, second = users["admin"], users["panel"]
+    pages = {}
+    for user in (first, second):
+        client.force_login(user)
+        pages[user.pk] = {url: client.get(url).content.decode() for url in urls}
+    for url in urls:
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[first.pk][url]))
+        assert not any(token in pages[second.pk][url] for token in tokens), url
+        assert first.get_full_name() not in pages[second.pk][url], url
+
+    # "My actions" is kept for each lead separately.
+    other = client.__class__()
+    other.force_login(users["other_lead"])
+    client.force_login(users["lead"])
+    assert action.title in client.get(reverse("my_actions")).content.decode()
+    assert action.title not in other.get(reverse("my_actions")).content.decode()
+
+
+def test_a_leads_update_shows_on_the_plan_and_their_list_at_once(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"], status="on_track")
+    on_plan = '<span class="govuk-body-s">Off track</span>'
+    on_list = "· Off track"
+    client.force_login(users["lead"])
+    assert on_list not in client.get(reverse("my_actions")).content.decode()
+    assert on_plan not in client.get(reverse("action_plan")).content.decode()
+    response = client.post(
+        reverse("action_add_update", args=[action.pk]),
+        {"status": "off_track", "done": "Recruitment stalled.", "next_steps": "", "evidence_url": ""},
+    )
+    assert response.status_code == 302
+    assert on_list in client.get(reverse("my_actions")).content.decode()
+    assert on_plan in client.get(reverse("action_plan")).content.decode()
