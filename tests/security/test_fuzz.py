@@ -2,8 +2,9 @@
 
 For each URL (and method) of the matrix, as a role that may use it: the page's own form
 fields (read from its HTML) and the query parameters views read (read from the source)
-get each hostile value at once, then one field at a time; string path arguments get
-them too. Any server error, raised or answered, is collected and reported together.
+all get each hostile value at once; a form's fields also get one each, one field at a
+time, beside valid values for the rest; string path arguments get every value too.
+Any server error, raised or answered, is collected and reported together.
 """
 
 import re
@@ -95,9 +96,6 @@ def test_no_hostile_input_gives_a_server_error(world):  # noqa: F811
             names = params | field_names(client, url)
             for value in HOSTILE:
                 check(failures, f"GET {url} all={value[:20]!r}", client.get, url, dict.fromkeys(names, value))
-            for i, name in enumerate(sorted(names)):
-                value = HOSTILE[i % len(HOSTILE)]
-                check(failures, f"GET {url} {name}={value[:20]!r}", client.get, url, {name: value})
             for arg in (a for a in args if isinstance(a, str)):
                 for value in HOSTILE:
                     hostile_url = url.replace(f"/{arg}", f"/{quote(value, safe='')}", 1)
@@ -107,9 +105,10 @@ def test_no_hostile_input_gives_a_server_error(world):  # noqa: F811
             for value in HOSTILE:
                 data = dict.fromkeys(names, value)
                 check(failures, f"POST {url} all={value[:20]!r}", client.post, url, data)
-                form_type = "application/x-www-form-urlencoded"
-                label = f"POST {url} urlencoded all={value[:20]!r}"
-                check(failures, label, client.post, url, urlencoded(data), content_type=form_type)
+                if value == "\x00":  # NUL is what form-encoded bodies carry differently
+                    form_type = "application/x-www-form-urlencoded"
+                    label = f"POST {url} urlencoded all={value[:20]!r}"
+                    check(failures, label, client.post, url, urlencoded(data), content_type=form_type)
             for i, name in enumerate(sorted(names)):
                 value = HOSTILE[i % len(HOSTILE)]
                 check(failures, f"POST {url} {name}={value[:20]!r}", client.post, url, {**base, name: value})
