@@ -1,11 +1,24 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme
+from .easyread.services import readability_check
+from .models import (
+    KPI,
+    Action,
+    Commitment,
+    EasyReadText,
+    JargonTerm,
+    Milestone,
+    ProgressUpdate,
+    Subgroup,
+    Theme,
+)
 
 
 class CommitmentInline(admin.TabularInline):
@@ -163,3 +176,72 @@ class ProgressUpdateAdmin(ReadOnlyAdmin):
 # KPIValueAdmin (django-import-export) and KPIImportAdmin live with the rest of the
 # KPI code; importing the module registers them.
 from .kpis import admin as kpi_admin  # noqa: E402, F401
+
+
+@admin.register(JargonTerm)
+class JargonTermAdmin(admin.ModelAdmin):
+    """Participation officers keep the words young people asked us to drop."""
+
+    list_display = ("term", "plain_words", "note")
+    search_fields = ("term", "plain_words", "note")
+
+
+class EasyReadTextForm(forms.ModelForm):
+    class Meta:
+        model = EasyReadText
+        fields = ("text",)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        try:
+            readability_check(text=text)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["text"]) from None
+        return text.strip()
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    title = "on the young people's page"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.published()
+        if self.value() == "no":
+            return queryset.filter(published_text="")
+        return queryset
+
+
+@admin.register(EasyReadText)
+class EasyReadTextAdmin(SimpleHistoryAdmin):
+    """Approving and taking off the page happen in the portal, which checks who may."""
+
+    form = EasyReadTextForm
+    list_display = ("text", "about", "is_published", "written_by", "written_at", "approved_by", "approved_at")
+    list_filter = (PublishedFilter, "written_at")
+    search_fields = ("text", "published_text")
+    list_select_related = ("commitment", "action", "update__action", "written_by", "approved_by")
+    readonly_fields = (
+        "commitment",
+        "action",
+        "update",
+        "published_text",
+        "written_by",
+        "written_at",
+        "approved_by",
+        "approved_at",
+    )
+
+    @admin.display(description="About")
+    def about(self, obj):
+        return obj.subject
+
+    @admin.display(boolean=True, description="On the page")
+    def is_published(self, obj):
+        return obj.is_published
+
+    def has_add_permission(self, request):
+        return False

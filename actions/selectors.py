@@ -79,17 +79,25 @@ def plan_leads() -> QuerySet:
     return get_user_model().objects.filter(Exists(led)).order_by("first_name", "last_name", "username")
 
 
-def plan_state(*, as_of: date | None = None) -> QuerySet:
+RATING_NEEDS = ("has_slipped_milestone", "is_overdue")  # what ``rag`` is worked out from
+
+
+def plan_state(*, as_of: date | None = None, rating_only: bool = False) -> QuerySet:
     """Every action with its derived state (``with_status``), as it stood at the end of
     ``as_of``: today's plan from the live table, an earlier day's from the audit history
     (each action's status, dates, lead and commitment as they were then), rated by the
-    same rule. Rows of both carry ``id``, ``title``, ``rag``, ``is_overdue``, ``is_stale``.
+    same rule. Rows of both carry ``id``, ``title``, ``rag``, ``is_overdue``, ``is_stale``;
+    with ``rating_only``, ``rag`` and what it needs but not the last update or staleness
+    (a cheaper query, for counting ratings).
     """
     today = timezone.localdate()
-    if as_of is None or as_of >= today:
-        return Action.objects.with_status(today=today)
-    first, second = derived_state(today=as_of)
-    moment = timezone.make_aware(datetime.combine(as_of, time.max))
+    day = today if as_of is None or as_of >= today else as_of
+    first, second = derived_state(today=day)
+    if rating_only:
+        first, second = {name: first[name] for name in RATING_NEEDS}, {"rag": second["rag"]}
+    if day == today:
+        return Action.objects.annotate(**first).annotate(**second)
+    moment = timezone.make_aware(datetime.combine(day, time.max))
     # The latest record of each action by then, less those whose latest is a deletion.
     # (``history.as_of`` would turn the rows back into actions and drop the annotations.)
     as_they_were = Action.history.filter(history_date__lte=moment).latest_of_each().exclude(history_type="-")
@@ -99,7 +107,12 @@ def plan_state(*, as_of: date | None = None) -> QuerySet:
 def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
     """How many actions each theme has at each rating: {theme id: {RAG: n}}. One query."""
     counts: dict[int, dict[RAG, int]] = defaultdict(dict)
-    rows = plan_state(as_of=as_of).order_by().values_list("commitment__theme", "rag").annotate(n=Count("id"))
+    rows = (
+        plan_state(as_of=as_of, rating_only=True)
+        .order_by()
+        .values_list("commitment__theme", "rag")
+        .annotate(n=Count("id"))
+    )
     for theme_id, rag, n in rows:
         counts[theme_id][RAG(rag)] = n
     return dict(counts)
@@ -123,7 +136,7 @@ def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list
     as_of = min(as_of or timezone.localdate(), timezone.localdate())
     days = month_ends_up_to(as_of, months)
     per_day = [
-        plan_state(as_of=day)
+        plan_state(as_of=day, rating_only=True)
         .order_by()
         .annotate(day=Value(day, output_field=DateField()))
         .values("day", "rag")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("plan/actions/<int:pk>/milestones/", views.action_milestones, name="action_milestones"),
     path("plan/actions/<int:pk>/milestones/add/", views.action_milestone_add, name="action_milestone_add"),
     path("kpis/", include("actions.kpis.urls")),
+    path("easy-read/", include("actions.easyread.urls")),
 ]

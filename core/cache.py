@@ -35,12 +35,21 @@ VERSION_KEY = "data-version"
 # sign-in records, one-time-password devices) and the logs below change nothing cached.
 DATA_TABLE_PREFIXES = ("actions_", "participation_", "panel_")
 IGNORED_TABLES = frozenset({"participation_recordview", "panel_reminderlog"})
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_WRITE = re.compile(r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_CTE = re.compile(r"\s*WITH\b", re.IGNORECASE)
+
+
+def _is_data_table(table: str) -> bool:
+    return table.startswith(DATA_TABLE_PREFIXES) and table not in IGNORED_TABLES
 
 
 def writes_portal_data(sql) -> bool:
-    match = _WRITE.match(sql if isinstance(sql, str) else str(sql))
-    return bool(match) and match[1].startswith(DATA_TABLE_PREFIXES) and match[1] not in IGNORED_TABLES
+    sql = sql if isinstance(sql, str) else str(sql)
+    match = _WRITE.match(sql.lstrip())
+    if match:
+        return _is_data_table(match[1])
+    # A data-modifying common table expression: WITH upserted AS (INSERT INTO …) SELECT …
+    return bool(_CTE.match(sql)) and any(_is_data_table(table) for table in _WRITE.findall(sql))
 
 
 # --- The data version ------------------------------------------------------------------------

@@ -29,7 +29,10 @@ threads = _int("GUNICORN_THREADS", 4)
 # (DATABASE_STATEMENT_TIMEOUT_MS), so the user sees the error page, not a dropped connection.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Longer than the idle timeout of whatever keeps connections open to us (a proxy's upstream
+# pool, a browser): otherwise a request sent just as gunicorn closes the idle connection is
+# reset. Idle connections cost a gthread worker nothing but a file descriptor.
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 
 # Replace each worker after a while, spread out so they never restart together: bounds any
 # slow growth of memory.

@@ -53,6 +53,10 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.send_iv_digest",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
+    "participation-weekly-digest": {
+        "task": "panel.tasks.send_participation_digest",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=5),
+    },
     "lead-reminders-before-meetings": {
         "task": "panel.tasks.send_lead_reminders",
         "schedule": crontab(hour=8, minute=0),

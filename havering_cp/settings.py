@@ -167,6 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.ZxcvbnValidator"},
 ]
 # zxcvbn's score (0 to 4) a new password must reach; "aaaaaaaaaaaa" scores 0.
+# Disclosure control (core.disclosure): counts of children from 1 to this number are shown
+# to panel members as "5 or fewer", and percentages worked out from them with them (DfE's rule).
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", default=5, minimum=1)
 PASSWORD_MIN_SCORE = env_int("PASSWORD_MIN_SCORE", default=3)
 if not 0 <= PASSWORD_MIN_SCORE <= 4:
     raise ImproperlyConfigured("PASSWORD_MIN_SCORE must be 0 to 4.")
@@ -315,6 +318,15 @@ if not (len(OWN_LA_CODE) == 3 and OWN_LA_CODE.isdigit()):
 # The region whose row in DfE's files is the "London" comparator.
 OWN_REGION_CODE = env.str("OWN_REGION_CODE", default="E12000007")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
+
+# The young people's page: every easy-read text must reach this Flesch reading ease
+# (75 is about a reading age of 12) with sentences this short on average.
+EASY_READ_MIN_READING_EASE = env_int("EASY_READ_MIN_READING_EASE", default=75, minimum=1)
+EASY_READ_MAX_SENTENCE_WORDS = env_int("EASY_READ_MAX_SENTENCE_WORDS", default=15, minimum=1)
+# Messages young people send from their page: answered or closed within this many days,
+# and at most this many accepted from one address in an hour (counted in the cache below).
+YOUNG_PEOPLE_ANSWER_DAYS = env_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10, minimum=1)
+YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5, minimum=1)
 
 # --- Cache -----------------------------------------------------------------------------
 # Pages computed from data that rarely changes are kept until the next write (core/cache.py).

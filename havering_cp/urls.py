@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", panel_views.healthz, name="healthz"),
     path("accessibility/", panel_views.accessibility, name="accessibility"),
     path("young-people/", panel_views.young_people, name="young_people"),
+    path("young-people/sent/", panel_views.young_people_sent, name="young_people_sent"),
     path("accounts/login/", panel_views.SignInView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

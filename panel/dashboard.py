@@ -113,10 +113,10 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     rag_history = rag_counts_over_time(as_of=as_of)
 
     feedback = FeedbackItem.objects.filter(
-        status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lte=as_of
+        status__in=FeedbackItem.OPEN_STATUSES, raised_on__lte=as_of
     ).aggregate(
         open=Count("pk"),
-        too_long=Count("pk", filter=Q(session__held_on__lt=feedback_overdue_before(today=as_of))),
+        too_long=Count("pk", filter=Q(raised_on__lt=feedback_overdue_before(today=as_of))),
     )
     return Dashboard(
         as_of=as_of,

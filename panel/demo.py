@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import mfa
 from actions.demo import seed_actions
+from actions.easyread.demo import seed_easy_read
 from actions.kpis.demo import seed_kpi_figures
 from actions.roles import Role
 from participation.demo import seed_participation
@@ -37,7 +38,8 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("panel", "Demo", "Panel-Member", Role.PANEL_MEMBER),
     DemoUser("lead", "Demo", "Subgroup-Lead", Role.SUBGROUP_LEAD),
-    DemoUser("participation", "Demo", "Participation-Officer", Role.PARTICIPATION_OFFICER),
+    # Staff, so that they can keep the jargon list in the Django admin.
+    DemoUser("participation", "Demo", "Participation-Officer", Role.PARTICIPATION_OFFICER, is_staff=True),
     DemoUser("ivstaff", "Demo", "IV-Coordinator", Role.IV_COORDINATOR),
     DemoUser("admin", "Demo", "Administrator", Role.ADMINISTRATOR, is_staff=True),
 )
@@ -73,6 +75,7 @@ def seed_all(
     """Every app's demo data, lowest app first. ``scale`` multiplies the volume."""
     users = seed_users(password=password, totp_secret=totp_secret)
     seed_actions(users=users, scale=scale)
+    seed_easy_read(users=users)
     seed_kpi_figures(users=users, scale=scale)
     seed_participation(users=users, scale=scale)
     seed_meetings(users=users, today=timezone.localdate())

@@ -1,6 +1,9 @@
-"""The easy-read page for young people: what we promised, what we did, what is next.
+"""The young people's own page: what we promised, what we did, "You said, we did" and
+what happens next, in easy-read words a participation officer approved.
 
-Only what a lead marked as shareable appears, in plain words, with no names.
+Staff text never appears here: only approved easy-read texts (``EasyReadText``) of
+commitments and of actions and updates their lead shared, the promises' own easy-read
+lines, and "You said, we did" items an officer shared in easy read. No names.
 """
 
 from dataclasses import dataclass, field
@@ -8,78 +11,120 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from actions.models import Action, Commitment, Milestone, ProgressUpdate, Theme
+from actions.models import Action, Commitment, EasyReadText, ProgressUpdate, Theme
 from participation.models import FeedbackItem
 
-# Plain words for each status: young people asked for no jargon, and colour never speaks alone.
-PLAIN_STATUS = {
-    Action.Status.NOT_STARTED: "Not started yet",
-    Action.Status.ON_TRACK: "Going well",
-    Action.Status.SOME_SLIPPAGE: "A bit behind",
-    Action.Status.OFF_TRACK: "Behind, and we are working on it",
-    Action.Status.COMPLETED: "Done",
-    Action.Status.DEFERRED: "On hold for now",
-}
+# Shown on first view in each list; the rest sit behind "Show more" (<details>, no JavaScript).
+FIRST_VIEW = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str
+    promise: str
+    when: date | None = None
+    did: str = ""
 
 
 @dataclass
-class EasyReadTheme:
+class Promise:
     theme: Theme
-    promises: list[Commitment]
-    did: list[dict] = field(default_factory=list)
-    you_said: list[dict] = field(default_factory=list)
-    next: list[dict] = field(default_factory=list)
+    commitments: list[str] = field(default_factory=list)
 
 
-def easy_read_themes(*, today: date, per_theme: int = 5) -> list[EasyReadTheme]:
-    """Four queries whatever the size of the plan: themes with commitments, updates,
-    "You said, we did" answers, milestones."""
+@dataclass
+class YoungPeoplePage:
+    promises: list[Promise]
+    did: list[Entry]
+    you_said: list[Entry]
+    next: list[Entry]
+
+    @property
+    def did_first(self):
+        return self.did[:FIRST_VIEW]
+
+    @property
+    def did_more(self):
+        return self.did[FIRST_VIEW:]
+
+    @property
+    def you_said_first(self):
+        return self.you_said[:FIRST_VIEW]
+
+    @property
+    def you_said_more(self):
+        return self.you_said[FIRST_VIEW:]
+
+    @property
+    def next_first(self):
+        return self.next[:FIRST_VIEW]
+
+    @property
+    def next_more(self):
+        return self.next[FIRST_VIEW:]
+
+
+class _Unique:
+    """No words twice on the page, wherever they come from."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def __call__(self, text: str) -> bool:
+        key = " ".join(text.lower().split())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+def young_people_page(*, today: date, limit: int = 30) -> YoungPeoplePage:
+    """Five queries whatever the size of the plan: themes, their commitments' approved
+    words, approved updates, shared "You said, we did" items, approved open actions."""
+    unique = _Unique()
+    published = EasyReadText.objects.published()
     themes = Theme.objects.prefetch_related(
-        Prefetch("commitments", queryset=Commitment.objects.order_by("position"))
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.filter(easy_read_text__in=published)
+            .select_related("easy_read_text")
+            .order_by("position"),
+        )
     )
-    by_theme = {theme.pk: EasyReadTheme(theme, list(theme.commitments.all())) for theme in themes}
+    promises = []
+    for theme in themes:
+        promise = Promise(theme)
+        for commitment in theme.commitments.all():
+            if unique(commitment.easy_read_text.published_text):
+                promise.commitments.append(commitment.easy_read_text.published_text)
+        promises.append(promise)
+    names = {promise.theme.pk: promise.theme.name for promise in promises}
 
-    latest_per_action = {}
+    did = []
     for update in (
-        ProgressUpdate.objects.filter(shareable=True, action__shareable=True)
-        .select_related("action__commitment")
-        .order_by("-created_at", "-pk")
+        ProgressUpdate.objects.filter(shareable=True, action__shareable=True, easy_read_text__in=published)
+        .select_related("easy_read_text", "action__commitment")
+        .order_by("-created_at", "-pk")[:limit]
     ):
-        if update.action_id in latest_per_action:
-            continue
-        latest_per_action[update.action_id] = update
-        entry = by_theme[update.action.commitment.theme_id]
-        if len(entry.did) < per_theme:
-            entry.did.append(
-                {
-                    "title": update.action.title,
-                    "what": update.done,
-                    "when": update.created_at,
-                    "status": PLAIN_STATUS[update.status],
-                }
-            )
-        if update.next_steps and len(entry.next) < per_theme:
-            entry.next.append({"title": update.action.title, "what": update.next_steps, "when": None})
+        text = update.easy_read_text.published_text
+        if unique(text):
+            did.append(Entry(text, names[update.action.commitment.theme_id], update.created_at.date()))
 
-    # "You said, we did": what young people raised and what was done, once answered.
-    for item in (
-        FeedbackItem.objects.filter(status__in=[FeedbackItem.Status.RESPONDED, FeedbackItem.Status.CLOSED])
-        .exclude(response="")
-        .select_related("session__group")
-        .order_by("-session__held_on", "-pk")
-    ):
-        entry = by_theme.get(item.theme_id)
-        if entry is not None and len(entry.you_said) < per_theme:
-            entry.you_said.append({"said": item.said, "did": item.response, "group": item.session.group.name})
-
-    for milestone in (
-        Milestone.objects.filter(action__shareable=True, completed_on__isnull=True, due_date__gte=today)
-        .select_related("action__commitment")
-        .order_by("due_date")
-    ):
-        entry = by_theme[milestone.action.commitment.theme_id]
-        if len(entry.next) < per_theme * 2:
-            entry.next.append(
-                {"title": milestone.action.title, "what": milestone.title, "when": milestone.due_date}
+    you_said = []
+    for item in FeedbackItem.objects.filter(shared=True).order_by("-raised_on", "-pk")[:limit]:
+        if unique(item.easy_read_said + item.easy_read_did):
+            you_said.append(
+                Entry(item.easy_read_said, names[item.theme_id], item.raised_on, item.easy_read_did)
             )
-    return list(by_theme.values())
+
+    upcoming = []
+    for action in (
+        Action.objects.filter(shareable=True, easy_read_text__in=published)
+        .exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
+        .select_related("easy_read_text", "commitment")
+        .order_by("due_date", "pk")[:limit]
+    ):
+        text = action.easy_read_text.published_text
+        if unique(text):
+            upcoming.append(Entry(text, names[action.commitment.theme_id], max(action.due_date, today)))
+    return YoungPeoplePage(promises=promises, did=did, you_said=you_said, next=upcoming)

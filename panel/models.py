@@ -155,6 +155,7 @@ class ReminderLog(models.Model):
     class Kind(models.TextChoices):
         LEAD_BEFORE_MEETING = "lead_meeting", "Lead: actions with no update before a meeting"
         IV_WEEKLY = "iv_weekly", "IV coordinator: weekly digest"
+        PARTICIPATION_WEEKLY = "part_weekly", "Participation officer: weekly digest"
         REPORT_ISSUED = "report_issued", "Panel member: report issued"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)

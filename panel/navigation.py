@@ -74,6 +74,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
+        "Young people's page",
+        "easy_read_list",
+        roles=(Role.SUBGROUP_LEAD, Role.PARTICIPATION_OFFICER, Role.ADMINISTRATOR),
+        sections=("easy_read_", "participation:message", "participation:feedback_share"),
+    ),
+    NavItem(
         "Independent Visitors",
         "participation:iv:home",
         roles=(Role.IV_COORDINATOR, Role.ADMINISTRATOR),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate
 from actions.roles import Role
 from participation.iv.selectors import dbs_expiring, overdue_visits, reviews_due
+from participation.selectors import message_counts
 
 from .models import Meeting, ProgressReport, ReminderLog
 
@@ -132,5 +133,26 @@ def send_iv_digest(*, today: date | None = None) -> int:
             subject=f"Independent Visitors: this week's digest ({today:%d %B})",
             template="panel/email/iv_digest.txt",
             context={"counts": counts, "today": today},
+        )
+    return sent
+
+
+def send_participation_digest(*, now=None) -> int:
+    """Weekly, to each participation officer: how many messages from young people came in
+    and how many wait for an answer or are overdue, with a link. Counts only: a message's
+    words are read in the portal, never sent by e-mail."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = message_counts(now=now)
+    year, week, _ = today.isocalendar()
+    sent = 0
+    for officer in _members_of(Role.PARTICIPATION_OFFICER):
+        sent += send_once(
+            kind=ReminderLog.Kind.PARTICIPATION_WEEKLY,
+            cycle=f"{year}-W{week:02d}",
+            recipient=officer,
+            subject=f"Messages from young people: this week's digest ({today:%d %B})",
+            template="panel/email/participation_digest.txt",
+            context={"counts": counts, "today": today, "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS},
         )
     return sent

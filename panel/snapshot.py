@@ -3,7 +3,8 @@
 The snapshot is plain JSON with the words and figures already written out (stored on
 the report), so a report reads the same in three years' time whatever happens to the
 live records. Everything in it is an aggregate or about the plan: no child's record.
-Counts of children under 5 read "fewer than 5", as they do for panel members.
+Disclosure control (``core.disclosure``) is applied here, before anything is frozen:
+every page, workbook, PDF and e-mail made from a report reads what a panel member may see.
 """
 
 from datetime import date, datetime, time
@@ -11,12 +12,13 @@ from datetime import date, datetime, time
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_text
+from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_fields, kpi_value_text
 from actions.kpis.selectors import latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state
-from actions.templatetags.portal import suppress_small
+from core.disclosure import count as suppress_small
+from core.disclosure import derived
 from core.formatting import person_name
 from participation.derived_kpis import derived_kpis_record, month_end
 from participation.iv.selectors import iv_panel_figures
@@ -72,14 +74,15 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
         kpis=list(KPI.objects.select_related("theme").order_by("code")), as_of=as_of
     ):
         kpi, latest = figure.kpi, figure.latest
+        value, numerator, denominator = kpi_value_fields(latest, kpi) if latest else (None, None, None)
         rows.setdefault(kpi.theme_id, []).append(
             {
                 "code": kpi.code,
                 "name": kpi.name,
                 "period_end": latest.period_end.isoformat() if latest else None,
-                "value": float(latest.value) if latest and latest.value is not None else None,
-                "numerator": latest.numerator if latest else None,
-                "denominator": latest.denominator if latest else None,
+                "value": float(value) if value is not None and not isinstance(value, str) else value,
+                "numerator": numerator,
+                "denominator": denominator,
                 "display": kpi_figure(latest, kpi) if latest else "No figure",
                 "rag": figure.rag.value,
                 "rag_label": figure.rag.label,
@@ -111,16 +114,20 @@ def _rag_counts(items: list[dict]) -> list[dict]:
 
 def _iv_section(as_of: date) -> dict:
     iv = iv_panel_figures(as_of=as_of)
-    percent = (
-        f"{iv.percent_with_iv}%" if iv.percent_with_iv is not None and iv.looked_after_with_iv >= 5 else "–"
-    )
+    percent = f"{iv.percent_with_iv}%" if iv.percent_with_iv is not None else "–"
     rows = [
         ["Children waiting for a visitor", suppress_small(iv.waiting)],
-        ["Longest wait (days)", iv.longest_wait_days if iv.waiting >= 5 else "–"],
-        ["Median days from referral to match (past year)", iv.median_days_to_match],
+        ["Longest wait (days)", derived(iv.longest_wait_days, iv.waiting)],
+        [
+            "Median days from referral to match (past year)",
+            derived(iv.median_days_to_match, iv.matched_in_year),
+        ],
         ["Children in care with a visitor", suppress_small(iv.looked_after_with_iv)],
         ["Care leavers with a visitor (Havering's extension)", suppress_small(iv.care_leavers_with_iv)],
-        ["Children in care with a visitor, % of all children in care", percent],
+        [
+            "Children in care with a visitor, % of all children in care",
+            derived(percent, iv.looked_after_with_iv, iv.cla_count),
+        ],
         [
             f"Matches lasting {iv.min_match_months} months or more",
             suppress_small(iv.current_matches_min_length),
@@ -169,14 +176,14 @@ def _participation_section(as_of: date) -> dict:
 
 def _you_said_we_did(start: date, end: date) -> dict:
     items = (
-        FeedbackItem.objects.filter(session__held_on__lte=end)
+        FeedbackItem.objects.filter(raised_on__lte=end)
         .filter(
-            Q(session__held_on__gte=start)
+            Q(raised_on__gte=start)
             | Q(reported_back_on__gte=start, reported_back_on__lte=end)
             | Q(status__in=FeedbackItem.OPEN_STATUSES)
         )
-        .select_related("session__group", "theme", "action")
-        .order_by("theme__position", "-session__held_on", "pk")
+        .select_related("group", "theme", "action")
+        .order_by("theme__position", "-raised_on", "pk")
     )
     return {
         "title": "You said, we did",
@@ -185,7 +192,7 @@ def _you_said_we_did(start: date, end: date) -> dict:
         "rows": [
             [
                 item.theme.name,
-                item.session.group.name,
+                item.group.name if item.group else "",
                 item.said,
                 item.response or "Not answered yet",
                 item.get_status_display(),

@@ -61,3 +61,8 @@ def send_lead_reminders() -> int:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
 def send_iv_digest() -> int:
     return reminders.send_iv_digest()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_participation_digest() -> int:
+    return reminders.send_participation_digest()

@@ -1,5 +1,7 @@
 import logging
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -14,12 +16,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.kpis.rules import sees_small_numbers
 from actions.roles import Role, has_role
+from core import ratelimit
 from core.access import allowed, get_object_for, require
 from core.cache import cache_reachable, cached, lazy
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
 from havering_cp.celery import app as celery_app
+from participation import services as participation_services
+from participation.forms import TellUsForm
 
 from . import easy_read, reports, services, tasks
 from .dashboard import dashboard_summary
@@ -318,13 +323,60 @@ def report_generate(request):
     return redirect(report)
 
 
+SAFETY_TEXT = (
+    "If you are in danger now, call 999. If you are worried about your safety, "
+    "talk to your social worker or call Childline on 0800 1111."
+)
+
+
 def young_people(request):
-    """Open to anyone: young people review it without an account. Only shareable content."""
+    """Open to anyone, without an account: the young people's own page, in approved easy
+    read, and "Tell us what you think". ``?print=1`` shows everything, for printing.
+
+    The page's content is cached until the data changes (sharing or un-sharing anything
+    is a write, so it shows at once); the form, with its CSRF token, never is."""
+    form = TellUsForm(request.POST or None)
+    form.helper.form_action = reverse("young_people") + "#tell-us"
+    status = 200
+    if request.method == "POST":
+        if form.is_from_a_robot:
+            return redirect("young_people_sent")  # tell a robot nothing; keep nothing
+        within_limit = ratelimit.allow(
+            scope="young-people-message",
+            who=get_client_ip_address(request) or "unknown",
+            limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not within_limit:
+            form.add_error(None, "You have sent a lot of messages in the last hour. Please try again later.")
+            status = 429
+        elif form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in ("text", "theme", "group")}
+            message = save_or_show_errors(form, participation_services.message_receive, data=fields)
+            if message:
+                return redirect("young_people_sent")
+        if form.errors and status == 200:
+            status = 400
     today = timezone.localdate()
     return render(
         request,
         "panel/young_people.html",
-        {"themes": lazy(easy_read.easy_read_themes, today=today), "today": today},
+        {
+            "page": lazy(easy_read.young_people_page, today=today),
+            "today": today,
+            "form": form,
+            "safety_text": SAFETY_TEXT,
+            "print_view": request.GET.get("print") == "1",
+        },
+        status=status,
+    )
+
+
+def young_people_sent(request):
+    return render(
+        request,
+        "panel/young_people_sent.html",
+        {"safety_text": SAFETY_TEXT, "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS},
     )
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
@@ -14,6 +15,7 @@ from .models import (
     Review,
     Visit,
     Volunteer,
+    YoungPersonMessage,
 )
 
 # --- Participation -------------------------------------------------------------------------
@@ -41,12 +43,35 @@ class ParticipationSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(admin.ModelAdmin):
-    list_display = ("said", "session", "theme", "status", "action", "reported_back_on")
-    list_filter = ("status", "theme", "session__group")
-    search_fields = ("said", "response")
-    list_select_related = ("session__group", "theme", "action")
+class FeedbackItemAdmin(SimpleHistoryAdmin):
+    """Sharing with young people happens in the portal, which checks the easy read."""
+
+    list_display = ("said", "group", "raised_on", "theme", "status", "action", "shared", "reported_back_on")
+    list_filter = ("status", "shared", "theme", "group")
+    search_fields = ("said", "response", "easy_read_said", "easy_read_did")
+    date_hierarchy = "raised_on"
+    list_select_related = ("group", "theme", "action")
     raw_id_fields = ("session", "action")
+    readonly_fields = ("shared", "names_no_child", "shared_by", "shared_at")
+
+
+@admin.register(YoungPersonMessage)
+class YoungPersonMessageAdmin(SimpleHistoryAdmin):
+    """Messages come only from the young people's page; officers answer them in the portal."""
+
+    list_display = ("received_at", "state", "theme", "group", "short_text", "handled_by")
+    list_filter = ("state", "theme", "group")
+    search_fields = ("text", "close_reason")
+    date_hierarchy = "received_at"
+    list_select_related = ("theme", "group", "handled_by")
+    readonly_fields = ("text", "theme", "group", "received_at", "feedback_item", "handled_by", "handled_at")
+
+    @admin.display(description="Message")
+    def short_text(self, obj):
+        return obj.text[:80]
+
+    def has_add_permission(self, request):
+        return False
 
 
 # --- Independent Visitors: child-level records ------------------------------------------------

@@ -26,6 +26,7 @@ from .models import (
     Review,
     Visit,
     Volunteer,
+    YoungPersonMessage,
 )
 
 SESSIONS_PER_GROUP = 8
@@ -65,6 +66,39 @@ SAID = (
     ("S", "Tell us before our placement changes, not after."),
     ("T", "Stop using words like 'placement' and 'contact'."),
 )
+# "You said, we did" items shared with young people, in easy read that passes the check.
+SHARED = {
+    "We want to choose where our reviews are held.": (
+        "You want to pick where the meetings about your care happen.",
+        "Now you can pick the place. Some young people meet at a café or at school.",
+    ),
+    "It takes too long to see someone about how we feel.": (
+        "You said it takes too long to get help with your feelings.",
+        "We set up a quick way to see a worker about your feelings.",
+    ),
+    "More help with driving lessons and college costs.": (
+        "You asked for help to pay for driving lessons and college.",
+        "We now pay for some driving lessons. We help with college costs too.",
+    ),
+    "We don't always know who our social worker is.": (
+        "You do not always know who your social worker is.",
+        "Now you get a card with your worker's name, photo and phone number.",
+    ),
+    "Stop using words like 'placement' and 'contact'.": (
+        "You asked us to stop using words that sound like a form.",
+        "We made a list of words to stop using. We check what we write against it.",
+    ),
+    "More activities in the school holidays.": (
+        "You asked for more to do in the school holidays.",
+        "We added trips and clubs in every school holiday.",
+    ),
+}
+# Messages from the young people's page (synthetic): days ago, promise, text, closed because.
+MESSAGES = (
+    (2, "I", "Demo message: can we have a games night at the hub? Lots of us would come.", ""),
+    (16, "W", "Demo message: the bus to my college is always late and I miss the start.", ""),
+    (30, None, "Demo message: test test", "A test message, not from a young person."),
+)
 RESPONSE = "Demo response: agreed with the service and reported back to the group."
 COHORTS_BY_KIND = {
     ParticipationGroup.Kind.CARE_EXPERIENCED: ((3, 12), (1, 8), (0, 2)),
@@ -76,6 +110,7 @@ COHORTS_BY_KIND = {
 def seed_participation(*, users: dict, scale: int = 1, today: date | None = None) -> None:
     today = today or timezone.localdate()
     seed_sessions_and_feedback(users=users, scale=scale, today=today)
+    seed_shared_feedback_and_messages(users=users, today=today)
     seed_independent_visitors(users=users, scale=scale, today=today)
     for months_back in range(12):
         derived_kpis_record(period_end=previous_month_end(today - relativedelta(months=months_back)))
@@ -119,6 +154,8 @@ def seed_sessions_and_feedback(*, users: dict, scale: int, today: date) -> None:
                 session=session,
                 said=f"Demo feedback {feedback_number}: {said}",
                 defaults={
+                    "group": group,
+                    "raised_on": session.held_on,
                     "theme": themes[code],
                     "action": actions[feedback_number % len(actions)]
                     if actions and feedback_number % 3
@@ -310,3 +347,37 @@ def _create_referrals(*, plans: dict, matchable: list, coordinator, today: date,
     Match.objects.bulk_create(matches)
     Visit.objects.bulk_create(visits)
     Review.objects.bulk_create(reviews)
+
+
+@transaction.atomic
+def seed_shared_feedback_and_messages(*, users: dict, today: date) -> None:
+    """One answered item for each of a few "You said" lines shared in easy read, and a few
+    messages in the officers' queue (one overdue, one closed)."""
+    officer = users.get("participation")
+    answered = (FeedbackItem.Status.RESPONDED, FeedbackItem.Status.CLOSED)
+    for said, (easy_said, easy_did) in SHARED.items():
+        item = (
+            FeedbackItem.objects.filter(said__endswith=said, status__in=answered)
+            .order_by("-raised_on", "-pk")
+            .first()
+        )
+        if item is not None:
+            item.easy_read_said, item.easy_read_did = easy_said, easy_did
+            item.names_no_child = item.shared = True
+            item.shared_by = officer
+            item.shared_at = item.shared_at or timezone.now()
+            item.save()
+    themes = {theme.code: theme for theme in Theme.objects.all()}
+    for days_ago, code, text, closed_because in MESSAGES:
+        received = timezone.now() - timedelta(days=days_ago)
+        YoungPersonMessage.objects.get_or_create(
+            text=text,
+            defaults={
+                "theme": themes.get(code),
+                "received_at": received,
+                "state": YoungPersonMessage.State.CLOSED if closed_because else YoungPersonMessage.State.NEW,
+                "close_reason": closed_because,
+                "handled_by": officer if closed_because else None,
+                "handled_at": received + timedelta(days=1) if closed_because else None,
+            },
+        )

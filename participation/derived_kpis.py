@@ -65,8 +65,10 @@ def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
     if iv.median_days_to_match is not None:
         figures["H04"] = {
             "value": Decimal(str(iv.median_days_to_match)),
+            # The matches it is the median of, so that disclosure control withholds a
+            # median of 5 or fewer matches (core.disclosure).
             "numerator": None,
-            "denominator": None,
+            "denominator": iv.matched_in_year,
             "note": f"Median of {iv.matched_in_year} matches made in the 12 months to the period end.",
         }
     figures["H05"] = {

@@ -2,14 +2,14 @@
 whatever the number of sessions or feedback items."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, DateField, F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncQuarter
 
-from .models import FeedbackItem, ParticipationGroup, ParticipationSession
+from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
 RECENT_SESSIONS = 3
 COHORTS = (
@@ -112,18 +112,18 @@ def feedback_tracker(
     status: str = "",
     open_too_long: bool = False,
 ) -> QuerySet[FeedbackItem]:
-    items = FeedbackItem.objects.select_related("session__group", "theme", "action").order_by(
-        "-session__held_on", "-pk"
+    items = FeedbackItem.objects.select_related("session", "group", "theme", "action").order_by(
+        "-raised_on", "-pk"
     )
     if group is not None:
-        items = items.filter(session__group=group)
+        items = items.filter(group=group)
     if theme is not None:
         items = items.filter(theme=theme)
     if status:
         items = items.filter(status=status)
     if open_too_long:
         items = items.filter(
-            status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lt=feedback_overdue_before(today=today)
+            status__in=FeedbackItem.OPEN_STATUSES, raised_on__lt=feedback_overdue_before(today=today)
         )
     return items
 
@@ -132,8 +132,8 @@ def feedback_for_action(*, action) -> list[FeedbackItem]:
     """The "You said" items an action answers. One query."""
     return list(
         FeedbackItem.objects.filter(action=action)
-        .select_related("session__group", "theme")
-        .order_by("-session__held_on", "-pk")
+        .select_related("session", "group", "theme")
+        .order_by("-raised_on", "-pk")
     )
 
 
@@ -214,12 +214,12 @@ def participation_panel_figures(*, as_of: date) -> ParticipationFigures:
         .order_by("name")
         .values("name", "slug", "session_count", *(c for c, _ in COHORTS))
     ]
-    raised = FeedbackItem.objects.filter(session__held_on__lte=as_of)
+    raised = FeedbackItem.objects.filter(raised_on__lte=as_of)
     overdue_before = feedback_overdue_before(today=as_of)
     counts = raised.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in FeedbackItem.Status.values},
         open_too_long=Count(
-            "pk", filter=Q(status__in=FeedbackItem.OPEN_STATUSES, session__held_on__lt=overdue_before)
+            "pk", filter=Q(status__in=FeedbackItem.OPEN_STATUSES, raised_on__lt=overdue_before)
         ),
         reported_back=Count("pk", filter=Q(reported_back_on__gte=since, reported_back_on__lte=as_of)),
     )
@@ -232,4 +232,40 @@ def participation_panel_figures(*, as_of: date) -> ParticipationFigures:
         feedback_by_status={s: counts[s] for s in FeedbackItem.Status.values},
         feedback_open_too_long=counts["open_too_long"],
         feedback_reported_back=counts["reported_back"],
+    )
+
+
+def message_overdue_before(*, now: datetime) -> datetime:
+    """A message received before this and still waiting is overdue an answer."""
+    return now - timedelta(days=settings.YOUNG_PEOPLE_ANSWER_DAYS)
+
+
+def message_queue(*, now: datetime, handled: int = 20) -> dict:
+    """Waiting messages, oldest first, each marked overdue or not; and the latest handled. Two queries."""
+    overdue_before = message_overdue_before(now=now)
+    waiting = list(
+        YoungPersonMessage.objects.filter(state=YoungPersonMessage.State.NEW)
+        .select_related("theme", "group")
+        .order_by("received_at", "pk")
+    )
+    for message in waiting:
+        message.is_overdue = message.received_at < overdue_before
+        message.answer_by = message.received_at + timedelta(days=settings.YOUNG_PEOPLE_ANSWER_DAYS)
+    recent = (
+        YoungPersonMessage.objects.exclude(state=YoungPersonMessage.State.NEW)
+        .select_related("theme", "group", "handled_by", "feedback_item")
+        .order_by("-handled_at", "-pk")[:handled]
+    )
+    return {"waiting": waiting, "recent": list(recent), "overdue": sum(m.is_overdue for m in waiting)}
+
+
+def message_counts(*, now: datetime) -> dict[str, int]:
+    """For the weekly digest: counts only, never the words. One query."""
+    return YoungPersonMessage.objects.aggregate(
+        waiting=Count("pk", filter=Q(state=YoungPersonMessage.State.NEW)),
+        overdue=Count(
+            "pk",
+            filter=Q(state=YoungPersonMessage.State.NEW, received_at__lt=message_overdue_before(now=now)),
+        ),
+        received_this_week=Count("pk", filter=Q(received_at__gte=now - timedelta(days=7))),
     )

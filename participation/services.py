@@ -1,4 +1,4 @@
-"""Writes for participation: sessions and "You said, we did" feedback.
+"""Writes for participation: sessions, "You said, we did" feedback, messages from young people.
 
 Every rule a person can break is checked here and reported as a ValidationError keyed
 by the form field it belongs to; nothing is saved when one fails.
@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from actions.easyread.services import jargon_terms, readability_check
 from actions.models import Action, Theme
 
-from .models import FeedbackItem, ParticipationGroup, ParticipationSession
+from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
 COHORT_FIELDS = {
     "in_care": "children in care",
@@ -98,19 +99,25 @@ def session_update(
     for field, value in counts.items():
         setattr(session, field, value)
     session.save()
+    # Its "You said" items were raised at it: same date, same group.
+    for item in session.feedback_items.all():
+        item.raised_on = held_on
+        item.group = group
+        item.save(update_fields=["raised_on", "group", "updated_at"])
     return session
 
 
 def _feedback_errors(
-    *, session: ParticipationSession, status: str, response: str, reported_back_on: date | None
+    *, raised_on: date, status: str, response: str, reported_back_on: date | None, at_session: bool = True
 ) -> dict[str, str]:
     errors = {}
     if status in (FeedbackItem.Status.RESPONDED, FeedbackItem.Status.CLOSED) and not response.strip():
         errors["response"] = 'Say what was done ("We did") before marking it responded or closed'
     if reported_back_on is not None:
-        if reported_back_on < session.held_on:
+        if reported_back_on < raised_on:
             errors["reported_back_on"] = (
-                f"The report-back date cannot be before the session ({session.held_on:%-d %B %Y})"
+                f"The report-back date cannot be before {'the session' if at_session else 'it was raised'} "
+                f"({raised_on:%-d %B %Y})"
             )
         elif reported_back_on > timezone.localdate():
             errors["reported_back_on"] = "The report-back date must be today or in the past"
@@ -132,13 +139,15 @@ def feedback_add(
     reported_back_on: date | None = None,
 ) -> FeedbackItem:
     errors = _feedback_errors(
-        session=session, status=status, response=response, reported_back_on=reported_back_on
+        raised_on=session.held_on, status=status, response=response, reported_back_on=reported_back_on
     )
     if not said.strip():
         errors["said"] = 'Enter what the young people said ("You said")'
     raise_if(errors)
     return FeedbackItem.objects.create(
         session=session,
+        group=session.group,
+        raised_on=session.held_on,
         theme=theme,
         said=said.strip(),
         action=action,
@@ -161,7 +170,11 @@ def feedback_update(
     reported_back_on: date | None,
 ) -> FeedbackItem:
     errors = _feedback_errors(
-        session=item.session, status=status, response=response, reported_back_on=reported_back_on
+        raised_on=item.raised_on,
+        status=status,
+        response=response,
+        reported_back_on=reported_back_on,
+        at_session=item.session_id is not None,
     )
     if not said.strip():
         errors["said"] = 'Enter what the young people said ("You said")'
@@ -174,3 +187,109 @@ def feedback_update(
     item.reported_back_on = reported_back_on
     item.save()
     return item
+
+
+# --- "You said, we did" on the young people's page -------------------------------------------
+
+
+@transaction.atomic
+def feedback_share(
+    *, item: FeedbackItem, user, easy_read_said: str, easy_read_did: str, names_no_child: bool
+) -> FeedbackItem:
+    """Put an item on the young people's page, in easy read that passes the reading check,
+    once the officer confirms it names no child."""
+    terms = jargon_terms()
+    errors: dict[str, list[str]] = {}
+    for field, text in (("easy_read_said", easy_read_said), ("easy_read_did", easy_read_did)):
+        try:
+            readability_check(text=text, field=field, terms=terms)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if not names_no_child:
+        errors["names_no_child"] = ["Confirm that it names no child and says nothing that could identify one"]
+    if errors:
+        raise ValidationError(errors)
+    item.easy_read_said = easy_read_said.strip()
+    item.easy_read_did = easy_read_did.strip()
+    item.names_no_child = True
+    item.shared = True
+    item.shared_by = user
+    item.shared_at = timezone.now()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def feedback_unshare(*, item: FeedbackItem, user) -> FeedbackItem:
+    """Take it off the young people's page at once; the easy read is kept for next time."""
+    item.shared = False
+    item.shared_by = user
+    item.shared_at = timezone.now()
+    item.save()
+    return item
+
+
+# --- Messages from the young people's page ----------------------------------------------------
+
+
+@transaction.atomic
+def message_receive(*, text: str, theme: Theme | None = None, group: ParticipationGroup | None = None):
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write what you want to tell us"})
+    if len(text) > YoungPersonMessage.MAX_LENGTH:
+        raise ValidationError(
+            {"text": f"Your message is too long. Keep it to {YoungPersonMessage.MAX_LENGTH} characters."}
+        )
+    return YoungPersonMessage.objects.create(text=text, theme=theme, group=group)
+
+
+def _require_waiting(message: YoungPersonMessage) -> None:
+    if not message.is_waiting:
+        raise ValidationError(f"This message was already handled: {message.get_state_display().lower()}")
+
+
+@transaction.atomic
+def message_to_feedback(
+    *,
+    message: YoungPersonMessage,
+    user,
+    theme: Theme,
+    said: str,
+    group: ParticipationGroup | None = None,
+    action: Action | None = None,
+) -> FeedbackItem:
+    """Turn a message into a private "You said" item, linked to its promise, and a group or
+    action if there is one."""
+    message = YoungPersonMessage.objects.select_for_update().get(pk=message.pk)
+    _require_waiting(message)
+    if not said.strip():
+        raise ValidationError({"said": 'Enter what the young person said ("You said")'})
+    item = FeedbackItem.objects.create(
+        session=None,
+        group=group,
+        raised_on=timezone.localdate(message.received_at),
+        theme=theme,
+        said=said.strip(),
+        action=action,
+    )
+    message.state = YoungPersonMessage.State.ANSWERED
+    message.feedback_item = item
+    message.handled_by = user
+    message.handled_at = timezone.now()
+    message.save()
+    return item
+
+
+@transaction.atomic
+def message_close(*, message: YoungPersonMessage, user, reason: str) -> YoungPersonMessage:
+    message = YoungPersonMessage.objects.select_for_update().get(pk=message.pk)
+    _require_waiting(message)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why it is closed"})
+    message.state = YoungPersonMessage.State.CLOSED
+    message.close_reason = reason.strip()
+    message.handled_by = user
+    message.handled_at = timezone.now()
+    message.save()
+    return message

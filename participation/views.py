@@ -9,16 +9,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from actions.extensions import PageSection
 from core.access import allowed, get_object_for, require
+from core.cache import lazy
 from core.forms import save_or_show_errors
 
-from . import services
-from .forms import FeedbackFilterForm, FeedbackForm, SessionForm
+from . import selectors, services
+from .forms import (
+    FeedbackFilterForm,
+    FeedbackForm,
+    FeedbackShareForm,
+    MessageCloseForm,
+    MessageToFeedbackForm,
+    SessionForm,
+)
 from .iv.selectors import NATIONAL_ASPIRATION_PERCENT, iv_panel_figures
-from .models import FeedbackItem, ParticipationGroup, ParticipationSession
+from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 from .selectors import (
     feedback_for_action,
     feedback_overdue_before,
@@ -150,7 +160,7 @@ def feedback_edit(request, pk):
     item = get_object_for(
         request.user,
         "participation.log_participation",
-        FeedbackItem.objects.select_related("session__group", "theme", "action"),
+        FeedbackItem.objects.select_related("session", "group", "theme", "action"),
         pk=pk,
     )
     initial = {
@@ -200,8 +210,10 @@ def figures(request):
         request,
         "participation/figures.html",
         {
-            "iv": iv_panel_figures(as_of=today),
-            "participation": participation_panel_figures(as_of=today),
+            # Aggregates only, the same for every reader: cached per day (see the template).
+            "today": today,
+            "iv": lazy(iv_panel_figures, as_of=today),
+            "participation": lazy(participation_panel_figures, as_of=today),
             "aspiration": NATIONAL_ASPIRATION_PERCENT,
         },
     )
@@ -218,3 +230,117 @@ def action_feedback_section(*, request, action) -> PageSection | None:
         "participation/_action_feedback.html",
         {"feedback_items": items, "overdue_before": feedback_overdue_before(today=timezone.localdate())},
     )
+
+
+# --- "You said, we did" on the young people's page -------------------------------------------
+
+
+def _feedback_to_share(user, pk: int) -> FeedbackItem:
+    return get_object_for(
+        user,
+        "participation.log_participation",
+        FeedbackItem.objects.select_related("session", "group", "theme", "action"),
+        pk=pk,
+    )
+
+
+@login_required
+def feedback_share(request, pk):
+    item = _feedback_to_share(request.user, pk)
+    initial = {"easy_read_said": item.easy_read_said, "easy_read_did": item.easy_read_did}
+    form = FeedbackShareForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.feedback_share, item=item, user=request.user)
+    ):
+        messages.success(request, "Shared. It is on the young people's page now.")
+        return redirect("participation:feedback_share", pk=item.pk)
+    return render(
+        request,
+        "participation/feedback_share.html",
+        {"form": form, "item": item, "history": item.history.select_related("history_user")[:20]},
+    )
+
+
+@login_required
+@require_POST
+def feedback_unshare(request, pk):
+    item = _feedback_to_share(request.user, pk)
+    services.feedback_unshare(item=item, user=request.user)
+    messages.success(request, "Taken off the young people's page.")
+    return redirect("participation:feedback_share", pk=item.pk)
+
+
+# --- Messages from the young people's page ----------------------------------------------------
+
+
+def get_message_for(user, pk: int) -> YoungPersonMessage:
+    return get_object_for(
+        user,
+        "participation.log_participation",
+        YoungPersonMessage.objects.select_related("theme", "group", "feedback_item", "handled_by"),
+        pk=pk,
+    )
+
+
+@login_required
+def message_queue(request):
+    require(request.user, "participation.log_participation")
+    return render(
+        request,
+        "participation/messages.html",
+        {
+            **selectors.message_queue(now=timezone.now()),
+            "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS,
+        },
+    )
+
+
+def _message_page(request, message, *, to_feedback=None, close=None, status=200):
+    if message.is_waiting:
+        to_feedback = to_feedback or MessageToFeedbackForm(
+            initial={"said": message.text, "theme": message.theme, "group": message.group}
+        )
+        to_feedback.helper.form_action = reverse("participation:message_to_feedback", args=[message.pk])
+        close = close or MessageCloseForm()
+        close.helper.form_action = reverse("participation:message_close", args=[message.pk])
+    return render(
+        request,
+        "participation/message.html",
+        {"message": message, "to_feedback": to_feedback, "close": close},
+        status=status,
+    )
+
+
+@login_required
+def message(request, pk):
+    return _message_page(request, get_message_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def message_to_feedback(request, pk):
+    message = get_message_for(request.user, pk)
+    form = MessageToFeedbackForm(request.POST)
+    if form.is_valid() and save_or_show_errors(
+        form, services.message_to_feedback, message=message, user=request.user
+    ):
+        messages.success(
+            request, 'Turned into a "You said" item. Share it with young people when it is answered.'
+        )
+        return redirect("participation:feedback")
+    return _message_page(request, message, to_feedback=form, status=400)
+
+
+@login_required
+@require_POST
+def message_close(request, pk):
+    message = get_message_for(request.user, pk)
+    form = MessageCloseForm(request.POST)
+    if form.is_valid() and save_or_show_errors(
+        form, services.message_close, message=message, user=request.user
+    ):
+        messages.success(request, "Message closed.")
+        return redirect("participation:messages")
+    return _message_page(request, message, close=form, status=400)

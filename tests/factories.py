@@ -147,6 +147,8 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
         model = "participation.FeedbackItem"
 
     session = factory.SubFactory(ParticipationSessionFactory)
+    group = factory.LazyAttribute(lambda item: item.session.group if item.session else None)
+    raised_on = factory.LazyAttribute(lambda item: item.session.held_on if item.session else date.today())
     theme = factory.LazyFunction(lambda: Theme.objects.get(code="H"))
     said = factory.Sequence(lambda n: f"Synthetic feedback {n}: more say in reviews.")
     status = "open"

@@ -7,7 +7,7 @@ from actions.templatetags.portal import suppress_small
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(0, 0), (1, "fewer than 5"), (4, "fewer than 5"), (5, 5), (120, 120), (None, "–")],
+    [(0, 0), (1, "5 or fewer"), (4, "5 or fewer"), (5, "5 or fewer"), (6, 6), (120, 120), (None, "–")],
 )
 def test_small_numbers_about_children_are_suppressed(value, shown):
     assert suppress_small(value) == shown

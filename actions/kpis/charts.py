@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from actions.models import KPI, KPIValue
 
-from .formatting import kpi_number
+from .formatting import kpi_number, kpi_shown_number, value_suppressed
 from .selectors import COMPARATOR_AREAS, HAVERING, HistoryRow
 
 WIDTH, HEIGHT = 720, 320
@@ -111,10 +111,26 @@ def _y_range(kpi: KPI, numbers: list[float]) -> tuple[float, float, float]:
     return low, high, step
 
 
-def kpi_chart(kpi: KPI, history: list[HistoryRow]) -> Chart | None:
+def _disclosable(kpi: KPI, value: KPIValue | None, small_numbers: bool) -> KPIValue | None:
+    """The figure, or None where a panel member may not see it: it is then neither drawn nor
+    described (a plotted point gives its value away as surely as a label)."""
+    if value is None or small_numbers:
+        return value
+    return None if value_suppressed(kpi, value.value, value.numerator, value.denominator) else value
+
+
+def kpi_chart(kpi: KPI, history: list[HistoryRow], *, small_numbers: bool = False) -> Chart | None:
     """The chart of a KPI's history (newest first, as ``kpi_history`` gives it), or None
-    when there are no figures to draw."""
-    rows = list(reversed(history))
+    when there are no figures to draw. Unless ``small_numbers``, Havering figures that
+    disclosure control suppresses are left out (a gap in the line)."""
+    rows = [
+        HistoryRow(
+            period_end=row.period_end,
+            havering=_disclosable(kpi, row.havering, small_numbers),
+            comparators=row.comparators,
+        )
+        for row in reversed(history)
+    ]
     if not rows:
         return None
     numbers = [
@@ -250,9 +266,22 @@ def sparkline(
 ) -> Sparkline | None:
     """The last ``periods`` figures of ``recent`` (Havering's, newest first, as
     ``KPIFigures.recent`` holds them), or None with fewer than two to draw. Unless
-    ``small_numbers``, counts of children under 5 read "fewer than 5". No queries."""
+    ``small_numbers``, figures that disclosure control suppresses read as its words in the
+    table and are neither drawn nor described. No queries."""
     # A figure DfE did not publish is left out of the line.
     values = [value for value in reversed(recent[:periods]) if value.value is not None]
+    if len(values) < 2:
+        return None
+    table = [
+        (
+            v.period_end,
+            kpi_shown_number(
+                v.value, kpi, numerator=v.numerator, denominator=v.denominator, exact=small_numbers
+            ),
+        )
+        for v in values
+    ]
+    values = [v for v in values if _disclosable(kpi, v, small_numbers)]
     if len(values) < 2:
         return None
     numbers = [float(v.value) for v in values]
@@ -269,8 +298,6 @@ def sparkline(
         return SPARK_PAD + inner_h * (1 - (number - low) / (high - low))
 
     def shown(number) -> str:
-        if kpi.unit == KPI.Unit.COUNT and not small_numbers and 0 < number < 5:
-            return "fewer than 5"
         return kpi_number(Decimal(str(number)), kpi)
 
     points = [Point(x_of(i), y_of(n), "start" if i == 0 else "") for i, n in enumerate(numbers)]
@@ -287,5 +314,5 @@ def sparkline(
         path=Series(key=HAVERING, label="Havering", points=points).path,
         last=points[-1],
         target_y=y_of(float(kpi.target)) if kpi.target is not None else None,
-        figures=[(v.period_end, shown(v.value)) for v in values],
+        figures=table,
     )

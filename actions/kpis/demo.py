@@ -55,6 +55,12 @@ DEMO_KPIS = {
     "T02": DemoKPI(85, 5, 78, 2.5, 80, 25),
     "CLA": DemoKPI(None, None, 228, -3.0, 0, None),
 }
+# Two measures show the council's other rules: a tolerance as a share of the target, and
+# the corporate rule (beyond the tolerance but better than a year earlier: amber).
+DEMO_RULES = {
+    "W04": {"tolerance_kind": KPI.ToleranceKind.PERCENT_OF_TARGET, "amber_tolerance": Decimal(50)},
+    "S05": {"corporate_rule": True},
+}
 DEFINITIONS = {
     "W01": "Children looked after for 12 months or more whose health assessment is in date.",
     "W02": "Children looked after for 12 months or more who had a dental check in the year.",
@@ -145,7 +151,11 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         kpi.target = Decimal(str(spec.target)) if spec.target is not None else None
         kpi.amber_tolerance = Decimal(str(spec.tolerance)) if spec.tolerance is not None else None
         kpi.definition = kpi.definition or DEFINITIONS[kpi.code]
-        kpi.save(update_fields=["target", "amber_tolerance", "definition"])
+        for name, value in DEMO_RULES.get(kpi.code, {}).items():
+            setattr(kpi, name, value)
+        kpi.save(
+            update_fields=["target", "amber_tolerance", "tolerance_kind", "corporate_rule", "definition"]
+        )
         if kpi.is_derived:
             continue
         step = 3 if kpi.frequency == KPI.Frequency.QUARTERLY else 1

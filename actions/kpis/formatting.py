@@ -1,10 +1,11 @@
 """How KPI figures read, on pages (through template tags) and in frozen reports alike:
-72%, 23.5 days, 212, and "72% (36 of 50)" with small numbers suppressed for panel members."""
+72%, 23.5 days, 212, and "72% (36 of 50)" with small numbers suppressed for panel members
+(``core.disclosure`` decides; the helpers here know which of a KPI's figures are counts)."""
 
 from decimal import Decimal
 
 from actions.models import KPI
-from actions.templatetags.portal import suppress_small
+from core import disclosure
 
 
 def kpi_number(value: Decimal | float | None, kpi: KPI) -> str:
@@ -24,21 +25,55 @@ def kpi_number(value: Decimal | float | None, kpi: KPI) -> str:
     return text
 
 
+def value_suppressed(kpi: KPI, value, numerator=None, denominator=None) -> bool:
+    """Whether a panel member must not see this KPI figure: a count of children that is
+    small, or a figure worked out from a small count."""
+    if kpi.unit == KPI.Unit.COUNT and disclosure.is_disclosive(value):
+        return True
+    return disclosure.any_disclosive(numerator, denominator)
+
+
+def kpi_value_fields(value, kpi: KPI, *, exact: bool = False) -> tuple:
+    """(value, numerator, denominator) of a KPIValue as they may be shown, for exports:
+    numbers where they may be shown, the suppression words where not."""
+    if exact or not value_suppressed(kpi, value.value, value.numerator, value.denominator):
+        return value.value, value.numerator, value.denominator
+    return (
+        _withheld(value.value, kpi),
+        disclosure.count(value.numerator),
+        disclosure.count(value.denominator),
+    )
+
+
+def kpi_shown_number(number, kpi: KPI, *, numerator=None, denominator=None, exact: bool = False) -> str:
+    """A bare figure (``kpi_number``) or the suppression words."""
+    if not exact and value_suppressed(kpi, number, numerator, denominator):
+        return _withheld(number, kpi)
+    return kpi_number(number, kpi)
+
+
+def _withheld(number, kpi: KPI) -> str:
+    """A small count reads "5 or fewer"; a percentage or number of days worked out from
+    small counts reads "not shown" (it is neither 5% nor 5 days)."""
+    if kpi.unit == KPI.Unit.COUNT and disclosure.is_disclosive(number):
+        return disclosure.suppressed_words()
+    return disclosure.WITHHELD
+
+
 def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
     """A KPI value with its count beside it: "72% (36 of 50)". Unless ``small_numbers``,
-    counts of children under 5 read "fewer than 5" (for panel members)."""
+    small counts of children and what is worked out from them are suppressed (for panel members)."""
     if value is None:
         return "No figure"
     if value.value is None:
         return value.not_published
 
     def count(number):
-        return f"{number:,}" if small_numbers else _thousands(suppress_small(number))
+        return _thousands(disclosure.count(number, exact=small_numbers))
 
-    if kpi.unit == KPI.Unit.COUNT and not small_numbers and 0 < value.value < 5:
-        text = "fewer than 5"
-    else:
-        text = kpi_number(value.value, kpi)
+    text = kpi_shown_number(
+        value.value, kpi, numerator=value.numerator, denominator=value.denominator, exact=small_numbers
+    )
     if value.numerator is not None and value.denominator is not None:
         text += f" ({count(value.numerator)} of {count(value.denominator)})"
     return text

@@ -2,7 +2,7 @@
 
 Everyone with a role reads KPIs. Only holders of ``actions.import_kpi_data`` (granted to
 the Administrator role by a migration; superusers hold every permission) import data.
-Panel members see small counts about children as "fewer than 5"; staff see them.
+Panel members see small counts about children suppressed (core.disclosure); staff see them.
 Figures for periods in an issued report are changed only by holders of
 ``actions.amend_locked_kpi_values`` (administrators), giving a reason.
 

@@ -358,7 +358,9 @@ def _finish(
     kpi_import.errors = errors or []
     kpi_import.error_count = error_count if error_count is not None else len(kpi_import.errors)
     if outcome is not None:
-        kpi_import.warnings = [warning.as_dict() for warning in outcome.warnings]
+        if state == KPIImport.State.PREVIEWED or outcome.warnings:
+            # Kept once written: the record of the unusual figures someone confirmed.
+            kpi_import.warnings = [warning.as_dict() for warning in outcome.warnings]
         kpi_import.rows_created = outcome.created
         kpi_import.rows_updated = outcome.updated
         kpi_import.rows_unchanged = outcome.unchanged

@@ -21,6 +21,7 @@ from . import selectors, services
 from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .files import FileRefused
+from .formatting import kpi_value_fields
 from .forms import KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
@@ -62,7 +63,7 @@ def kpi_list(request):
             "shown": len(figures),
             "total": total,
             "groups": groups,
-            "filter_key": filter_key,
+            "query": sorted(request.GET.lists()),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
@@ -76,6 +77,7 @@ def kpi_detail(request, code: str):
     kpi = get_object_for(request.user, "actions.view_kpis", KPI.objects.select_related("theme"), code=code)
     # Computed only when the page is not in the cache (see the template).
     history = lazy(selectors.kpi_history, kpi=kpi)
+    small_numbers = sees_small_numbers(request.user)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
         request,
@@ -85,10 +87,10 @@ def kpi_detail(request, code: str):
             "history": history,
             "latest": lazy(lambda: next((row for row in history if row.havering), None)),
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
-            "chart": lazy(kpi_chart, kpi, history),
+            "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
             "benchmark": lazy(kpi_benchmark, kpi=kpi),
             "actions": actions,
-            "small_numbers": sees_small_numbers(request.user),
+            "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
     )
@@ -98,24 +100,16 @@ def kpi_detail(request, code: str):
 @require_GET
 def kpi_export(request):
     """KPI values in the long import layout (CSV or xlsx), formula-like cells neutralised.
-    Panel members get small counts as "fewer than 5", as on the pages."""
+    Panel members get small counts, and what is worked out from them, suppressed (core.disclosure)."""
     require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
     small_numbers = sees_small_numbers(request.user)
-
-    def shown(number):
-        if number is None or small_numbers or not 0 < number < 5:
-            return number
-        return "fewer than 5"
-
     rows = (
         [
             value.kpi.code,
             value.period_end,
-            value.value,
-            shown(value.numerator),
-            shown(value.denominator),
+            *kpi_value_fields(value, value.kpi, exact=small_numbers),
             value.get_area_display(),
             value.note,
         ]

@@ -4,27 +4,42 @@ from django import template
 from django.utils.html import format_html
 
 from actions.rag import RAG
+from core import disclosure
 from core.formatting import person_name
 
 register = template.Library()
-
-SMALL_NUMBER_THRESHOLD = 5
 
 register.filter("person_name", person_name)
 
 
 @register.filter
 def suppress_small(value):
-    """Counts about children under 5 are shown as "fewer than 5" (small-number suppression)."""
+    """A count about children as a panel member may see it (``core.disclosure``)."""
     if value is None or value == "":
         return "–"
     try:
         number = int(value)
     except (TypeError, ValueError):
         return value
-    if 0 < number < SMALL_NUMBER_THRESHOLD:
-        return "fewer than 5"
-    return number
+    return disclosure.count(number)
+
+
+@register.simple_tag
+def disclosure_words():
+    """What a suppressed figure reads ("5 or fewer"), for pages that explain the rule."""
+    return disclosure.suppressed_words()
+
+
+@register.filter
+def is_disclosive(count) -> bool:
+    """True for a count a panel member may not see (and so nothing worked out from it)."""
+    return disclosure.is_disclosive(count)
+
+
+@register.simple_tag
+def disclosure_threshold():
+    """The largest count of children that is suppressed (5 unless set)."""
+    return disclosure.threshold()
 
 
 @register.simple_tag

@@ -29,6 +29,7 @@ ACTION_LINK = re.compile(r'href="/plan/actions/(\d+)/"')
 KPI_LINK = re.compile(r'href="/kpis/([A-Z0-9]+)/"')
 REPORT_LINK = re.compile(r'href="/panel/reports/(\d+)/"')
 
+attempted: list[str] = []  # tokens of every update posted
 acknowledged: list[str] = []  # tokens of updates the portal said it saved
 failures: list[dict] = []  # every failed request: what, status, how long, whether it was our error page
 
@@ -53,7 +54,7 @@ def _record_failure(request_type, name, response_time, response, exception, **kw
 @events.quitting.add_listener
 def _write_results(environment, **kwargs):
     with open(RESULTS_FILE, "w") as out:
-        json.dump({"acknowledged": acknowledged, "failures": failures}, out)
+        json.dump({"attempted": attempted, "acknowledged": acknowledged, "failures": failures}, out)
 
 
 class PortalUser(HttpUser):
@@ -159,6 +160,7 @@ class SubgroupLead(PortalUser):
         if not csrf:
             return
         token = f"{TOKEN_PREFIX}{uuid.uuid4().hex}"
+        attempted.append(token)
         with self.client.post(
             path,
             {

@@ -38,6 +38,8 @@ import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import psutil  # requirements-bench.txt
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "out"
@@ -220,7 +222,7 @@ def gunicorn(env: dict, port: int, workers: int | None):
     )
     try:
         wait_until(lambda: get(f"http://127.0.0.1:{port}/healthz")[0] in (200, 503), 90, "gunicorn")
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server.pid
     finally:
         with suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
@@ -230,6 +232,17 @@ def gunicorn(env: dict, port: int, workers: int | None):
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
         errors.close()
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by gunicorn's master and workers (psutil, from requirements-bench.txt)."""
+    total = 0.0
+    master = psutil.Process(pid)
+    for process in [master, *master.children(recursive=True)]:
+        with suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, float, str]:
@@ -331,6 +344,7 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
         print(line)
         summary[name] = row
     acknowledged = set(results["acknowledged"])
+    unacknowledged = set(results.get("attempted", [])) - acknowledged
     lost = acknowledged - stored
     total = summary.get("Aggregated", {})
     pages_p95 = int(float(total.get("95%", 0) or 0))
@@ -348,7 +362,8 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
     )
     print(
         f"updates acknowledged {len(acknowledged)}, stored {len(acknowledged & stored)}, "
-        f"lost {len(lost)}; stored without an acknowledgement {len(stored - acknowledged)}"
+        f"lost {len(lost)}; not acknowledged {len(unacknowledged)} (of which stored "
+        f"{len(unacknowledged & stored)})"
     )
     return {
         "p95": pages_p95,
@@ -368,7 +383,7 @@ def stored_tokens(server: str) -> set[str]:
     return set(rows.split()) if rows else set()
 
 
-def fault_report(probe: Probe, fault_started: float, fault_ended: float) -> None:
+def fault_report(probe: Probe, fault_started: float, fault_ended: float, *, restored: bool) -> None:
     during = [s for s in probe.samples if fault_started - 0.5 <= s[0] <= fault_ended + 30]
     failed = [s for s in during if s[1] != 200]
     statuses = sorted({s[1] for s in failed})
@@ -383,7 +398,9 @@ def fault_report(probe: Probe, fault_started: float, fault_ended: float) -> None
         f"slowest {max((s[2] for s in during), default=0) * 1000:.0f} ms"
     )
     recovered = next((s for s in probe.samples if s[0] > fault_ended and s[1] == 200), None)
-    if recovered:
+    if not restored:
+        print("  (the server stayed down to the end of the run)")
+    elif recovered:
         print(
             f"  first 200 after the fault ended: +{recovered[0] - fault_ended:.1f} s "
             "(the portal was not restarted)"
@@ -418,7 +435,9 @@ def main() -> None:
     with open("/proc/loadavg") as loadavg:
         log(f"Machine load average before the run: {loadavg.read().split()[:3]}")
     seed_env = production_env(f"{server}/{DB_NAME}", redis_url)
-    if not (args.reuse_db and seeded(server)):
+    if args.reuse_db and seeded(server):
+        manage(seed_env, "migrate", "--no-input", "-v", "0")  # the code may have moved on
+    else:
         seed(server, seed_env, args.scale)
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     built = ROOT / "static" / "build" / "app.css"
@@ -433,7 +452,8 @@ def main() -> None:
 
     with _fault_servers(args.fault, server, redis_url) as (db_server, cache_url, injure):
         env = production_env(f"{db_server}/{DB_NAME}", cache_url)
-        with gunicorn(env, PORT, args.workers) as base:
+        with gunicorn(env, PORT, args.workers) as (base, server_pid):
+            cpu_before = server_cpu_seconds(server_pid)
             probe = Probe(base)
             probe.start()
             log(
@@ -448,6 +468,7 @@ def main() -> None:
                 timer.start()
             run_locust(base, args, results_file, csv_prefix)
             elapsed = time.monotonic() - started
+            cpu_used = server_cpu_seconds(server_pid) - cpu_before
             probe.stop.set()
             probe.join(timeout=70)
             if args.fault:
@@ -456,14 +477,18 @@ def main() -> None:
                 if window and window[1] is None:  # a fault that lasted to the end of the run
                     window = (window[0], time.time())
             stats = read_stats(csv_prefix)
-            results = (
-                json.loads(results_file.read_text())
-                if results_file.exists()
-                else {"acknowledged": [], "failures": []}
-            )
+            results = {"attempted": [], "acknowledged": [], "failures": []}
+            if results_file.exists():
+                results = json.loads(results_file.read_text())
             outcome = report(stats, results, stored_tokens(db_server), elapsed)
+            served = int(next((row["Request Count"] for row in stats if row["Name"] == "Aggregated"), 0)) or 1
+            print(
+                f"gunicorn used {cpu_used:.1f} CPU seconds: {cpu_used / served * 1000:.1f} ms a request on "
+                f"average (the rest of each request's time was spent waiting: PostgreSQL, Redis, or a "
+                f"core on a shared machine)"
+            )
             if window:
-                fault_report(probe, *window)
+                fault_report(probe, *window, restored=args.fault == "postgres")
                 by_status: dict = {}
                 for failure in results["failures"]:
                     by_status[failure["status"]] = by_status.get(failure["status"], 0) + 1

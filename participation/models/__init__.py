@@ -4,7 +4,7 @@ The two halves live in separate modules: ``groups`` is read by every role, ``iv`
 holds child-level records that only IV coordinators and administrators may see.
 """
 
-from .groups import FeedbackItem, ParticipationGroup, ParticipationSession
+from .groups import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 from .iv import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "Review",
     "Visit",
     "Volunteer",
+    "YoungPersonMessage",
 ]

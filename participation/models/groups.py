@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Theme
 
@@ -80,7 +82,12 @@ class ParticipationSession(models.Model):
 
 
 class FeedbackItem(models.Model):
-    """ "You said, we did": what young people raised at a session and what was done about it."""
+    """ "You said, we did": what young people raised, at a session or in a message from
+    their page, and what was done about it.
+
+    Private to staff until a participation officer shares it with young people, in easy
+    read and confirmed to name no child. Every change is in its history.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -90,7 +97,23 @@ class FeedbackItem(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    session = models.ForeignKey(ParticipationSession, on_delete=models.PROTECT, related_name="feedback_items")
+    session = models.ForeignKey(
+        ParticipationSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        help_text="Empty when it came in a message from the young people's page.",
+    )
+    group = models.ForeignKey(
+        ParticipationGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        help_text="The group it came from: the session's, or the one a message named.",
+    )
+    raised_on = models.DateField("Raised on", help_text="The session's date, or the day the message came.")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="feedback_items")
     said = models.TextField("You said", help_text="What the young people raised, in their words.")
     action = models.ForeignKey(
@@ -106,13 +129,38 @@ class FeedbackItem(models.Model):
     reported_back_on = models.DateField(
         "Reported back to the group on", null=True, blank=True, help_text="When the group heard the answer."
     )
+    easy_read_said = models.TextField(
+        "You said (easy read)", blank=True, help_text="For the young people's page: plain words, no names."
+    )
+    easy_read_did = models.TextField("We did (easy read)", blank=True)
+    shared = models.BooleanField(
+        "Shared with young people", default=False, help_text="Shown on the young people's page."
+    )
+    names_no_child = models.BooleanField(
+        "Confirmed to name no child", default=False, help_text="Confirmed by the officer who shared it."
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
     class Meta:
-        ordering = ["-session__held_on", "-pk"]
+        ordering = ["-raised_on", "-pk"]
         verbose_name = "feedback item"
         indexes = [models.Index(fields=["status"], name="feedback_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shared=False)
+                | (
+                    models.Q(names_no_child=True) & ~models.Q(easy_read_said="") & ~models.Q(easy_read_did="")
+                ),
+                name="feedback_shared_only_in_easy_read_naming_no_child",
+            )
+        ]
 
     def __str__(self):
         return self.said[:60]
@@ -120,3 +168,54 @@ class FeedbackItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class YoungPersonMessage(models.Model):
+    """What a young person told us through "Tell us what you think" on their page.
+
+    Anonymous: no name, no e-mail, no address kept. It waits in the participation
+    officers' queue until one turns it into a "You said" item or closes it with a reason.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", "Waiting for an answer"
+        ANSWERED = "answered", 'Turned into a "You said" item'
+        CLOSED = "closed", "Closed"
+
+    MAX_LENGTH = 1000
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="promise"
+    )
+    text = models.TextField(max_length=MAX_LENGTH)
+    group = models.ForeignKey(
+        ParticipationGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
+    feedback_item = models.OneToOneField(
+        FeedbackItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="message"
+    )
+    close_reason = models.TextField(blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = "message from a young person"
+        verbose_name_plural = "messages from young people"
+        indexes = [models.Index(fields=["state", "received_at"], name="message_queue")]
+
+    def __str__(self):
+        return f"Message of {timezone.localtime(self.received_at):%d %b %Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("participation:message", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.NEW

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from actions.templatetags.portal import suppress_small
+from core import disclosure
 from participation.models import FeedbackItem, Referral, Volunteer
 
 register = template.Library()
@@ -67,15 +68,15 @@ def age_on(referral, today):
 
 @register.filter
 def suppress_percent(percent, count):
-    """A percentage beside a small count would give the count away: hide both under 5."""
+    """A percentage beside a small count would give the count away: hide both."""
     if percent is None:
         return "not available"
-    if count is not None and 0 < int(count) < 5:
-        return "not shown (fewer than 5 children)"
+    if disclosure.is_disclosive(count):
+        return f"not shown ({disclosure.suppressed_words()} children)"
     return f"{percent}%"
 
 
 @register.filter
 def headcount(value, exact):
-    """A count of young people: exact for the people who record it, suppressed under 5 for others."""
+    """A count of young people: exact for those who record it, suppressed (core.disclosure) for others."""
     return value if exact else suppress_small(value)

@@ -1,4 +1,4 @@
-from actions.models import Commitment
+from actions.models import Commitment, EasyReadText
 from tests.actions.kpis import permission_cases as kpi_cases
 from tests.factories import ActionFactory, MilestoneFactory
 from tests.permission_matrix import Case, expect, only
@@ -8,7 +8,8 @@ UNKNOWN_ID = 999_999
 
 
 def build_world(users):
-    action = ActionFactory(lead=users["lead"])
+    action = ActionFactory(lead=users["lead"], shareable=True)
+    EasyReadText.objects.create(action=action, text="We are starting a cooking club.")
     return {"action": action, "milestone": MilestoneFactory(action=action), **kpi_cases.build_world(users)}
 
 
@@ -86,5 +87,42 @@ CASES = [
     Case("action_plan_import_template", only(("admin",))),
     # Without a valid preview token the administrator is sent back to upload.
     Case("action_plan_import_confirm", only(("admin",), ok=302), method="post"),
+    # Easy-read words for young people: participation officers, and the lead of the action.
+    Case("easy_read_list", only(("lead", "other_lead", "participation", "admin"))),
+    Case(
+        "easy_read_edit", only(("lead", "participation", "admin")), args=lambda w: ["action", w["action"].pk]
+    ),
+    Case(
+        "easy_read_edit",
+        only(("lead", "participation", "admin"), ok=302),
+        args=lambda w: ["action", w["action"].pk],
+        method="post",
+        data=lambda w: {"text": "We are starting a cooking club. It is free."},
+        id="POST easy_read_edit",
+    ),
+    Case(
+        "easy_read_edit",
+        only(("participation", "admin")),
+        args=lambda w: ["commitment", Commitment.objects.get(code="H4").pk],
+        id="GET easy_read_edit commitment",
+    ),
+    Case(
+        "easy_read_edit",
+        expect(404, panel=403, ivstaff=403),
+        args=lambda w: ["nonsense", w["action"].pk],
+        id="GET easy_read_edit unknown kind",
+    ),
+    Case(
+        "easy_read_approve",
+        only(("participation", "admin"), ok=302),
+        args=lambda w: ["action", w["action"].pk],
+        method="post",
+    ),
+    Case(
+        "easy_read_withdraw",
+        only(("participation", "admin"), ok=302),
+        args=lambda w: ["action", w["action"].pk],
+        method="post",
+    ),
     *kpi_cases.CASES,
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from actions.rag import RAG
-from actions.selectors import plan_state, rag_by_theme
+from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,34 @@ def test_rag_by_theme_counts_in_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = rag_by_theme()
     assert counts[theme_id] == {RAG.GREEN: 1, RAG.RED: 1, RAG.COMPLETE: 1}
+
+
+@pytest.mark.parametrize("days_ago", [0, 30])
+def test_counting_ratings_only_rates_each_action_as_the_full_state_does(days_ago):
+    today = timezone.localdate()
+    for status in ("on_track", "off_track", "some_slippage", "not_started", "completed", "deferred"):
+        action = ActionFactory(status=status, start_date=today - timedelta(days=200))
+        backdate_creation(action, today - timedelta(days=100))
+    ActionFactory(
+        status="on_track", start_date=today - timedelta(days=200), due_date=today - timedelta(days=40)
+    )
+    day = today - timedelta(days=days_ago)
+    full = dict(plan_state(as_of=day).values_list("id", "rag"))
+    assert dict(plan_state(as_of=day, rating_only=True).values_list("id", "rag")) == full
+    assert len(set(full.values())) == 5  # red, amber, green, complete and no rating all occur
+
+
+def test_ratings_month_by_month_in_one_query(django_assert_num_queries):
+    today = timezone.localdate()
+    action = ActionFactory(status="on_track", start_date=today - timedelta(days=400))
+    backdate_creation(action, today - timedelta(days=100))
+    action.status = Action.Status.OFF_TRACK
+    action._history_date = moment(today)
+    action.save()
+    with django_assert_num_queries(1):
+        series = rag_counts_over_time(as_of=today, months=6)
+    assert [day for day, _ in series][-1] == today and len(series) == 6
+    by_day = dict(series)
+    assert by_day[today] == {RAG.RED: 1}
+    assert series[-2][1] == {RAG.GREEN: 1}
+    assert series[0][1] == ({} if series[0][0] < today - timedelta(days=100) else {RAG.GREEN: 1})

@@ -120,7 +120,7 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
     # The panel's figures after: changed, and the child's record is not found.
     sign_in(page, "councillor")
     page.goto("/participation/figures/")
-    assert figure(page, "percent-with-iv").startswith("not shown (fewer than 5 children): fewer than 5 of 40")
+    assert figure(page, "percent-with-iv").startswith("not shown (5 or fewer children): 5 or fewer of 40")
     assert "LCS-424242" not in page.content()
     assert_accessible(page)
     response = page.goto(referral_url)

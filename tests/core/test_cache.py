@@ -1,13 +1,19 @@
 """The data version: every committed write to the portal's tables makes cached entries stale."""
 
+import re
+from datetime import date
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.kpis import services
 from actions.models import Action
 from core import cache as data_cache
-from tests.conftest import cache_settings
+from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
+from tests.conftest import cache_settings, require_postgres
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +27,9 @@ pytestmark = pytest.mark.django_db
         ('DELETE FROM "participation_visit" WHERE "id" = %s', True),
         ("INSERT INTO actions_kpivalue (kpi_id) SELECT kpi_id FROM kpi_import_stage", True),
         ('  update "panel_progressreport" set "progress" = 5', True),
+        ("WITH upserted AS (INSERT INTO actions_kpivalue AS v (kpi_id) SELECT 1 RETURNING 1) SELECT 1", True),
+        ('WITH x AS (SELECT 1) SELECT * FROM "actions_action" FOR UPDATE OF "actions_action"', False),
+        ('SELECT "actions_action"."id" FROM "actions_action" FOR UPDATE SKIP LOCKED', False),
         ('SELECT "actions_action"."id" FROM "actions_action"', False),
         ('UPDATE "django_session" SET "expire_date" = %s', False),
         ('UPDATE "auth_user" SET "last_login" = %s', False),
@@ -99,3 +108,18 @@ def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, priv
     assert data_cache.cached("thing", [], lambda: "from the database") == "from the database"
     data_cache.bump_data_version()  # dropped, not raised
     assert data_cache.cache_reachable() is False
+
+
+def test_the_kpi_imports_bulk_upsert_counts_as_a_data_change(tmp_path, admin_user):
+    """The COPY path writes the figures with one ``WITH … INSERT … ON CONFLICT`` statement."""
+    require_postgres()
+    path = tmp_path / "figures.csv"
+    path.write_bytes(csv_bytes([LONG_HEADER, ["W01", date(2025, 4, 30), 72, 36, 50, "", ""]]))
+    with CaptureQueriesContext(connection) as captured:
+        kpi_import = services.kpi_import_from_path(path=path, dry_run=False, user=admin_user)
+    assert kpi_import.rows_created == 1
+    upserts = [
+        q["sql"] for q in captured.captured_queries if re.search(r"INSERT INTO \"?actions_kpivalue", q["sql"])
+    ]
+    assert upserts
+    assert all(data_cache.writes_portal_data(sql) for sql in upserts)

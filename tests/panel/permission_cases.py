@@ -35,6 +35,14 @@ CASES = [
     Case("healthz", expect(200, anonymous=200)),
     Case("accessibility", expect(200, anonymous=200)),
     Case("young_people", expect(200, anonymous=200)),
+    Case(
+        "young_people",
+        expect(302, anonymous=302),
+        method="post",
+        data=lambda w: {"text": "I like the cooking club."},
+        id="POST young_people",
+    ),
+    Case("young_people_sent", expect(200, anonymous=200)),
     Case("login", expect(302, anonymous=200)),  # signed-in users are sent home
     Case("password_change", expect(200)),
     Case("password_change_done", expect(200)),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from actions.roles import Role
 from panel import reminders
 from panel.models import Meeting, ProgressReport, ReminderLog
+from participation.models import YoungPersonMessage
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,19 @@ def test_iv_coordinators_get_one_weekly_digest_of_counts(users):
     body = mail.outbox[0].body
     assert "Matches overdue a visit: 0" in body
     assert "no information about any child" in body
+
+
+def test_participation_officers_get_a_weekly_digest_of_message_counts_never_the_words(users, settings):
+    settings.YOUNG_PEOPLE_ANSWER_DAYS = 10
+    now = timezone.now()
+    YoungPersonMessage.objects.create(text="Secret words about my home", received_at=now - timedelta(days=12))
+    YoungPersonMessage.objects.create(text="More trips", received_at=now - timedelta(days=1))
+    assert reminders.send_participation_digest(now=now) == 1
+    assert reminders.send_participation_digest(now=now) == 0  # once a week
+    message = mail.outbox[0]
+    assert message.to == [users["participation"].email]
+    assert "Waiting for an answer: 2" in message.body
+    assert "Overdue (waiting more than 10 days): 1" in message.body
+    assert "Received in the last 7 days: 1" in message.body
+    assert "/participation/messages/" in message.body
+    assert "Secret words" not in message.body and "More trips" not in message.body

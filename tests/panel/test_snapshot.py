@@ -79,12 +79,13 @@ def test_kpi_figures_carry_counts_rating_and_comparators(april_report):
     assert "72% (36 of 50)" in report.html
 
 
-def test_small_counts_about_children_read_fewer_than_five(april_report):
+def test_small_counts_about_children_and_their_percentage_are_suppressed(april_report):
     kpi = KPI.objects.get(code="W02")
     KPIValueFactory(kpi=kpi, period_end=date(2026, 3, 31), value=Decimal("75"), numerator=3, denominator=4)
     report = build(april_report)
     w02 = next(k for k in report.data["themes"][0]["kpis"] if k["code"] == "W02")
-    assert w02["display"] == "75% (fewer than 5 of fewer than 5)"
+    assert w02["display"] == "not shown (5 or fewer of 5 or fewer)"
+    assert (w02["value"], w02["numerator"], w02["denominator"]) == ("not shown", "5 or fewer", "5 or fewer")
 
 
 def test_the_report_has_iv_participation_and_you_said_we_did_sections(april_report):

@@ -2,6 +2,7 @@
 administrators). Independent Visitor lists refuse other roles (403); a child's referral
 and a volunteer's record answer 404 to them, as if they did not exist."""
 
+from participation.models import YoungPersonMessage
 from tests.factories import (
     FeedbackItemFactory,
     MatchFactory,
@@ -25,6 +26,7 @@ def build_world(users):
         "group": group,
         "session": session,
         "feedback_item": FeedbackItemFactory(session=session),
+        "message": YoungPersonMessage.objects.create(text="Can we have more trips?"),
         "referral": match.referral,
         "waiting_referral": ReferralFactory(),
         "volunteer": match.volunteer,
@@ -83,6 +85,42 @@ CASES = [
         id="POST participation:feedback_new",
     ),
     Case("participation:feedback_edit", only(WRITERS), args=lambda w: [w["feedback_item"].pk]),
+    # "You said, we did" on the young people's page, and young people's messages
+    Case("participation:feedback_share", only(WRITERS), args=lambda w: [w["feedback_item"].pk]),
+    Case(
+        "participation:feedback_share",
+        only(WRITERS, ok=302),
+        args=lambda w: [w["feedback_item"].pk],
+        method="post",
+        data=lambda w: {
+            "easy_read_said": "You want more trips.",
+            "easy_read_did": "We planned two trips.",
+            "names_no_child": "on",
+        },
+        id="POST participation:feedback_share",
+    ),
+    Case(
+        "participation:feedback_unshare",
+        only(WRITERS, ok=302),
+        args=lambda w: [w["feedback_item"].pk],
+        method="post",
+    ),
+    Case("participation:messages", only(WRITERS)),
+    Case("participation:message", only(WRITERS), args=lambda w: [w["message"].pk]),
+    Case(
+        "participation:message_to_feedback",
+        only(WRITERS, ok=302),
+        args=lambda w: [w["message"].pk],
+        method="post",
+        data=lambda w: {"said": "More trips, please.", "theme": w["feedback_item"].theme_id},
+    ),
+    Case(
+        "participation:message_close",
+        only(WRITERS, ok=302),
+        args=lambda w: [w["message"].pk],
+        method="post",
+        data=lambda w: {"reason": "A test message."},
+    ),
     # Independent Visitors: lists and forms for new records
     Case("participation:iv:home", IV_LIST),
     Case("participation:iv:referrals", IV_LIST),

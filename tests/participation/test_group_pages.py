@@ -23,14 +23,14 @@ def test_each_group_shows_its_three_most_recent_sessions_and_a_years_reach(clien
     assert (shown.session_count, shown.in_care) == (4, 8)
 
 
-def test_panel_members_see_small_counts_as_fewer_than_5_and_officers_see_them_exactly(client, users):
+def test_panel_members_see_small_counts_suppressed_and_officers_see_them_exactly(client, users):
     session = ParticipationSessionFactory(in_care=3, care_leavers=0, others=12)
     client.force_login(users["panel"])
     panel_page = client.get(session.get_absolute_url()).content.decode()
-    assert "fewer than 5" in panel_page
+    assert "5 or fewer" in panel_page
     client.force_login(users["participation"])
     officer_page = client.get(session.get_absolute_url()).content.decode()
-    assert "fewer than 5" not in officer_page
+    assert "5 or fewer" not in officer_page
 
 
 def test_reach_by_quarter_counts_each_cohort_in_its_quarter():

@@ -123,7 +123,7 @@ def test_the_panel_sees_fewer_than_5_for_small_counts_and_no_percentage_that_wou
     cla(80)
     client.force_login(users["panel"])
     html = client.get(reverse("participation:figures")).content.decode()
-    assert "not shown (fewer than 5 children): fewer than 5 of 80 children in care" in html
+    assert "not shown (5 or fewer children): 5 or fewer of 80 children in care" in html
     assert "1.2%" not in html
 
 

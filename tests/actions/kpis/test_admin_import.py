@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from actions.kpis.resources import KPIValueResource
 from actions.models import KPI, KPIImport, KPIValue
+from tests.actions.kpis.dfe import STABILITY, dfe_bytes
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
 from tests.factories import KPIValueFactory, UserFactory
 
@@ -96,3 +97,29 @@ def test_the_admin_export_is_in_the_import_layout_and_escapes_formulas():
     assert dataset.headers == ["kpi_code", "period_end", "value", "numerator", "denominator", "area", "note"]
     assert dataset[0][0] == "W01"
     assert dataset[0][6] == "'=1+1"
+
+
+def test_a_dfe_file_imports_unchanged_in_the_admin_too(admin_client):
+    response = choose_file(admin_client, STABILITY, dfe_bytes(STABILITY), CSV_FORMAT)
+    assert response.status_code == 200
+    assert "1580 new figures, 0 changed, 0 already up to date" in response.content.decode()
+    confirm = response.context["confirm_form"].initial
+    response = admin_client.post(reverse("admin:actions_kpivalue_process_import"), confirm, follow=True)
+    assert f"Imported {STABILITY}: 1580 new figures" in response.content.decode()
+    havering = KPIValue.objects.get(kpi__code="S01", period_end=date(2025, 3, 31), area="havering")
+    assert (havering.value, havering.numerator, havering.denominator) == (Decimal(12), 31, 268)
+    assert KPIImport.objects.get().layout == "dfe"
+
+
+def test_unusual_figures_are_listed_in_the_admin_preview(admin_client):
+    kpi = KPI.objects.get(code="CLA")
+    for month in (1, 2, 3):
+        KPIValueFactory(kpi=kpi, period_end=date(2024, month, 28), value=Decimal(230 + month))
+    response = choose_file(
+        admin_client,
+        "cla.csv",
+        csv_bytes([LONG_HEADER, ["CLA", "2024-04-30", "90", "", "", "", ""]]),
+        CSV_FORMAT,
+    )
+    page = response.content.decode()
+    assert "Unusual figures to check" in page and "The figure changes from 233 to 90" in page

@@ -39,6 +39,9 @@ def test_three_years_of_figures_with_targets_and_comparators(demo_users):
     seed_kpi_figures(users=demo_users, today=date(2026, 5, 10))
     w01 = KPI.objects.get(code="W01")
     assert w01.target == 90 and w01.amber_tolerance == 5
+    w04, s05 = KPI.objects.get(code="W04"), KPI.objects.get(code="S05")
+    assert (w04.tolerance_kind, w04.amber_tolerance) == ("percent_of_target", 50)  # 14 days of 28
+    assert s05.corporate_rule
     havering = KPIValue.objects.filter(kpi=w01, area="havering")
     assert havering.count() == 36
     assert havering.latest("period_end").period_end == date(2026, 4, 30)

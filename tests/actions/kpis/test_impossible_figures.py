@@ -188,6 +188,7 @@ def test_the_import_page_asks_to_confirm_unusual_figures(admin_client, history):
     admin_client.post(confirm, {"accept_warnings": "on"})
     kpi_import.refresh_from_db()
     assert kpi_import.state == KPIImport.State.DONE
+    assert {warning["row"] for warning in kpi_import.warnings} == {2, 3}  # what was confirmed
     assert KPIValue.objects.filter(period_end=date(2025, 1, 31)).count() == 2
 
 

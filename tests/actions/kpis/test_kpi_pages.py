@@ -55,9 +55,11 @@ def test_the_list_shows_latest_figure_with_count_rag_trend_target_and_comparator
     assert "Mar 2025" in page
 
 
-def test_panel_members_see_small_counts_as_fewer_than_5(client, users, figures):
+def test_panel_members_see_small_counts_and_their_percentage_suppressed(client, users, figures):
     client.force_login(users["panel"])
-    assert "6% (fewer than 5 of 50)" in client.get(reverse("kpi_list")).content.decode()
+    page = client.get(reverse("kpi_list")).content.decode()
+    assert "not shown (5 or fewer of 50)" in page
+    assert "6%" not in page
 
 
 def test_staff_see_small_counts(client, users, figures):
@@ -135,7 +137,8 @@ def test_the_export_suppresses_small_counts_for_panel_members(client, users, fig
     response = client.get(reverse("kpi_export"), {"kpi": "W02", "format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     client_csv = client.get(reverse("kpi_export"), {"kpi": "W02"}).content.decode("utf-8-sig")
-    assert "fewer than 5" in client_csv
+    assert "5 or fewer" in client_csv
+    assert ",3," not in client_csv and ",6," not in client_csv
 
 
 @pytest.mark.parametrize("months", [1, 24])
