@@ -63,5 +63,5 @@ class GovukDateField(DateInputField):
             raise ValidationError("Enter the year as 4 digits, for example 2025", code="invalid")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.RefusalLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lock-outs raised by authenticate() into a page.
     "axes.middleware.AxesMiddleware",
@@ -191,6 +193,8 @@ LOGOUT_REDIRECT_URL = "login"
 # user has been away for this long.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Flash messages live in the server-side session, never in a cookie (a signed cookie is readable).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # An absolute limit beside the idle one: a session ends this long after sign-in, busy or not.
