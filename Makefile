@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations pytest assets install demo bench bench-import bench-dashboard bench-load deploy-check clean
+.PHONY: run test lint format check-migrations pytest assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
+
+# What WeasyPrint needs to print reports as PDF (Pango, HarfBuzz's subsetter) and the
+# font the print stylesheet names. Installed with apt when run as root and missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +26,18 @@ node_modules/.installed: package.json package-lock.json
 static/build/app.css: node_modules/.installed $(wildcard static/scss/*.scss)
 	npm run --silent build
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed system-packages
+
+system-packages:
+	@if ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+		&& command -v fc-list >/dev/null && fc-list | grep -q 'DejaVu Sans'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing what PDF reports need: $(PDF_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	else \
+		echo "PDF reports need these system packages; please install them:"; \
+		echo "  sudo apt-get install $(PDF_PACKAGES)"; \
+	fi
 assets: static/build/app.css
 
 run: install assets
@@ -30,7 +45,7 @@ run: install assets
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a Celery worker and beat. Ctrl-C stops all three."
-	$(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

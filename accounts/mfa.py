@@ -1,7 +1,7 @@
 """Two-factor sign-in (TOTP through django-otp), and who must use it.
 
 A session is verified when django-otp's session key holds the device that accepted a
-code in it (or when single sign-on vouched for the user's second factor). The device
+code in it. The device
 is not read again on each request: an administrator's reset removes the devices *and*
 ends the user's sessions, so a verified session cannot outlive its device.
 """
@@ -22,8 +22,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.roles import has_role
 
-# Set by the OIDC backend when the identity provider did the second factor itself.
-SSO_VERIFIED_SESSION_KEY = "hcp_mfa_by_sso"
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
@@ -39,7 +37,7 @@ def mfa_required(user) -> bool:
 
 
 def session_verified(session) -> bool:
-    return bool(session.get(django_otp.DEVICE_ID_SESSION_KEY) or session.get(SSO_VERIFIED_SESSION_KEY))
+    return bool(session.get(django_otp.DEVICE_ID_SESSION_KEY))
 
 
 def confirmed_app_device(user) -> TOTPDevice | None:

@@ -5,6 +5,7 @@ import logging
 import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -13,11 +14,14 @@ from . import mfa
 from .forms import CodeForm, EnrolForm, NewBackupCodesForm
 
 security_log = logging.getLogger("hcp.security")
+MAX_NEXT_CHARS = 2000
 
 
 def _next_url(request) -> str:
+    """Where to go after the code: a path on this site, else the home page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    if allowed and target.startswith("/") and len(target) <= MAX_NEXT_CHARS:
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -27,14 +31,14 @@ def _next_url(request) -> str:
 def mfa_verify(request):
     """Second step of signing in for accounts with an authenticator app."""
     if mfa.session_verified(request.session):
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if not mfa.confirmed_app_device(request.user):
         return redirect("mfa_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
             security_log.info("mfa verified user_id=%s", request.user.pk)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         security_log.warning("mfa code refused user_id=%s", request.user.pk)
         form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})

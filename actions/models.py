@@ -396,6 +396,12 @@ class KPIImport(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED)
 
     @property
+    def neighbour_model(self) -> dict | None:
+        """For a statistical-neighbour model's file: its name, in-force date, councils and
+        Havering's ten neighbours, as previewed."""
+        return self.preview.get("neighbour_model") if isinstance(self.preview, dict) else None
+
+    @property
     def is_busy(self) -> bool:
         return self.state in (self.State.PENDING, self.State.RUNNING)
 

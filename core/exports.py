@@ -15,6 +15,7 @@ from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_COLUMN_WIDTH = 60  # characters; longer text (commentary) wraps in the spreadsheet program
 
 
 def safe_cell(value):
@@ -42,28 +43,50 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     return _attachment(response, filename)
 
 
+def _width(value) -> int:
+    """Roughly how many characters wide a cell's value shows."""
+    if isinstance(value, datetime):
+        return 18
+    if isinstance(value, date):
+        return 17  # "10 September 2027"
+    if isinstance(value, float):
+        return len(f"{value:g}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """An xlsx workbook: {sheet name: (headers, rows)}. Strings are never read as formulas."""
+    """An xlsx workbook: {sheet name: (headers, rows)}. Strings are never read as formulas.
+
+    Each sheet starts with its header row (frozen, so it stays in view), dates are date
+    cells shown the UK way, and columns are as wide as their content (within reason).
+    """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    date_format = workbook.add_format({"num_format": "d mmmm yyyy"})
+    datetime_format = workbook.add_format({"num_format": "d mmmm yyyy hh:mm"})
     for name, (headers, rows) in sheets.items():
         sheet = workbook.add_worksheet(name[:31])
         sheet.write_row(0, 0, headers, bold)
+        widths = [len(str(header)) for header in headers]
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 value = safe_cell(value)
                 if isinstance(value, datetime):
-                    sheet.write_datetime(r, c, value.replace(tzinfo=None), date_format)
+                    sheet.write_datetime(r, c, value.replace(tzinfo=None), datetime_format)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), date_format)
                 elif isinstance(value, bool | int | float | Decimal):
                     sheet.write_number(r, c, float(value))
                 else:
                     sheet.write_string(r, c, value)
+                if c >= len(widths):
+                    widths.extend([0] * (c + 1 - len(widths)))
+                widths[c] = max(widths[c], _width(value))
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, min(max(width, 6), MAX_COLUMN_WIDTH) + 2)
         sheet.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()

@@ -61,5 +61,5 @@ class GovukDateField(DateInputField):
             raise ValidationError("Enter the year as 4 digits, for example 2025", code="invalid")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError("Enter a real date, for example 27 3 2025", code="invalid") from None

@@ -1,8 +1,12 @@
 """Request-wide safeguards that no single view should have to remember."""
 
+import logging
+
 from django.core.exceptions import SuspiciousOperation
+from django.utils.cache import add_never_cache_headers
 
 FORM_ENCODED = "application/x-www-form-urlencoded"
+security_log = logging.getLogger("hcp.security")
 
 
 class NulByteInRequest(SuspiciousOperation):
@@ -33,3 +37,44 @@ def _has_nul(query_dict) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists()
     )
+
+
+class NoStoreForSignedInMiddleware:
+    """``Cache-Control: no-store`` on every page and file a signed-in user gets (ASVS 8.2.1).
+
+    Whatever a signed-in user sees may be child-level or unpublished (IV records,
+    exports, meeting papers), so no browser or proxy keeps a copy. Public pages and
+    static files (served before this runs) stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class RefusalLogMiddleware:
+    """Log every refusal of a signed-in user (403, and 404: records hidden from a role answer 404)
+    with the user's id, the method and the path; never the query string, which may name a child."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                security_log.warning(
+                    "refused status=%s user_id=%s method=%s path=%s",
+                    response.status_code,
+                    user.pk,
+                    request.method,
+                    request.path,
+                )
+        return response

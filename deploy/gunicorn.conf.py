@@ -48,6 +48,9 @@ _SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
 worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
+# The path without its query string, and no referrer: a search (the admin's ?q=…) or a
+# filter may hold a child's reference, which must not land in the access log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Only trust X-Forwarded-* from the proxy on this host (gunicorn's default), unless told otherwise.

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.RefusalLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns lock-outs raised by authenticate() into a page.
     "axes.middleware.AxesMiddleware",
@@ -129,6 +131,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` on SQLite has the web server, two worker processes and beat writing to
+    # one file. WAL lets readers and a writer work at once; IMMEDIATE transactions take
+    # the write lock when they begin, so a writer waits its turn (up to the timeout)
+    # instead of failing with "database is locked" half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
@@ -179,6 +193,8 @@ LOGOUT_REDIRECT_URL = "login"
 # user has been away for this long.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Flash messages live in the server-side session, never in a cookie (a signed cookie is readable).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # An absolute limit beside the idle one: a session ends this long after sign-in, busy or not.
@@ -207,6 +223,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# One date style for pages, reports and e-mails: `{{ day|date }}` reads "10 January 2027".
+FORMAT_MODULE_PATH = ["havering_cp.formats"]
 
 # --- Static files: GOV.UK Frontend comes from node_modules (npm ci), never a CDN -------
 STATIC_URL = "/static/"
@@ -359,6 +377,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings are news.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Panel: meetings, progress reports and reminders -----------------------------------

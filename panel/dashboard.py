@@ -22,6 +22,7 @@ from participation.selectors import feedback_overdue_before
 
 from .charts import RagHistoryChart, StackedBar, rag_bar, rag_history_chart
 from .models import Meeting, ProgressReport
+from .reports import latest_report
 
 ATTENTION_LIMIT = 8
 
@@ -143,9 +144,6 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         derived={figure.kpi.code: figure for figure in figures if figure.kpi.is_derived},
         iv_overdue_visits=overdue_visits(today=as_of).count(),
         next_meeting=Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
-        latest_report=ProgressReport.objects.filter(state=ProgressReport.State.READY)
-        .defer("data", "html")
-        .order_by("-issued_at")
-        .first(),
+        latest_report=latest_report(),
         rag_history=rag_history_chart(rag_history),
     )

@@ -1,5 +1,9 @@
 """A progress report as an xlsx workbook, built from its frozen data."""
 
+from datetime import date
+
+from django.utils import timezone
+
 from core.exports import xlsx_bytes
 
 from .models import ProgressReport
@@ -35,6 +39,11 @@ KPI_HEADERS = [
 ]
 
 
+def _day(value: str | None) -> date | None:
+    """A date frozen in the snapshot as ISO text, back as a date (a date cell in the sheet)."""
+    return date.fromisoformat(value) if value else None
+
+
 def report_workbook(report: ProgressReport) -> bytes:
     data = report.data
     actions, kpis = [], []
@@ -47,11 +56,11 @@ def report_workbook(report: ProgressReport) -> bytes:
                     a["title"],
                     a["lead"],
                     a.get("lead_organisation", ""),
-                    a["due_date"],
+                    _day(a["due_date"]),
                     a["status_label"],
                     a.get("rag_label", ""),
                     "Yes" if a["overdue"] else "No",
-                    a.get("latest_update") or "",
+                    _day(a.get("latest_update")),
                     a.get("done", ""),
                     a.get("next_steps", ""),
                 ]
@@ -63,7 +72,7 @@ def report_workbook(report: ProgressReport) -> bytes:
                     theme["name"],
                     k["code"],
                     k["name"],
-                    k.get("period_end") or "",
+                    _day(k.get("period_end")),
                     k.get("value"),
                     k.get("numerator"),
                     k.get("denominator"),
@@ -77,11 +86,14 @@ def report_workbook(report: ProgressReport) -> bytes:
             )
     sheets = {
         "Summary": (
-            ["", ""],
+            ["Report", "From", "To", "Issued"],
             [
-                ["Report", str(report)],
-                ["Period", f"{data.get('period_start')} to {data.get('period_end')}"],
-                ["Issued", report.issued_at.strftime("%Y-%m-%d %H:%M") if report.issued_at else ""],
+                [
+                    str(report),
+                    report.period_start,
+                    report.period_end,
+                    timezone.localtime(report.issued_at) if report.issued_at else None,
+                ]
             ],
         ),
         "Actions": (ACTION_HEADERS, actions),

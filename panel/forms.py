@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -9,9 +11,10 @@ from django.utils import timezone
 
 from actions.forms import PersonChoiceField
 from actions.roles import STAFF_ROLES, Role
+from core.filetypes import content_matches_extension
 from core.forms import GovukDateField, GovukFormMixin
 
-from .models import AgendaItem, Meeting, PanelAction, ProgressReport
+from .models import PAPER_EXTENSIONS, AgendaItem, Meeting, PanelAction, ProgressReport
 from .reports import ReportSpec, meeting_pack_period, month_bounds
 
 
@@ -65,6 +68,13 @@ class AgendaItemForm(GovukFormMixin, forms.ModelForm):
         limit = settings.MEETING_PAPER_MAX_BYTES
         if paper and paper.size > limit:
             raise forms.ValidationError(f"The paper must be smaller than {filesizeformat(limit)}.")
+        extension = Path(paper.name).suffix.lstrip(".").lower() if paper else ""
+        uploaded = paper and hasattr(paper, "content_type") and extension in PAPER_EXTENSIONS
+        if uploaded and not content_matches_extension(paper, extension):
+            raise forms.ValidationError(
+                f"The content of this file is not {extension.upper()}: "
+                f"save it again as {extension.upper()}, or choose the right file."
+            )
         return paper
 
 

@@ -3,6 +3,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 PAPER_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
 
@@ -21,7 +22,7 @@ class Meeting(models.Model):
         get_latest_by = "starts_at"
 
     def __str__(self):
-        return f"{self.title}, {timezone.localtime(self.starts_at):%d %B %Y}"
+        return f"{self.title}, {date_format(timezone.localtime(self.starts_at), 'j F Y')}"
 
     def get_absolute_url(self):
         return reverse("panel:meeting_detail", args=[self.pk])
@@ -108,6 +109,9 @@ class ProgressReport(models.Model):
     progress_note = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict, blank=True, editable=False)
     html = models.TextField(blank=True, editable=False)
+    # The printable pack, built with the HTML and saved in the same transaction that
+    # issues the report, so a report is never "ready" with half a PDF.
+    pdf = models.BinaryField(blank=True, editable=False)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(

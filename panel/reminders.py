@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actions.models import Action, ProgressUpdate
 from actions.roles import Role
@@ -20,6 +21,7 @@ from participation.iv.selectors import dbs_expiring, overdue_visits, reviews_due
 from participation.selectors import message_counts
 
 from .models import Meeting, ProgressReport, ReminderLog
+from .reports import should_announce
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +54,14 @@ def _members_of(role: str):
     )
 
 
-def announce_report(*, report_id: int) -> int:
-    """Tell every panel member that a report is ready, with a link. Returns how many were sent."""
-    report = ProgressReport.objects.select_related("meeting").get(pk=report_id)
-    if not report.is_ready:
+def announce_report(*, report_id: int, today: date | None = None) -> int:
+    """Tell every panel member that a report is ready, with a link. Returns how many were sent.
+
+    Reports back-filled for past periods (a first start, or catching up after an outage)
+    are filed quietly: only the current or just-ended period's report is announced.
+    """
+    report = ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf").get(pk=report_id)
+    if not report.is_ready or not should_announce(report, today=today or timezone.localdate()):
         return 0
     sent = 0
     for member in _members_of(Role.PANEL_MEMBER):
@@ -98,7 +104,7 @@ def send_lead_reminders(*, now=None) -> int:
     for meeting in meetings_needing_lead_reminders(now=now):
         previous = Meeting.objects.filter(starts_at__lt=meeting.starts_at).order_by("-starts_at").first()
         since = previous.starts_at if previous else meeting.starts_at - timedelta(days=60)
-        day = timezone.localtime(meeting.starts_at).strftime("%d %B")
+        day = date_format(timezone.localtime(meeting.starts_at), "j F Y")
         for lead, actions in actions_without_update_since(since=since).items():
             if not lead.is_active or not lead.email:
                 continue
@@ -130,7 +136,7 @@ def send_iv_digest(*, today: date | None = None) -> int:
             kind=ReminderLog.Kind.IV_WEEKLY,
             cycle=f"{year}-W{week:02d}",
             recipient=coordinator,
-            subject=f"Independent Visitors: this week's digest ({today:%d %B})",
+            subject=f"Independent Visitors: this week's digest ({date_format(today, 'j F Y')})",
             template="panel/email/iv_digest.txt",
             context={"counts": counts, "today": today},
         )

@@ -19,6 +19,8 @@ from django.utils import timezone
 from actions.kpis.services import lock_kpi_periods
 
 from .models import Meeting, ProgressReport
+from .pdf import report_pdf
+from .summary import report_summary
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +164,15 @@ def build_report(*, report_id: int, snapshot_builder) -> bool:
 
     try:
         data = snapshot_builder(report, progress)
+        previous = previous_report(report)
+        data["summary"] = report_summary(
+            data=data,
+            previous_data=previous.data if previous else None,
+            previous_title=str(previous) if previous else "",
+        )
         html = render_to_string("panel/reports/_report_body.html", {"report": report, "data": data})
+        progress(90, "Printing the PDF")
+        pdf = report_pdf(report=report, data=data)
     except Exception as exc:
         logger.exception("Building report %s failed", report_id)
         ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
@@ -174,6 +184,7 @@ def build_report(*, report_id: int, snapshot_builder) -> bool:
             state=ProgressReport.State.READY,
             data=data,
             html=html,
+            pdf=pdf,
             progress=100,
             progress_note="Issued",
             issued_at=timezone.now(),
@@ -185,6 +196,43 @@ def build_report(*, report_id: int, snapshot_builder) -> bool:
                 period_start=report.period_start, period_end=report.period_end, reason=f"{report} issued"
             )
     return issued == 1
+
+
+def previous_report(report: ProgressReport) -> ProgressReport | None:
+    """The issued report of the same kind for the latest period before this one's."""
+    return (
+        ProgressReport.objects.filter(
+            kind=report.kind, state=ProgressReport.State.READY, period_end__lt=report.period_end
+        )
+        .select_related("meeting")
+        .defer("html", "pdf")
+        .order_by("-period_end")
+        .first()
+    )
+
+
+def latest_report() -> ProgressReport | None:
+    """The issued report of the latest period (a meeting pack before a monthly report
+    ending the same day), whatever order the reports were built in."""
+    return (
+        ProgressReport.objects.filter(state=ProgressReport.State.READY)
+        .select_related("meeting")
+        .defer("data", "html", "pdf")
+        .order_by("-period_end", "kind")
+        .first()
+    )
+
+
+def should_announce(report: ProgressReport, *, today: date) -> bool:
+    """Only a report of the current or just-ended period is news; back-filled ones are not.
+
+    A monthly report is news if its month is the last one ended; a meeting pack if its
+    meeting is today or still to come.
+    """
+    if report.kind == ProgressReport.Kind.MEETING_PACK:
+        return report.meeting is not None and timezone.localdate(report.meeting.starts_at) >= today
+    this_month, _ = month_bounds(today)
+    return report.period_end >= this_month - timedelta(days=1)
 
 
 def request_report(*, spec: ReportSpec, user) -> ProgressReport:

@@ -25,6 +25,8 @@ from participation.iv.selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
 
+from .models import AgendaItem, PanelAction
+
 
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
@@ -204,6 +206,36 @@ def _you_said_we_did(start: date, end: date) -> dict:
     }
 
 
+def _open_questions(as_of: date) -> list[dict]:
+    """The panel's questions and actions raised by ``as_of`` and still open then."""
+    items = (
+        PanelAction.objects.filter(meeting__starts_at__lte=_end_of(as_of))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        .select_related("meeting", "owner")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        {
+            "kind": item.get_kind_display(),
+            "text": item.text,
+            "owner": person_name(item.owner),
+            "raised": timezone.localdate(item.meeting.starts_at).isoformat(),
+            "due_date": item.due_date.isoformat() if item.due_date else None,
+            "response": item.response,
+        }
+        for item in items
+    ]
+
+
+def _agenda(meeting) -> list[dict]:
+    if meeting is None:
+        return []
+    return [
+        {"position": item.position, "title": item.title, "presenter": item.presenter}
+        for item in AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk")
+    ]
+
+
 def build_snapshot(report, progress) -> dict:
     as_of = report.period_end
     if as_of == month_end(as_of):
@@ -238,4 +270,6 @@ def build_snapshot(report, progress) -> dict:
         "themes": themes,
         "context": kpis.get(None, []),
         "sections": sections,
+        "questions": _open_questions(as_of),
+        "agenda": _agenda(report.meeting),
     }

@@ -18,4 +18,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("reports/<int:pk>/download.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:pk>/download.pdf", views.report_pdf, name="report_pdf"),
 ]

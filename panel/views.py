@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,7 +150,7 @@ def meeting_detail(request, pk):
             "agenda": meeting.agenda_items.all(),
             "raised_here": raised_here,
             "carried": carried,
-            "pack": meeting.packs.first(),
+            "pack": meeting.packs.defer("data", "html", "pdf").first(),
             "can_manage": can_manage,
             "agenda_form": agenda_form,
             "panel_action_form": panel_action_form,
@@ -260,19 +261,22 @@ def report_list(request):
         request,
         "panel/reports/list.html",
         {
-            "reports": ProgressReport.objects.select_related("meeting").defer("data", "html"),
+            "reports": ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf"),
             "form": GenerateReportForm() if can_generate else None,
         },
     )
 
 
-def _report_for(user, pk) -> ProgressReport:
-    return get_object_for(user, "panel.read_reports", ProgressReport.objects.select_related("meeting"), pk=pk)
+def _report_for(user, pk, queryset=None) -> ProgressReport:
+    queryset = queryset if queryset is not None else ProgressReport.objects.defer("pdf")
+    return get_object_for(user, "panel.read_reports", queryset.select_related("meeting"), pk=pk)
 
 
 @login_required
 def report_detail(request, pk):
-    report = _report_for(request.user, pk)
+    report = _report_for(
+        request.user, pk, ProgressReport.objects.defer("pdf").annotate(pdf_size=Length("pdf"))
+    )
     return render(request, "panel/reports/detail.html", {"report": report})
 
 
@@ -303,6 +307,17 @@ def report_xlsx(request, pk):
 
 
 @login_required
+def report_pdf(request, pk):
+    report = _report_for(request.user, pk, ProgressReport.objects.all())
+    if not report.is_ready or not report.pdf:
+        raise Http404("This report has no PDF yet.")
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    filename = f"havering-cpp-{report.kind}-{report.period_end:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
 @require_POST
 def report_generate(request):
     require(request.user, "panel.generate_report")
@@ -311,7 +326,10 @@ def report_generate(request):
         return render(
             request,
             "panel/reports/list.html",
-            {"reports": ProgressReport.objects.select_related("meeting").defer("data", "html"), "form": form},
+            {
+                "reports": ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf"),
+                "form": form,
+            },
             status=400,
         )
     report = reports.request_report(spec=form.spec(), user=request.user)

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
-from .iv.services import record_view_log
+from .iv.services import record_view_log, record_views_log
 from .models import (
     FeedbackItem,
     Match,
@@ -78,10 +78,28 @@ class YoungPersonMessageAdmin(SimpleHistoryAdmin):
 
 
 class LogsChildRecordViews:
-    """Opening a child's record in the admin is logged like opening it in the portal."""
+    """Opening a child's record in the admin is logged like opening it in the portal, and so
+    is every list, search result and history page that shows a child's reference."""
 
     def referral_of(self, obj) -> Referral:
         raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and response.status_code == 200:
+            view = f"admin {self.opts.model_name} {'search' if changelist.query else 'list'}"
+            shown = [self.referral_of(obj) for obj in changelist.result_list]
+            record_views_log(user=request.user, referrals=shown, view=view)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = self.get_object(request, object_id)
+        if obj is not None and response.status_code == 200:
+            view = f"admin {self.opts.model_name} history"
+            record_view_log(user=request.user, referral=self.referral_of(obj), view=view)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -173,11 +191,15 @@ class ReviewAdmin(LogsChildRecordViews, admin.ModelAdmin):
 
 
 @admin.register(RecordView)
-class RecordViewAdmin(ReadOnlyAdmin):
-    """The log of who viewed which child's record: read-only, for administrators."""
+class RecordViewAdmin(LogsChildRecordViews, ReadOnlyAdmin):
+    """The log of who viewed which child's record: read-only, for administrators (and, as it
+    names children, its own reading is logged too)."""
 
     list_display = ("viewed_at", "username", "record", "referral", "view")
     list_filter = ("view", "viewed_at")
     search_fields = ("username", "record", "referral__child_reference")
     date_hierarchy = "viewed_at"
     list_select_related = ("referral",)
+
+    def referral_of(self, obj):
+        return obj.referral

@@ -1,6 +1,7 @@
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from actions.models import Theme
 from actions.rag import RAG
@@ -111,11 +112,38 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, warnings: int = 0, **kwargs):
+    in_force_from = forms.DateField(
+        label="First period end that uses this model",
+        help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
+        "date, until a later model takes over. DfE's models start on 31 March of their year. "
+        "For example, 31/3/2026.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the first period end that uses this model",
+            "invalid": "Enter a real date, such as 31/3/2026",
+        },
+    )
+
+    def __init__(self, *args, warnings: int = 0, ask_in_force_from: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings = warnings
         if not warnings:
             del self.fields["accept_warnings"]
+        if ask_in_force_from:
+            today = timezone.localdate()
+            # The latest 31 March so far: DfE's models start with a reporting year.
+            year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
+            self.fields["in_force_from"].initial = f"31/3/{year}"
+        else:
+            del self.fields["in_force_from"]
+        self.helper.layout = Layout(*self.fields)
+
+    def clean_in_force_from(self):
+        day = self.cleaned_data["in_force_from"]
+        latest = timezone.localdate().year + 2
+        if not 2010 <= day.year <= latest:
+            raise forms.ValidationError(f"Enter a date between 2010 and {latest}")
+        return day
 
     def clean(self):
         cleaned = super().clean()

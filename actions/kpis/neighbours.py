@@ -49,6 +49,32 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((header.index(name) for name in names if name in header), None)
 
 
+def looks_like_neighbour_model(path: Path) -> bool:
+    """Does the file's header name neighbour columns (SN1, SN_1, …)? Then it is read as a
+    model, and a model with something missing is refused by ``read_neighbour_file``
+    saying what, rather than as figures in an unknown layout."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error):
+        return False
+    return any(_NEIGHBOUR.match(cell.strip().lower()) for cell in header)
+
+
+def model_for_file(file_name: str) -> tuple[str, date | None]:
+    """The name and in-force date a published file gets: those the data migration used for
+    DfE's two files; otherwise, when the file name says the year (sn_model_2028_wide.csv),
+    periods ending from 31 March of that year, as for the published ones. The date is None
+    when the name does not say it."""
+    for name, in_force_from, path in PUBLISHED_MODELS:
+        if path.name == file_name:
+            return name, in_force_from
+    years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", file_name)
+    if years:
+        return f"DfE statistical neighbours, {years[-1]}", date(int(years[-1]), 3, 31)
+    return "", None
+
+
 def read_neighbour_file(path: Path) -> list[Council]:
     """Every council of a model file. Raises NeighbourFileError."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -81,16 +107,18 @@ def read_neighbour_file(path: Path) -> list[Council]:
     return councils
 
 
-def load_neighbour_model(*, path: Path, name: str, in_force_from: date, apps=live_apps):
+def load_neighbour_model(*, path: Path, name: str, in_force_from: date, file_name: str = "", apps=live_apps):
     """Create (or replace) a model and its councils' neighbours, and name every council
-    it mentions. Loading the same file again changes nothing. Raises NeighbourFileError."""
+    it mentions (by the latest model's names). Loading the same file again changes
+    nothing. ``file_name`` is the file's own name when ``path`` is where an upload was
+    stored. Raises NeighbourFileError."""
     LocalAuthority = apps.get_model("actions", "LocalAuthority")
     NeighbourModel = apps.get_model("actions", "NeighbourModel")
     StatisticalNeighbour = apps.get_model("actions", "StatisticalNeighbour")
     councils = read_neighbour_file(path)
     with transaction.atomic():
         model, _ = NeighbourModel.objects.update_or_create(
-            name=name, defaults={"in_force_from": in_force_from, "source_file": path.name}
+            name=name, defaults={"in_force_from": in_force_from, "source_file": file_name or path.name}
         )
         model.neighbours.all().delete()
         StatisticalNeighbour.objects.bulk_create(
@@ -101,9 +129,13 @@ def load_neighbour_model(*, path: Path, name: str, in_force_from: date, apps=liv
             for position, (code, closeness) in enumerate(council.neighbours, start=1)
         )
         known = set(LocalAuthority.objects.values_list("code", flat=True))
+        # Councils go by the names of the latest model: loading an older one again
+        # must not bring back names DfE has since changed ("Bedford Borough").
+        latest = not NeighbourModel.objects.filter(in_force_from__gt=in_force_from).exists()
         for council in councils:
             if council.code in known:
-                LocalAuthority.objects.filter(code=council.code).update(name=council.name)
+                if latest:
+                    LocalAuthority.objects.filter(code=council.code).update(name=council.name)
             else:
                 LocalAuthority.objects.create(code=council.code, name=council.name, region=council.region)
     return model

@@ -19,11 +19,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment
+from actions.models import KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment, NeighbourModel
 from core.tasking import send_on_commit
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importing import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
+from .neighbours import (
+    NeighbourFileError,
+    load_neighbour_model,
+    looks_like_neighbour_model,
+    model_for_file,
+    read_neighbour_file,
+)
 from .rules import can_amend_locked_kpi_values, can_import_kpi_data
 from .selectors import period_locks
 
@@ -192,8 +199,9 @@ def too_big_message(size: int) -> str:
     )
 
 
-def kpi_import_confirm(*, kpi_import: KPIImport, user) -> KPIImport:
-    """Write a previewed import. Confirming twice, or an import with errors, is refused."""
+def kpi_import_confirm(*, kpi_import: KPIImport, user, in_force_from: date | None = None) -> KPIImport:
+    """Write a previewed import. Confirming twice, or an import with errors, is refused.
+    ``in_force_from`` is when a statistical-neighbour model whose file did not say applies."""
     with transaction.atomic():
         confirmed = KPIImport.objects.filter(
             pk=kpi_import.pk, state=KPIImport.State.PREVIEWED, confirmed_at__isnull=True
@@ -201,6 +209,10 @@ def kpi_import_confirm(*, kpi_import: KPIImport, user) -> KPIImport:
         if not confirmed.update(state=KPIImport.State.PENDING, confirmed_at=timezone.now()):
             raise ImportNotAllowed("This import cannot be confirmed: it is not a preview waiting for you.")
         kpi_import.refresh_from_db()
+        model = kpi_import.neighbour_model
+        if model is not None and in_force_from is not None and not model["derived"]:
+            model.update(_neighbour_model_naming(kpi_import.file_name, in_force_from))
+            kpi_import.save(update_fields=["preview"])
         if _in_background(kpi_import):
             _send_to_worker(kpi_import)
             return kpi_import
@@ -282,6 +294,8 @@ def kpi_import_preview_table(
 
 
 def _process(kpi_import: KPIImport, path: Path, *, apply: bool, accept_warnings: bool) -> KPIImport:
+    if path.suffix.lower() == ".csv" and looks_like_neighbour_model(path):
+        return _process_neighbour_model(kpi_import, path, apply=apply)
     try:
         table = open_table(path, file_name=kpi_import.file_name, max_bytes=settings.KPI_IMPORT_MAX_BYTES)
     except FileRefused as exc:
@@ -344,6 +358,70 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
     finally:
         if checked is not None:
             checked.close()
+
+
+HAVERING = "311"
+
+
+def _neighbour_model_naming(file_name: str, in_force_from: date | None) -> dict:
+    """The model's name: that of the model already in force from that date (so loading a
+    file again replaces it in place), else one from the file name or the date."""
+    name, derived = model_for_file(file_name)
+    if in_force_from is None:
+        in_force_from = derived
+    existing = NeighbourModel.objects.filter(in_force_from=in_force_from).first() if in_force_from else None
+    if existing is not None:
+        name = existing.name
+    elif in_force_from is not None and (not name or in_force_from != derived):
+        name = f"DfE statistical neighbours, {in_force_from:%-d %B %Y}"
+    return {
+        "name": name,
+        "in_force_from": in_force_from.isoformat() if in_force_from else None,
+        "in_force_label": f"{in_force_from:%-d %B %Y}" if in_force_from else "",
+        "replaces": existing is not None,
+    }
+
+
+def _process_neighbour_model(kpi_import: KPIImport, path: Path, *, apply: bool) -> KPIImport:
+    """A statistical-neighbour model: previewed (its name, councils, Havering's ten), then
+    loaded by the same code as ``load_neighbour_model``'s command."""
+    kpi_import.layout = "SN model"
+    try:
+        councils = read_neighbour_file(path)
+        kpi_import.rows_total = kpi_import.rows_processed = len(councils)
+        if not apply:
+            names = {council.code: council.name for council in councils}
+            havering = next((c for c in councils if c.code == HAVERING), None)
+            if havering is None:
+                raise NeighbourFileError("Havering (LA number 311) is not in it.")
+            derived = model_for_file(kpi_import.file_name)[1]
+            kpi_import.preview = {
+                "neighbour_model": {
+                    **_neighbour_model_naming(kpi_import.file_name, derived),
+                    "derived": derived is not None,
+                    "councils": len(councils),
+                    "havering": [[code, names.get(code, ""), close] for code, close in havering.neighbours],
+                }
+            }
+            return _finish(kpi_import, state=KPIImport.State.PREVIEWED)
+        model = kpi_import.neighbour_model or {}
+        if not model.get("in_force_from"):
+            raise NeighbourFileError(
+                "Say from which period end the model applies: upload the file again, or load it with "
+                "the load_neighbour_model command."
+            )
+        name, in_force_from = model["name"], date.fromisoformat(model["in_force_from"])
+        if NeighbourModel.objects.filter(name=name).exclude(in_force_from=in_force_from).exists():
+            raise NeighbourFileError(f"A model named “{name}” is already in force from another date.")
+        load_neighbour_model(
+            path=path,
+            name=name,
+            in_force_from=in_force_from,
+            file_name=kpi_import.file_name,
+        )
+        return _finish(kpi_import, state=KPIImport.State.DONE)
+    except NeighbourFileError as exc:
+        return _finish(kpi_import, errors=_refusal(f"This statistical-neighbour model was not loaded: {exc}"))
 
 
 def _finish(

@@ -177,7 +177,7 @@ def kpi_import_detail(request, pk: int):
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
-        confirm_form = KPIImportConfirmForm(warnings=len(kpi_import.warnings))
+        confirm_form = _confirm_form(kpi_import)
         confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
     return render(
         request,
@@ -194,17 +194,28 @@ def kpi_import_detail(request, pk: int):
     )
 
 
+def _confirm_form(kpi_import: KPIImport, data=None) -> KPIImportConfirmForm:
+    model = kpi_import.neighbour_model
+    return KPIImportConfirmForm(
+        data,
+        warnings=len(kpi_import.warnings),
+        ask_in_force_from=model is not None and not model.get("derived"),
+    )
+
+
 @login_required
 @require_POST
 def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
-    form = KPIImportConfirmForm(request.POST, warnings=len(kpi_import.warnings))
+    form = _confirm_form(kpi_import, data=request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(kpi_import)
     try:
-        kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
+        kpi_import = services.kpi_import_confirm(
+            kpi_import=kpi_import, user=request.user, in_force_from=form.cleaned_data.get("in_force_from")
+        )
     except services.ImportNotAllowed as exc:
         messages.error(request, str(exc))
     else:

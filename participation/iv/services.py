@@ -10,10 +10,12 @@ import re
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 
 from ..models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
@@ -392,6 +394,10 @@ def review_record(
 # --- The record-view log and anonymisation ------------------------------------------------
 
 
+# RecordView.view's length: a page name built from the address (a move's state) is cut to fit.
+VIEW_NAME_CHARS = 60
+
+
 def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
     """Note that ``user`` saw this child's record through ``view``. Called by each view that shows one."""
     return RecordView.objects.create(
@@ -399,8 +405,24 @@ def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
         username=user.get_username(),
         referral=referral,
         record=f"Referral {referral.pk}",
-        view=view,
+        view=view[:VIEW_NAME_CHARS],
     )
+
+
+def record_views_log(*, user, referrals, view: str) -> int:
+    """Note that ``user`` saw these children's references on a list (one row each, one query)."""
+    rows = [
+        RecordView(
+            user=user,
+            username=user.get_username(),
+            referral=referral,
+            record=f"Referral {referral.pk}",
+            view=view,
+        )
+        for referral in {referral.pk: referral for referral in referrals if referral is not None}.values()
+    ]
+    RecordView.objects.bulk_create(rows)
+    return len(rows)
 
 
 @transaction.atomic
@@ -415,9 +437,11 @@ def referrals_anonymise_closed(*, today: date | None = None) -> int:
     due = Referral.objects.filter(
         state__in=Referral.CLOSED_STATES, closed_on__lt=cutoff, anonymised_at__isnull=True
     )
-    ids = list(due.values_list("pk", flat=True))
+    old_references = dict(due.values_list("pk", "child_reference"))
+    ids = list(old_references)
     if not ids:
         return 0
+    _admin_log_scrub(old_references)
     ReferralEvent.objects.filter(referral_id__in=ids).update(note="")
     Visit.objects.filter(match__referral_id__in=ids).update(notes="")
     Review.objects.filter(match__referral_id__in=ids).update(notes="")
@@ -425,6 +449,7 @@ def referrals_anonymise_closed(*, today: date | None = None) -> int:
         child_reference=Concat(Value("ANON-"), Cast("pk", output_field=CharField())),
         date_of_birth=None,
         referrer_name="",
+        referrer_team="",
         needs="",
         preferences="",
         child_wishes="",
@@ -432,3 +457,28 @@ def referrals_anonymise_closed(*, today: date | None = None) -> int:
         anonymised_at=timezone.now(),
     )
     return len(ids)
+
+
+def _admin_log_scrub(old_references: dict[int, str]) -> None:
+    """The Django admin's history names records by their str(), so a referral's reference
+    (and a match's, which includes it) would outlive anonymisation there."""
+    referral_type = ContentType.objects.get_for_model(Referral)
+    match_type = ContentType.objects.get_for_model(Match)
+    event_type = ContentType.objects.get_for_model(ReferralEvent)
+    ids = list(old_references)
+    LogEntry.objects.filter(content_type=referral_type, object_id__in=[str(pk) for pk in ids]).update(
+        object_repr=Concat(Value("ANON-"), F("object_id"))
+    )
+    for content_type, queryset in (
+        (match_type, Match.objects.filter(referral_id__in=ids)),
+        (event_type, ReferralEvent.objects.filter(referral_id__in=ids)),
+    ):
+        object_ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        LogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).update(
+            object_repr=Concat(Value(f"Anonymised {content_type.model} "), F("object_id"))
+        )
+    # Free text the admin wrote into a change message.
+    for pk, reference in old_references.items():
+        LogEntry.objects.filter(change_message__contains=reference).update(
+            change_message=Replace("change_message", Value(reference), Value(f"ANON-{pk}"))
+        )

@@ -56,6 +56,8 @@ def home(request):
         match.next_review_on = selectors.next_review_on(match)
     context["dbs_warning_days"] = selectors.DBS_WARNING_DAYS
     context["list_size"] = HOME_LIST_SIZE
+    shown = [*context["waiting"], *(match.referral for match in [*context["overdue"], *context["reviews"]])]
+    services.record_views_log(user=request.user, referrals=shown, view="IV home")
     return render(request, "participation/iv/home.html", context)
 
 
@@ -77,6 +79,7 @@ def referrals(request):
     title, queryset = REFERRAL_LISTS[show]
     items = queryset().select_related("match__volunteer").order_by("received_on", "pk")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.record_views_log(user=request.user, referrals=page, view=f"referral list ({show})")
     return render(
         request,
         "participation/iv/referrals.html",
@@ -106,6 +109,9 @@ def matches(request):
     if show == "reviews":
         for match in page:
             match.next_review_on = selectors.next_review_on(match)
+    services.record_views_log(
+        user=request.user, referrals=[m.referral for m in page], view=f"match list ({show})"
+    )
     return render(
         request,
         "participation/iv/matches.html",
@@ -120,7 +126,7 @@ def referral_new(request):
     if request.method == "POST" and form.is_valid():
         referral = save_or_show_errors(form, services.referral_create, user=request.user)
         if referral:
-            messages.success(request, f"Referral {referral.child_reference} saved.")
+            messages.success(request, "Referral saved.")
             return redirect(referral)
     return render(request, "participation/iv/referral_form.html", {"form": form, "referral": None})
 
@@ -186,7 +192,7 @@ def referral_move(request, pk, to_state):
             form, services.referral_move, referral=referral, user=request.user, to_state=to_state
         )
         if moved:
-            messages.success(request, f"{moved.child_reference} is now {moved.get_state_display().lower()}.")
+            messages.success(request, f"The referral is now {moved.get_state_display().lower()}.")
             return redirect(moved)
     match = Match.objects.filter(referral=referral).select_related("volunteer").first()
     return render(
@@ -273,7 +279,8 @@ def volunteer_new(request):
 @login_required
 def volunteer(request, pk):
     volunteer = _volunteer_for(request.user, pk)
-    matches = volunteer.matches.select_related("referral").order_by("-matched_on")
+    matches = list(volunteer.matches.select_related("referral").order_by("-matched_on"))
+    services.record_views_log(user=request.user, referrals=[m.referral for m in matches], view="volunteer")
     return render(
         request,
         "participation/iv/volunteer.html",

@@ -196,3 +196,13 @@ def test_a_session_ends_after_its_absolute_lifetime_however_busy(client, users, 
 
 def test_the_session_lifetime_defaults_to_twelve_hours(settings):
     assert settings.SESSION_MAX_HOURS == 12
+
+
+@pytest.mark.parametrize(
+    "target", ["-1", "home", "https://evil.example/", "//evil.example/", "/" + "a" * 3000]
+)
+def test_after_the_code_only_a_path_on_this_site_is_followed(client, users, target):
+    client.force_login(users["ivstaff"])
+    response = client.get(reverse("mfa_verify"), {"next": target})
+    assert response.status_code == 302
+    assert response.url == "/"

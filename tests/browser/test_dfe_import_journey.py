@@ -1,17 +1,46 @@
-"""DfE's files, as published, imported through the portal; the KPI page's figures,
-comparators, neighbour table, rank and quartile checked against the files."""
+"""DfE's four files, as published, imported through the portal (the two statistical-
+neighbour models first, then the two data files); the KPI page's figures, comparators,
+neighbour table, rank and quartile checked against the files."""
 
 import pytest
 
-from actions.models import LocalAuthority
+from actions.kpis.neighbours import DATA
+from actions.models import LocalAuthority, NeighbourModel, StatisticalNeighbour
 from actions.roles import Role
-from tests.actions.kpis.dfe import ACTIVITY, S01, STABILITY, dfe_file, neighbours, published
+from tests.actions.kpis.dfe import ACTIVITY, HAVERING_2025, S01, STABILITY, dfe_file, neighbours, published
 from tests.actions.kpis.test_benchmarks import expected_position
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_kpi_import_journey import sign_out, upload_and_confirm
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MODELS = (
+    ("New_Statistical_Neighbour_Groupings_April_2021.csv", "DfE statistical neighbours, April 2021", "2021"),
+    ("sn_model_2025_wide.csv", "DfE statistical neighbours, 2025", "2025"),
+)
+
+
+def upload_neighbour_model(page, path, name: str, year: str) -> list[str]:
+    """Upload and confirm a model; Havering's neighbours as its preview named them."""
+    page.goto("/kpis/imports/new/")
+    page.get_by_label("File with the figures").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="A statistical-neighbour model").is_visible()
+    assert page.locator("[data-hcp-model-name]").inner_text() == name
+    assert (
+        f"Periods ending on or after 31 March {year}"
+        in page.locator(".govuk-summary-list").first.inner_text()
+    )
+    havering = page.locator("[data-hcp-havering-neighbours] tbody tr td:first-child")
+    previewed = [cell.inner_text() for cell in havering.all()]
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and import").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Statistical-neighbour model loaded").is_visible()
+    assert_accessible(page)
+    return previewed
 
 
 def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, tmp_path, settings):
@@ -20,7 +49,19 @@ def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, t
     UserFactory(username="importer", role=Role.ADMINISTRATOR)
     UserFactory(username="councillor", role=Role.PANEL_MEMBER)
 
+    # Nothing from the data migration: the models and councils come from the uploads.
+    NeighbourModel.objects.all().delete()
+    LocalAuthority.objects.all().delete()
+
     sign_in(page, "importer")
+    previewed = {year: upload_neighbour_model(page, DATA / name, model, year) for name, model, year in MODELS}
+    assert len(previewed["2021"]) == 10 and previewed["2025"] == HAVERING_2025
+    latest = NeighbourModel.objects.get(in_force_from__year=2025)
+    codes = StatisticalNeighbour.objects.filter(model=latest, la_code="311").order_by("position")
+    names = dict(LocalAuthority.objects.values_list("code", "name"))
+    assert [names[code] for code in codes.values_list("neighbour_code", flat=True)] == HAVERING_2025
+    assert NeighbourModel.objects.count() == 2 and latest.neighbours.count() == 10 * 153
+
     for name in (STABILITY, ACTIVITY):
         upload_and_confirm(page, dfe_file(tmp_path, name))
         assert "dfe layout" in page.get_by_text("rows of figures read").inner_text()

@@ -85,7 +85,7 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
 
     move(page, "Record eligibility check", "Record eligibility check", on=days_ago(65))
     move(page, "Add to the waiting list for a match", "Add to the waiting list", on=days_ago(64))
-    assert page.get_by_text("LCS-424242 is now awaiting match.").is_visible()
+    assert page.get_by_text("The referral is now awaiting match.").is_visible()
 
     page.get_by_role("link", name="Match with a volunteer").click()
     assert_accessible(page)
@@ -99,10 +99,10 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
     assert_accessible(page)
     fill_date(page, "introduction_on", days_ago(44))
     submit(page, "Make the match")
-    assert page.get_by_text("LCS-424242 is now matched.").is_visible()
+    assert page.get_by_text("The referral is now matched.").is_visible()
 
     move(page, "Mark the match active", "Mark active", on=days_ago(44))
-    assert page.get_by_text("LCS-424242 is now active.").is_visible()
+    assert page.get_by_text("The referral is now active.").is_visible()
     assert_accessible(page)
 
     for when, minutes in ((days_ago(14), "90"), (days_ago(2), "120")):

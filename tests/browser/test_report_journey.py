@@ -1,9 +1,13 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
-from panel.models import ProgressReport
+from panel import reports
+from panel.models import Meeting, ProgressReport
+from panel.snapshot import build_snapshot
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -44,3 +48,25 @@ def test_a_panel_member_opens_the_latest_report_and_downloads_it(page, users):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a spreadsheet (xlsx)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_a_panel_member_takes_the_meeting_pack_as_a_pdf(page, users):
+    meeting = Meeting.objects.create(starts_at=timezone.now() + timedelta(days=5))
+    start, end = reports.meeting_pack_period(meeting)
+    pack = ProgressReport.objects.create(
+        kind="meeting_pack", meeting=meeting, period_start=start, period_end=end
+    )
+    assert reports.build_report(report_id=pack.pk, snapshot_builder=build_snapshot)
+
+    sign_in(page, users["panel"].username)
+    page.goto(meeting.get_absolute_url())
+    page.get_by_role("link", name=str(pack)).click()
+    page.get_by_role("heading", name="Summary").wait_for()
+    assert_accessible(page)  # the summary, its charts and tables on the report's page
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the PDF")).click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    reader = PdfReader(download.value.path())
+    first = reader.pages[0].extract_text()
+    assert "Summary" in first and str(pack).split(",")[0] in first
+    assert "Contents" in reader.pages[1].extract_text()

@@ -21,6 +21,7 @@ def build_world(users):
         state="ready",
         data={"themes": [], "period_start": "2025-04-01", "period_end": "2025-04-30"},
         html="<h1>Report</h1>",
+        pdf=b"%PDF-1.7 synthetic",
         issued_at=timezone.now(),
     )
     return {"meeting": meeting, "agenda_item": item, "panel_action": question, "report": report}
@@ -60,5 +61,6 @@ CASES = [
     Case("panel:report_detail", READ_ALL, args=lambda w: [w["report"].pk]),
     Case("panel:report_progress", READ_ALL, args=lambda w: [w["report"].pk]),
     Case("panel:report_xlsx", READ_ALL, args=lambda w: [w["report"].pk]),
+    Case("panel:report_pdf", READ_ALL, args=lambda w: [w["report"].pk]),
     Case("panel:report_generate", ADMIN_POST, method="post"),
 ]

@@ -1,3 +1,5 @@
+import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -114,3 +116,62 @@ def test_another_lead_cannot_update_someone_elses_question(client, users, meetin
 def test_an_unknown_meeting_is_404(client, users):
     client.force_login(users["panel"])
     assert client.get(reverse("panel:meeting_detail", args=[999999])).status_code == 404
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("minutes.pdf", b"MZ\x90\x00 an executable renamed"),
+        ("minutes.pdf", b"<html><script>alert(1)</script></html>"),
+        ("minutes.docx", XLSX),
+        ("minutes.docx", b"%PDF-1.4 a PDF renamed"),
+        ("figures.xlsx", b"PK\x03\x04 not really a zip"),
+        ("notes.odt", DOCX),
+        ("figures.csv", b"MZ\x90\x00\x03\x00\x00\x00 binary"),
+        ("notes.txt", b"\x7fELF\x02\x01\x01\x00"),
+    ],
+)
+def test_a_paper_whose_content_is_not_what_its_extension_says_is_refused(
+    client, users, meeting, name, content
+):
+    client.force_login(users["admin"])
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    response = client.post(
+        reverse("panel:agenda_item_add", args=[meeting.pk]),
+        {"position": 1, "title": "Paper", "paper": upload},
+    )
+    assert "The content of this file is not" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("minutes.docx", DOCX),
+        ("figures.xlsx", XLSX),
+        ("notes.odt", ODT),
+        ("figures.csv", b"Area,Figure\nHavering,12\n"),
+        ("notes.txt", "Notes – in UTF-8\r\n".encode()),
+    ],
+)
+def test_papers_whose_content_matches_are_accepted(client, users, meeting, name, content):
+    client.force_login(users["admin"])
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    client.post(
+        reverse("panel:agenda_item_add", args=[meeting.pk]),
+        {"position": 1, "title": "Paper", "paper": upload},
+    )
+    assert AgendaItem.objects.get().paper.name.endswith(name.rsplit(".", 1)[1])

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -7,6 +7,7 @@ from django.utils import timezone
 from actions.roles import Role
 from panel import reminders
 from panel.models import Meeting, ProgressReport, ReminderLog
+from panel.reports import month_bounds
 from participation.models import YoungPersonMessage
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 
@@ -15,10 +16,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def issued_report():
+    """Last month's report: the one a first run or the monthly build would announce."""
+    start, end = month_bounds(timezone.localdate().replace(day=1) - timedelta(days=1))
     return ProgressReport.objects.create(
         kind="monthly",
-        period_start=date(2025, 4, 1),
-        period_end=date(2025, 4, 30),
+        period_start=start,
+        period_end=end,
         state="ready",
         html="<p>x</p>",
         issued_at=timezone.now(),
@@ -31,7 +34,10 @@ def test_panel_members_are_told_once_that_a_report_is_ready(users, issued_report
     assert reminders.announce_report(report_id=issued_report.pk) == 0  # a second run sends nothing
     assert len(mail.outbox) == 2
     message = mail.outbox[0]
-    assert message.subject == "Corporate Parenting Panel: Monthly progress report, April 2025 is ready"
+    assert (
+        message.subject
+        == f"Corporate Parenting Panel: Monthly progress report, {issued_report.period_end:%B %Y} is ready"
+    )
     assert f"{settings.SITE_URL}{issued_report.get_absolute_url()}" in message.body
     assert "no information about any child" in message.body
 
@@ -79,6 +85,48 @@ def test_iv_coordinators_get_one_weekly_digest_of_counts(users):
     body = mail.outbox[0].body
     assert "Matches overdue a visit: 0" in body
     assert "no information about any child" in body
+
+
+def test_a_report_back_filled_for_an_earlier_month_is_filed_without_an_email(users):
+    old = ProgressReport.objects.create(
+        kind="monthly",
+        period_start=date(2025, 4, 1),
+        period_end=date(2025, 4, 30),
+        state="ready",
+        issued_at=timezone.now(),
+    )
+    assert reminders.announce_report(report_id=old.pk) == 0
+    assert mail.outbox == []
+
+
+def test_a_meeting_pack_is_announced_only_before_its_meeting(users):
+    def pack(days_to_meeting: int) -> ProgressReport:
+        meeting = Meeting.objects.create(starts_at=timezone.now() + timedelta(days=days_to_meeting))
+        day = timezone.localdate(meeting.starts_at)
+        return ProgressReport.objects.create(
+            kind="meeting_pack",
+            meeting=meeting,
+            period_start=day - timedelta(days=60),
+            period_end=day - timedelta(days=7),
+            state="ready",
+            issued_at=timezone.now(),
+        )
+
+    assert reminders.announce_report(report_id=pack(-30).pk) == 0
+    assert reminders.announce_report(report_id=pack(5).pk) == 1
+    assert "Meeting pack for" in mail.outbox[0].subject
+
+
+def test_emails_give_dates_the_uk_way_and_link_to_site_url(users, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    meeting = Meeting.objects.create(starts_at=timezone.make_aware(datetime(2027, 1, 10, 18)))
+    assert str(meeting) == "Corporate Parenting Panel, 10 January 2027"
+    start, end = month_bounds(timezone.localdate().replace(day=1) - timedelta(days=1))
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=start, period_end=end, state="ready", issued_at=timezone.now()
+    )
+    reminders.announce_report(report_id=report.pk)
+    assert f"http://127.0.0.1:8123/panel/reports/{report.pk}/" in mail.outbox[0].body
 
 
 def test_participation_officers_get_a_weekly_digest_of_message_counts_never_the_words(users, settings):

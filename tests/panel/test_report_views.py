@@ -117,3 +117,24 @@ def test_generating_a_new_report_creates_it_pending(client, users, django_captur
     report = ProgressReport.objects.get()
     assert (report.state, report.period_end, report.requested_by) == ("pending", last_month, users["admin"])
     assert len(callbacks) == 1  # the build is queued only once the row is committed
+
+
+def test_the_spreadsheet_has_date_cells_a_frozen_header_and_columns_sized_to_content(client, users):
+    report = ready_report()
+    client.force_login(users["panel"])
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("panel:report_xlsx", args=[report.pk])).content)
+    )
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.value not in (None, "") for cell in sheet[1]), f"{sheet.title}: blank header cell"
+    summary = workbook["Summary"]
+    assert [c.value for c in summary[1]] == ["Report", "From", "To", "Issued"]
+    assert summary["B2"].is_date and summary["B2"].number_format == "d mmmm yyyy"
+    actions = workbook["Actions"]
+    due = actions.cell(row=2, column=6)
+    assert due.is_date and due.value.date() == date(2025, 9, 30)
+    # Columns are as wide as their longest entry, not Excel's default 8.43.
+    title_width = actions.column_dimensions["C"].width
+    assert title_width >= len('\'=HYPERLINK("http://x")')
+    assert actions.column_dimensions["I"].width < title_width

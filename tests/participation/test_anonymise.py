@@ -1,13 +1,16 @@
 """Closed referrals are anonymised after the retention period by a scheduled task."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.urls import reverse
 
 from participation.iv.selectors import iv_panel_figures
 from participation.iv.services import record_view_log, referrals_anonymise_closed
 from participation.models import RecordView, Referral
 from participation.tasks import anonymise_closed_referrals
-from tests.conftest import wait_for
+from tests.conftest import require_postgres, wait_for
 from tests.factories import MatchFactory, ReferralFactory, VisitFactory
 from tests.participation.helpers import days_ago
 
@@ -71,3 +74,43 @@ def test_an_anonymised_referral_page_still_opens_for_the_coordinator(client, use
 def test_a_real_worker_runs_the_scheduled_anonymisation(celery_worker, records):
     anonymise_closed_referrals.delay()
     wait_for(lambda: Referral.objects.filter(pk=records["old"].pk, anonymised_at__isnull=False).exists())
+
+
+def _rows_mentioning(text: str) -> list[str]:
+    """Every table of the database, each row read as text, searched for ``text``; sessions decoded."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT count(*) FROM {quoted} AS t WHERE t::text LIKE %s", [f"%{text}%"])  # noqa: S608
+            if cursor.fetchone()[0]:
+                found.append(table)
+    found += [f"session {s.pk}" for s in Session.objects.all() if text in str(s.get_decoded())]
+    return found
+
+
+@pytest.mark.django_db
+def test_after_anonymising_the_old_reference_is_nowhere_in_the_database(records, client, users):
+    require_postgres()
+    old = records["old"]
+    Referral.objects.filter(pk=old.pk).update(referrer_team="Team of OLD-00001's social worker")
+    # The reference passes through the admin (its history) and the portal (messages, the view log).
+    client.force_login(users["admin"])
+    assert client.get(reverse("admin:participation_referral_change", args=[old.pk])).status_code == 200
+    LogEntry.objects.log_actions(
+        user_id=users["admin"].pk,
+        queryset=[old],
+        action_flag=CHANGE,
+        change_message="Checked OLD-00001 by phone",
+    )
+    LogEntry.objects.log_actions(user_id=users["admin"].pk, queryset=[old.match], action_flag=CHANGE)
+    assert client.get(reverse("participation:iv:referral", args=[old.pk])).status_code == 200
+    assert _rows_mentioning("OLD-00001")
+
+    referrals_anonymise_closed()
+
+    assert _rows_mentioning("OLD-00001") == []
+    assert Referral.objects.get(pk=old.pk).referrer_team == ""
+    assert LogEntry.objects.filter(
+        object_id=str(old.pk), content_type__model="referral"
+    ).get().object_repr == (f"ANON-{old.pk}")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, MatchFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,27 @@ def test_a_nul_byte_in_a_multipart_form_is_the_forms_error(client):
     response = client.post(reverse("login"), {"username": "a\x00b", "password": "x"})
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
+
+
+def test_a_move_to_a_made_up_state_of_any_length_is_not_found(client, users):
+    referral = ReferralFactory()
+    client.force_login(users["ivstaff"])
+    url = reverse("participation:iv:referral_move", args=[referral.pk, "a" * 5000])
+    assert client.get(url).status_code == 404
+
+
+def test_a_day_too_big_for_a_date_is_the_forms_error(client, users):
+    match = MatchFactory(referral__state="active")
+    client.force_login(users["ivstaff"])
+    response = client.post(
+        reverse("participation:iv:visit_new", args=[match.referral.pk]),
+        {
+            "visited_on_0": "9" * 23,
+            "visited_on_1": "1",
+            "visited_on_2": "2026",
+            "duration_minutes": 60,
+            "kind": "activity",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()

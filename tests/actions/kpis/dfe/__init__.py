@@ -14,6 +14,19 @@ from actions.kpis.neighbours import DATA
 HERE = Path(__file__).resolve().parent
 STABILITY = "la_cla_placement_stability.csv"
 ACTIVITY = "la_care_leavers_activity.csv"
+# Havering's ten neighbours in the 2025 model, closest first, as DfE names them.
+HAVERING_2025 = [
+    "Bexley",
+    "Bedford",
+    "Thurrock",
+    "Essex",
+    "Kent",
+    "Swindon",
+    "West Northamptonshire",
+    "Milton Keynes",
+    "Medway",
+    "West Sussex",
+]
 S01 = {"cla_group": "CLA on 31 March", "placement_stability": "With 3 or more placements during the year"}
 
 
