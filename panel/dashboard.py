@@ -70,6 +70,8 @@ class Dashboard:
     feedback_open: int
     feedback_open_too_long: int
     iv: IVFigures
+    # The derived measures (H03-H05) as their KPI pages show them, so that the IV box agrees.
+    derived: dict[str, KPIFigures]
     iv_overdue_visits: int
     next_meeting: Meeting | None
     latest_report: ProgressReport | None
@@ -142,6 +144,7 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         feedback_open=feedback["open"],
         feedback_open_too_long=feedback["too_long"],
         iv=iv_panel_figures(as_of=as_of),
+        derived={figure.kpi.code: figure for figure in figures if figure.kpi.is_derived},
         iv_overdue_visits=overdue_visits(today=as_of).count(),
         next_meeting=Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
         latest_report=latest_report(),

@@ -37,20 +37,14 @@ def previous_month_end(today: date | None = None) -> date:
     return month_end(today.replace(day=1) - relativedelta(days=1))
 
 
-@transaction.atomic
-def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
-    """Compute H03, H04 and H05 for the month ending ``period_end`` and upsert them.
+def derived_figures(*, period_end: date) -> dict[str, dict]:
+    """H03, H04 and H05 for the month ending ``period_end``: the one place each is worked out.
 
-    A figure that cannot be worked out (no CLA count yet for H03, no matches in the
-    year for H04) is left unwritten rather than stored as a misleading zero.
+    The stored monthly figure, the dashboard's Independent Visitor box, the figures page and
+    the reports all read what this returns (through ``latest_derived``), so they agree.
+    A figure that cannot be worked out (no CLA count yet for H03, no matches in the year for
+    H04) is left out rather than given as a misleading zero.
     """
-    if period_end != month_end(period_end):
-        raise ValueError(f"{period_end} is not the last day of a month")
-    if is_locked(period_end):
-        # An issued report has frozen this period; its derived figures stay as reported.
-        logger.info("Derived KPIs for %s not recomputed: the period is locked", period_end)
-        return {}
-    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=DERIVED_CODES)}
     iv = iv_panel_figures(as_of=period_end)
     figures: dict[str, dict] = {}
     if iv.percent_with_iv is not None:
@@ -80,8 +74,46 @@ def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
             "leavers) in the 3 months to the period end, summed over groups."
         ),
     }
+    return figures
+
+
+def latest_derived(*, as_of: date) -> dict[str, KPIValue]:
+    """Each derived KPI's latest figure for a period ending by ``as_of``, as its KPI page and
+    the dashboard show it: the stored figure, or (before the monthly task has stored any)
+    the figure for the last month end worked out now, unsaved. One query once stored."""
+    latest: dict[str, KPIValue] = {}
+    for value in (
+        KPIValue.objects.filter(
+            kpi__code__in=DERIVED_CODES, area=KPIValue.Area.HAVERING, period_end__lte=as_of
+        )
+        .select_related("kpi")
+        .order_by("-period_end")[: 13 * len(DERIVED_CODES)]
+    ):
+        latest.setdefault(value.kpi.code, value)
+    if len(latest) == len(DERIVED_CODES):
+        return latest
+    period_end = as_of if as_of == month_end(as_of) else previous_month_end(as_of)
+    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=DERIVED_CODES)}
+    for code, values in derived_figures(period_end=period_end).items():
+        if code in kpis and code not in latest:
+            latest[code] = KPIValue(
+                kpi=kpis[code], period_end=period_end, area=KPIValue.Area.HAVERING, is_derived=True, **values
+            )
+    return latest
+
+
+@transaction.atomic
+def derived_kpis_record(*, period_end: date) -> dict[str, KPIValue]:
+    """Work out H03, H04 and H05 for the month ending ``period_end`` and upsert them."""
+    if period_end != month_end(period_end):
+        raise ValueError(f"{period_end} is not the last day of a month")
+    if is_locked(period_end):
+        # An issued report has frozen this period; its derived figures stay as reported.
+        logger.info("Derived KPIs for %s not recomputed: the period is locked", period_end)
+        return {}
+    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=DERIVED_CODES)}
     stored = {}
-    for code, values in figures.items():
+    for code, values in derived_figures(period_end=period_end).items():
         if code not in kpis:
             continue
         stored[code], _ = KPIValue.objects.update_or_create(

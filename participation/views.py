@@ -19,6 +19,7 @@ from core.cache import lazy
 from core.forms import save_or_show_errors
 
 from . import selectors, services
+from .derived_kpis import latest_derived
 from .forms import (
     FeedbackFilterForm,
     FeedbackForm,
@@ -213,6 +214,8 @@ def figures(request):
             # Aggregates only, the same for every reader: cached per day (see the template).
             "today": today,
             "iv": lazy(iv_panel_figures, as_of=today),
+            # H03 and H04 as their KPI pages and the dashboard show them (one figure each).
+            "derived": lazy(latest_derived, as_of=today),
             "participation": lazy(participation_panel_figures, as_of=today),
             "aspiration": NATIONAL_ASPIRATION_PERCENT,
         },

@@ -86,3 +86,29 @@ def test_a_locked_period_keeps_its_derived_figures_as_reported():
     lock_kpi_periods(period_start=PERIOD.replace(day=1), period_end=PERIOD, reason="Report issued")
     assert derived_kpis_record(period_end=PERIOD) == {}
     assert KPIValue.objects.get(kpi__code="H05", period_end=PERIOD).value == first["H05"].value
+
+
+@pytest.mark.django_db
+def test_one_h03_figure_on_the_dashboard_the_figures_page_and_its_kpi_page(client):
+    """The IV box, the figures page and the measure's page all show the stored month-end
+    figure, not a figure each works out for itself on another day."""
+    from actions.roles import Role
+    from tests.factories import UserFactory
+
+    make_records()
+    for gap in (11, 21, 31):  # six children with a visitor at the month end: enough to show
+        MatchFactory(
+            referral__received_on=PERIOD - relativedelta(days=40 + gap),
+            matched_on=PERIOD - relativedelta(days=40),
+            introduction_on=PERIOD - relativedelta(days=35),
+        )
+    derived_kpis_record(period_end=PERIOD)
+    # A match made since the month ended changes today's records but not the month's figure.
+    MatchFactory(referral__received_on=days_ago(3), matched_on=days_ago(0), introduction_on=days_ago(0))
+    client.force_login(UserFactory(role=Role.PANEL_MEMBER))
+    shown = "12% (6 of 50)"
+    for url in ("/panel/", "/participation/figures/", "/kpis/H03/"):
+        page = client.get(url).content.decode()
+        assert shown in page, url
+        assert "14% (7 of 50)" not in page, url
+    assert f"month ending {PERIOD:%-d %B %Y}" in client.get("/kpis/H03/").content.decode()
