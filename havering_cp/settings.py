@@ -6,6 +6,7 @@ filesystem broker and console e-mail. With DJANGO_DEBUG=0 it refuses to start wi
 a real secret key and turns on every production safeguard.
 """
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def env_bool(name: str, *, default: bool) -> bool:
     if raw in _TRUE | _FALSE:
         return raw in _TRUE
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_number(name: str, *, default: float, minimum: float) -> float:
+    """A number setting that may have a fraction (hours, seconds): finite, and more than
+    ``minimum``; anything else stops start-up with a message naming the variable."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not math.isfinite(value) or value <= minimum:
+        raise ImproperlyConfigured(f"{name} must be a number more than {minimum:g}.")
+    return value
 
 
 def env_int(name: str, *, default: int, minimum: int = 0) -> int:
@@ -198,9 +214,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # An absolute limit beside the idle one: a session ends this long after sign-in, busy or not.
-SESSION_MAX_HOURS = env.float("SESSION_MAX_HOURS", default=12.0)
-if SESSION_MAX_HOURS <= 0:
-    raise ImproperlyConfigured("SESSION_MAX_HOURS must be more than 0.")
+SESSION_MAX_HOURS = env_number("SESSION_MAX_HOURS", default=12.0, minimum=0)
 
 # Two-factor sign-in (TOTP): always for these roles and for anyone who can open the
 # Django admin; MFA_REQUIRED_FOR_EVERYONE=1 asks it of every account.
@@ -209,7 +223,7 @@ MFA_REQUIRED_FOR_EVERYONE = env_bool("MFA_REQUIRED_FOR_EVERYONE", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Havering Corporate Parenting Panel")
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_COOLOFF_TIME = env_number("AXES_COOLOFF_HOURS", default=1.0, minimum=0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Password spraying: an address that failed for this many different usernames is locked too.
 AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
@@ -264,7 +278,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = env_number("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0, minimum=0)
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live in the database
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -74,7 +74,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
-        "Young people's page",
+        "Young people",
         "easy_read_list",
         roles=(Role.SUBGROUP_LEAD, Role.PARTICIPATION_OFFICER, Role.ADMINISTRATOR),
         sections=("easy_read_", "participation:message", "participation:feedback_share"),

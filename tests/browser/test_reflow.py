@@ -62,14 +62,6 @@ def _open(page, url: str) -> bool:
     return response.headers.get("content-type", "").startswith("text/html")
 
 
-# Found by this test on pages that landed while it was being written (14:00 UTC): the
-# feedback table's two links in one cell are under 24 px apart (axe target-size), and
-# the administrator's menu wraps since "Young people's page" joined it. Remove the
-# marks once they are fixed.
-KNOWN = "participation feedback links target-size; administrator's menu now wraps at 1280 px"
-
-
-@pytest.mark.xfail(reason=KNOWN, strict=False)
 def test_every_page_reflows_to_320_css_pixels_for_every_role(browser, live_server, users):
     world = _world(users)
     failures, walked, not_pages, checked = [], 0, set(), set()
@@ -117,7 +109,6 @@ def _check_axe(page, failures: list, role: str) -> None:
     page.problems.clear()
 
 
-@pytest.mark.xfail(reason=KNOWN, strict=False)
 def test_the_menu_fits_one_line_at_1280_pixels_for_every_role(browser, live_server, users):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     page = context.new_page()

@@ -33,7 +33,7 @@ def test_an_officer_writes_easy_read_fixes_it_approves_it_and_takes_it_off(page)
     ProgressUpdateFactory(action=action, shareable=True, done="Six sessions delivered by the team.")
     sign_in(page, "officer")
 
-    page.get_by_role("link", name="Young people's page", exact=True).click()
+    page.get_by_role("link", name="Young people", exact=True).click()
     assert_accessible(page)
     page.get_by_role("link", name=f"{action.commitment.code}: Internal cooking course (staff title)").click()
     assert_accessible(page)

@@ -77,3 +77,18 @@ def test_a_whole_number_setting_that_is_out_of_range_or_not_a_number_stops_start
     result = run_manage("check", **{name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SESSION_MAX_HOURS", "nan", "SESSION_MAX_HOURS must be a number more than 0."),
+        ("SESSION_MAX_HOURS", "-2", "SESSION_MAX_HOURS must be a number more than 0."),
+        ("AXES_COOLOFF_HOURS", "inf", "AXES_COOLOFF_HOURS must be a number more than 0."),
+        ("AXES_COOLOFF_HOURS", "soon", "AXES_COOLOFF_HOURS='soon' is not a number."),
+    ],
+)
+def test_an_hours_setting_that_is_not_a_finite_positive_number_stops_start_up(name, value, message):
+    result = run_manage("check", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr

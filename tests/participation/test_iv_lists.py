@@ -1,8 +1,6 @@
 """The coordinator's lists: waiting list with days waiting, matches overdue a visit, DBS
 checks expiring within 60 days, reviews due; and the cost of them at any volume."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -94,7 +92,5 @@ def test_coordinator_lists_and_panel_figures_cost_the_same_at_demo_size_and_at_v
     build_iv_volume(referrals=40, visits=600, today=days_ago(0), prefix="DEMO")
     fetch_all(client, django_assert_max_num_queries)
 
-    started = time.monotonic()
     build_iv_volume(referrals=5000, visits=50000, today=days_ago(0))
-    assert time.monotonic() - started < 60, "the volume builder itself has become slow"
     fetch_all(client, django_assert_max_num_queries)

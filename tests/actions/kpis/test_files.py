@@ -215,7 +215,9 @@ def test_a_million_empty_rows_as_libreoffice_saves_them_are_skipped_quickly(tmp_
     )
     started = time.monotonic()
     table, rows = opened(tmp_path, "f.xlsx", data, limit=50_000_000)
-    assert time.monotonic() - started < 15
+    # A guard against reading the sheet cell by cell (minutes), not a speed target: a
+    # loaded 2-core machine took 23 s, a quiet one about 5.
+    assert time.monotonic() - started < 90
     assert [cells for _, cells in rows] == [["kpi_code", "value"], ["W01", 72.0]]
     assert table.total_rows == 1
 
