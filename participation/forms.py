@@ -9,6 +9,19 @@ from core.forms import GovukDateField, GovukFormMixin
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
 
+def promise_field() -> forms.ModelChoiceField:
+    """Which of the five promises a "You said" item is about (required)."""
+    return forms.ModelChoiceField(
+        queryset=Theme.objects.order_by("position"),
+        empty_label="Choose a promise",
+        label="Promise (theme) it is about",
+        error_messages={
+            "required": "Choose the promise it is about",
+            "invalid_choice": "Choose a promise from the list",
+        },
+    )
+
+
 def count_field(label: str) -> forms.IntegerField:
     message = f"Enter the number of {label.lower()} as a whole number, 0 or more"
     return forms.IntegerField(
@@ -67,15 +80,7 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": 'Enter what the young people said ("You said")'},
     )
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.order_by("position"),
-        empty_label="Choose a promise",
-        label="Promise (theme) it is about",
-        error_messages={
-            "required": "Choose the promise it is about",
-            "invalid_choice": "Choose a promise from the list",
-        },
-    )
+    theme = promise_field()
     action = ActionChoiceField(
         queryset=Action.objects.select_related("commitment").order_by("commitment__code", "title"),
         required=False,
@@ -164,15 +169,7 @@ class MessageToFeedbackForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": 'Enter what the young person said ("You said")'},
     )
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.order_by("position"),
-        empty_label="Choose a promise",
-        label="Promise (theme) it is about",
-        error_messages={
-            "required": "Choose the promise it is about",
-            "invalid_choice": "Choose a promise from the list",
-        },
-    )
+    theme = promise_field()
     group = forms.ModelChoiceField(
         queryset=ParticipationGroup.objects.filter(is_active=True).order_by("name"),
         required=False,
