@@ -69,12 +69,12 @@ def test_an_administrator_imports_figures_and_a_panel_member_sees_them(page, tmp
     sign_out(page)
 
     sign_in(page, "councillor")
-    page.get_by_role("link", name="Performance").click()
+    page.get_by_role("link", name="Performance", exact=True).click()
     page.wait_for_load_state()
     row = page.get_by_role("row").filter(has_text="W01")
     assert "72% (36 of 50)" in row.inner_text()
     assert "Red" in row.inner_text()  # 8 points under the target, beyond the 5-point amber band
-    assert "Improving" in row.inner_text()
+    assert "Better than" in row.inner_text()  # direction of travel, in words
     assert "London: 85.5%" in row.inner_text()
     assert_accessible(page)
 

@@ -74,8 +74,10 @@ COORDINATOR_PAGES = [
     # session, user, roles, count, page (with current matches counted), roles, save (3)
     ("participation:iv:volunteers", {}, 9),
     ("participation:iv:volunteers", {"show": "dbs"}, 9),
-    # session, user, roles, the two figure selectors (6 + 4), roles, save (3)
-    ("participation:figures", {}, 17),
+    # session, user, roles, the two figure selectors (6 + 4), H03/H04 as stored for the last
+    # month end (1; none is stored here, so they are worked out for it: KPIs, 6 IV figures),
+    # roles, save (3)
+    ("participation:figures", {}, 25),
 ]
 
 

@@ -114,7 +114,7 @@ def test_the_kpi_page_still_takes_a_fixed_number_of_queries_with_locks_and_amend
         services.kpi_value_save(kpi_value=value, user=users["admin"], reason=REASON)
     client.force_login(users["panel"])
     # session, user, roles, permissions ×2, KPI with theme, its figures with sources,
-    # locks and latest amendments, linked actions with leads, the latest period with other
-    # councils' figures (none here), session save (+ savepoint)
-    with django_assert_max_num_queries(12):
+    # locks and latest amendments, linked actions with leads, owners' commentary by period,
+    # the latest period with other councils' figures (none here), session save (+ savepoint)
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("kpi_detail", args=["W01"])).status_code == 200
