@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "Accounts and sign-in"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the checks)

@@ -37,3 +37,10 @@ def address_is_spraying(request) -> bool:
     if cool_off := get_cool_off(request):
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
     return attempts.values("username").distinct().count() >= settings.AXES_IP_USERNAME_LIMIT
+
+
+def is_single_sign_on(request, credentials=None) -> bool:
+    """django-axes leaves the single sign-on callback alone (AXES_WHITELIST_CALLABLE): the
+    provider checked the password, and a refusal there is not a guess."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name == "oidc_authentication_callback"

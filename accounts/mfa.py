@@ -25,6 +25,8 @@ from actions.roles import has_role
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
+# Set when a single sign-on provider vouched for a second factor (accounts/sso.py).
+IDP_MFA_SESSION_KEY = "hcp_mfa_by_provider"
 
 
 def mfa_required(user) -> bool:
@@ -37,7 +39,12 @@ def mfa_required(user) -> bool:
 
 
 def session_verified(session) -> bool:
-    return bool(session.get(django_otp.DEVICE_ID_SESSION_KEY))
+    return bool(session.get(django_otp.DEVICE_ID_SESSION_KEY) or session.get(IDP_MFA_SESSION_KEY))
+
+
+def mark_verified_by_provider(session) -> None:
+    """The single sign-on provider's own multi-factor sign-in stands for the TOTP code."""
+    session[IDP_MFA_SESSION_KEY] = True
 
 
 def confirmed_app_device(user) -> TOTPDevice | None:

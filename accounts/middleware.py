@@ -16,6 +16,8 @@ OPEN_BEFORE_MFA = {
     "logout",
     "mfa_verify",
     "mfa_setup",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
     "healthz",
     "accessibility",
     "young_people",

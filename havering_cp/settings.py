@@ -177,6 +177,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the single sign-on callback, and only when OIDC_RP_CLIENT_ID is set.
+    "accounts.sso.PortalOIDCBackend",
 ]
 # Argon2id first; PBKDF2 (Django's earlier default) stays so its hashes still verify and are
 # re-hashed with Argon2id on their owner's next sign-in.
@@ -231,6 +233,55 @@ AXES_IP_USERNAME_LIMIT = env_int("AXES_IP_USERNAME_LIMIT", default=5, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
+# A request to the single sign-on callback is neither counted nor locked by django-axes: the
+# provider has checked the password (and does its own lock-out), and a refusal there (no role)
+# would otherwise count against everyone signing in from the council's address.
+AXES_WHITELIST_CALLABLE = "accounts.lockout.is_single_sign_on"
+
+# --- Single sign-on (optional): OpenID Connect, e.g. Microsoft Entra ID -------------------
+# Off unless OIDC_RP_CLIENT_ID is set; then council staff may sign in through the provider
+# (accounts/sso.py) and partner staff keep local accounts. mozilla-django-oidc reads these names.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The ID token's "iss" must be this, when set (Entra: https://login.microsoftonline.com/<tenant>/v2.0).
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_number("OIDC_TIMEOUT_SECONDS", default=10.0, minimum=0)
+# The claim holding the user's groups (Entra: "groups", the groups' object ids), and which
+# portal role each group gives: "group-id=Panel member,other-id=Administrator".
+OIDC_GROUP_CLAIM = env.str("OIDC_GROUP_CLAIM", default="groups")
+OIDC_ROLE_MAP: dict[str, str] = {}
+for _item in env.list("OIDC_ROLE_MAP", default=[]):
+    _group, _sep, _role = _item.partition("=")
+    if not _sep or not _group.strip() or not _role.strip():
+        raise ImproperlyConfigured(f"OIDC_ROLE_MAP item {_item!r} must look like group-id=Role name.")
+    OIDC_ROLE_MAP[_group.strip()] = _role.strip()
+# An SSO sign-in counts as the second factor when the ID token's "amr" says "mfa", or always
+# with OIDC_TRUST_IDP_MFA=1 (only when a Conditional Access policy requires MFA for the portal).
+OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", default=False)
+# A council user with a mapped group and no portal account gets one at first sign-in.
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in ("OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT")
+        if not globals()[name]
+    ]
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        _missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so these are needed too: {', '.join(_missing)}."
+        )
+    if not OIDC_ROLE_MAP:
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set, so OIDC_ROLE_MAP must name at least one group.")
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

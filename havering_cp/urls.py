@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from panel import sso_views
 from panel import views as panel_views
 from panel.forms import AdminSignInForm, ChangePasswordForm
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("young-people/sent/", panel_views.young_people_sent, name="young_people_sent"),
     path("accounts/login/", panel_views.SignInView.as_view(), name="login"),
     path("accounts/", include("accounts.urls")),
+    # Single sign-on (404 unless OIDC_RP_CLIENT_ID is set); the provider's redirect URI is /oidc/callback/.
+    path("oidc/authenticate/", sso_views.SingleSignOnStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso_views.SingleSignOnCallbackView.as_view(), name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

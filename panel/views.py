@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -98,6 +99,14 @@ class SignInView(LoginView):
 
     def get_default_redirect_url(self):
         return landing_url(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            url = reverse("oidc_authentication_init")
+            next_url = self.get_redirect_url()
+            context["single_sign_on_url"] = f"{url}?{urlencode({'next': next_url})}" if next_url else url
+        return context
 
 
 def accessibility(request):

@@ -1,0 +1,189 @@
+"""Single sign-on through OpenID Connect (Microsoft Entra ID for council staff).
+
+mozilla-django-oidc runs the authorisation-code flow (with PKCE and a nonce); this module
+decides who the provider's user is in the portal and which roles they hold:
+
+- An account is found by the provider's ``sub``, kept in ``SingleSignOnIdentity``. At a
+  first sign-in it is linked to the one existing account with the same e-mail address, or
+  created (``OIDC_CREATE_USER``).
+- The group claim decides the portal roles at every sign-in, added and removed, so the
+  provider stays the source of truth. A claim that maps to no role is refused (and the
+  account's roles are taken away); the callback page says why.
+- The sign-in counts as the second factor when the ID token's ``amr`` includes ``mfa``, or
+  when ``OIDC_TRUST_IDP_MFA`` says the provider always requires it; otherwise an account
+  that needs two-factor sign-in gives a TOTP code as after a password.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from django.utils import timezone
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend, default_username_algo
+
+from actions.roles import Role
+
+from .models import SingleSignOnIdentity
+
+security_log = logging.getLogger("hcp.security")
+
+# Roles that open the Django admin (the demo data gives these is_staff too): for an SSO
+# account, is_staff follows them. is_superuser is never given through single sign-on.
+ADMIN_SITE_ROLES = {Role.ADMINISTRATOR, Role.PARTICIPATION_OFFICER}
+# Why a sign-in was refused, kept on the request for the callback page.
+REFUSAL_ATTRIBUTE = "hcp_sso_refusal"
+
+
+class Refusal:
+    NO_ROLE = "no_role"
+    NO_EMAIL = "no_email"
+    NO_ACCOUNT = "no_account"
+
+
+@dataclass(frozen=True)
+class SignOnClaims:
+    subject: str
+    email: str
+    first_name: str
+    last_name: str
+    groups: tuple[str, ...]
+    idp_mfa: bool
+
+
+def roles_for_groups(groups) -> set[str]:
+    """The portal roles the provider's groups give, by OIDC_ROLE_MAP."""
+    return {settings.OIDC_ROLE_MAP[group] for group in groups if group in settings.OIDC_ROLE_MAP}
+
+
+def claims_from_tokens(*, id_token: dict, userinfo: dict) -> SignOnClaims:
+    """The claims the portal uses. Groups and ``amr`` come from the ID token (Entra puts
+    groups there, not in userinfo), falling back to userinfo for providers that do."""
+    if userinfo.get("sub", id_token.get("sub")) != id_token.get("sub") or not id_token.get("sub"):
+        raise SuspiciousOperation("The userinfo subject is not the ID token's.")
+    groups = id_token.get(settings.OIDC_GROUP_CLAIM, userinfo.get(settings.OIDC_GROUP_CLAIM)) or []
+    if isinstance(groups, str):
+        groups = [groups]
+    amr = id_token.get("amr") or []
+    return SignOnClaims(
+        subject=str(id_token["sub"]),
+        email=(userinfo.get("email") or id_token.get("email") or "").strip(),
+        first_name=(userinfo.get("given_name") or id_token.get("given_name") or "")[:150],
+        last_name=(userinfo.get("family_name") or id_token.get("family_name") or "")[:150],
+        groups=tuple(str(group) for group in groups),
+        idp_mfa=settings.OIDC_TRUST_IDP_MFA or "mfa" in amr,
+    )
+
+
+def _account_for(claims: SignOnClaims):
+    identity = SingleSignOnIdentity.objects.select_related("user").filter(subject=claims.subject).first()
+    if identity is not None:
+        return identity.user
+    if not claims.email:
+        return None
+    # Linked by address once, and only to an account not already linked to another subject.
+    matches = list(get_user_model().objects.filter(email__iexact=claims.email, sso_identity__isnull=True)[:2])
+    if len(matches) > 1:
+        raise SuspiciousOperation("More than one account has this e-mail address.")
+    return matches[0] if matches else None
+
+
+def _new_username(email: str) -> str:
+    User = get_user_model()
+    username = email.lower()[:150]
+    if User.objects.filter(username=username).exists():
+        username = default_username_algo(email)
+    return username
+
+
+def roles_replace(*, user, roles: set[str]) -> None:
+    """Give the user exactly these portal roles; groups that are not roles are left alone."""
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*[group for group in role_groups if group.name not in roles])
+    user.groups.add(*[group for group in role_groups if group.name in roles])
+    # The roles are cached on the user object for the request (actions.roles.user_roles).
+    for cache in ("_hcp_roles", "_group_names_cache"):
+        user.__dict__.pop(cache, None)
+
+
+@transaction.atomic
+def sso_sign_in(*, claims: SignOnClaims):
+    """The account for these claims with its roles set from the group claim, or a refusal.
+
+    Returns ``(user, None)``, or ``(user or None, reason)`` when refused. A refused account
+    that already exists loses its roles, so a role removed at the provider is gone here too.
+    """
+    roles = roles_for_groups(claims.groups)
+    user = _account_for(claims)
+    if user is None:
+        if not claims.email:
+            return None, Refusal.NO_EMAIL
+        if not roles:
+            return None, Refusal.NO_ROLE
+        if not settings.OIDC_CREATE_USER:
+            return None, Refusal.NO_ACCOUNT
+        user = get_user_model().objects.create_user(_new_username(claims.email), email=claims.email)
+    identity, _ = SingleSignOnIdentity.objects.get_or_create(user=user, defaults={"subject": claims.subject})
+    identity.last_sign_in_at = timezone.now()
+    identity.save(update_fields=["last_sign_in_at"])
+    roles_replace(user=user, roles=roles)
+    user.is_staff = bool(roles & ADMIN_SITE_ROLES)
+    if claims.email:
+        user.email = claims.email
+    user.first_name = claims.first_name or user.first_name
+    user.last_name = claims.last_name or user.last_name
+    user.save(update_fields=["is_staff", "email", "first_name", "last_name"])
+    if not roles:
+        return user, Refusal.NO_ROLE
+    return user, None
+
+
+class PortalOIDCBackend(OIDCAuthenticationBackend):
+    """mozilla-django-oidc's backend, answering only when single sign-on is configured."""
+
+    def __init__(self, *args, **kwargs):
+        # Off, the base class would refuse to start without endpoints; every sign-in
+        # (the password form included) instantiates each backend.
+        self.enabled = settings.OIDC_ENABLED
+        if self.enabled:
+            super().__init__(*args, **kwargs)
+
+    def authenticate(self, request, **kwargs):
+        # Only the callback passes a nonce: the password form never reaches the provider.
+        if not self.enabled or request is None or kwargs.get("nonce") is None:
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def verify_token(self, token, **kwargs):
+        """mozilla-django-oidc checks the signature, expiry and nonce; the audience and
+        issuer are checked here."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        audiences = [audience] if isinstance(audience, str) else list(audience or [])
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token is not for this portal.")
+        if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
+            raise SuspiciousOperation("The ID token comes from another issuer.")
+        return payload
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        userinfo = self.get_userinfo(access_token, id_token, payload)
+        claims = claims_from_tokens(id_token=payload, userinfo=userinfo)
+        user, refusal = sso_sign_in(claims=claims)
+        if refusal:
+            setattr(self.request, REFUSAL_ATTRIBUTE, refusal)
+            security_log.warning(
+                "sso sign-in refused reason=%s user_id=%s", refusal, getattr(user, "pk", None)
+            )
+            return None
+        user.hcp_sso_idp_mfa = claims.idp_mfa
+        return user
+
+    def get_user(self, user_id):
+        # Django's check, which mozilla-django-oidc leaves out: a switched-off account's
+        # session ends at its next request.
+        return ModelBackend.get_user(self, user_id)
