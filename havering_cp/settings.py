@@ -440,10 +440,33 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"drop_query_string": {"()": "core.log_filters.DropQueryString"}},
+    "formatters": {
+        # Django's own format for the development server's access log, restated because
+        # the logger is configured again below.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step at INFO; only its warnings are news.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every layout step at INFO; only its warnings are news.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # runserver's access log, without query strings (as gunicorn's, deploy/gunicorn.conf.py).
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["drop_query_string"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 # --- Panel: meetings, progress reports and reminders -----------------------------------
