@@ -25,6 +25,7 @@ REFUSALS = {
     Refusal.NO_ACCOUNT: "There is no portal account for your council account.",
 }
 NOT_SIGNED_IN = "Signing in with your council account did not finish."
+SWITCHED_OFF = "Your portal account is switched off."
 UNREACHABLE = "The council's sign-in service did not answer."
 
 
@@ -63,6 +64,9 @@ class SingleSignOnCallbackView(_SingleSignOnOnly, OIDCAuthenticationCallbackView
 
     def login_failure(self):
         reason = getattr(self.request, REFUSAL_ATTRIBUTE, None)
+        user = getattr(self, "user", None)
+        if reason is None and user is not None and not user.is_active:
+            return self._refused(SWITCHED_OFF)
         return self._refused(REFUSALS.get(reason, NOT_SIGNED_IN))
 
     def _refused(self, message: str, status: int = 403):

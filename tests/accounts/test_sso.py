@@ -3,7 +3,7 @@ mapping and account matching (tests/sso/ runs the whole flow against a real prov
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.checks import run_checks
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -11,6 +11,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from accounts.models import SingleSignOnIdentity
 from accounts.sso import PortalOIDCBackend, Refusal, SignOnClaims, sso_sign_in
 from actions.roles import Role, user_roles
+from panel.sso_views import SingleSignOnCallbackView
 from tests.factories import TEST_PASSWORD, UserFactory
 
 ROLE_MAP = {"g-panel": Role.PANEL_MEMBER, "g-admin": Role.ADMINISTRATOR}
@@ -147,3 +148,14 @@ def test_backend_ignores_the_password_form(db, sso_configured, rf):
 def test_role_map_must_name_portal_roles(settings):
     settings.OIDC_ROLE_MAP = {"g": "Boss"}
     assert [error.id for error in run_checks()] == ["accounts.E001"]
+
+
+def test_callback_page_tells_a_switched_off_account_why(db, sso_configured, rf):
+    request = rf.get("/oidc/callback/")
+    request.user = AnonymousUser()
+    view = SingleSignOnCallbackView()
+    view.setup(request)
+    view.user = UserFactory(is_active=False)
+    response = view.login_failure()
+    assert response.status_code == 403
+    assert b"Your portal account is switched off." in response.content

@@ -1,0 +1,29 @@
+"""The single sign-on pages pass axe with single sign-on on: the sign-in page with the
+council button above the partners' form, and the page that says why nobody was signed in.
+(tests/sso/ signs in through a real provider.)"""
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_in_and_refusal_pages_are_accessible(page, settings):
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "portal"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://127.0.0.1:9/authorize"
+
+    page.goto("/accounts/login/")
+    button = page.get_by_role("button", name="Sign in with your council account")
+    assert button.get_attribute("href") == "/oidc/authenticate/"
+    assert page.get_by_label("Username").is_visible()
+    assert_accessible(page)
+
+    response = page.goto("/oidc/callback/?code=unused")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="You could not be signed in").is_visible()
+    # Chromium reports the page's own 403 on the console; nothing else may be there.
+    assert page.problems == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    page.problems.clear()
+    assert_accessible(page)
