@@ -92,3 +92,33 @@ def test_an_hours_setting_that_is_not_a_finite_positive_number_stops_start_up(na
     result = run_manage("check", **{name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+ENTRA = {
+    "OIDC_RP_CLIENT_ID": "portal",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.example.org/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "https://login.example.org/token",
+    "OIDC_OP_USER_ENDPOINT": "https://login.example.org/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": "https://login.example.org/keys",
+    "OIDC_ROLE_MAP": "0b7c=Panel member,9d8e=Administrator",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"OIDC_OP_JWKS_ENDPOINT": ""}, "these are needed too: OIDC_OP_JWKS_ENDPOINT."),
+        ({"OIDC_ROLE_MAP": ""}, "OIDC_ROLE_MAP must name at least one group"),
+        ({"OIDC_ROLE_MAP": "0b7c"}, "OIDC_ROLE_MAP item '0b7c' must look like group-id=Role name."),
+        ({"OIDC_ROLE_MAP": "0b7c=Chair"}, "OIDC_ROLE_MAP names roles the portal does not have: Chair."),
+    ],
+)
+def test_single_sign_on_settings_that_are_incomplete_or_wrong_stop_start_up(changes, message):
+    result = run_manage("check", **(ENTRA | changes))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_complete_single_sign_on_settings_pass_the_checks():
+    result = run_manage("check", **ENTRA)
+    assert result.returncode == 0, result.stderr
