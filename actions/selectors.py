@@ -11,6 +11,7 @@ from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.cache import cached
 from core.formatting import person_name
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
@@ -128,13 +129,17 @@ def month_ends_up_to(day: date, months: int) -> list[date]:
     return [*reversed(ends), day]
 
 
-def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list[tuple[date, dict[RAG, int]]]:
-    """How many actions had each rating at the end of each of the last ``months`` months
-    (the last one being ``as_of``, default today), oldest first: the plan as it stood on
-    each day (``plan_state``: the audit history, rated by the same rule). One query (a
-    UNION ALL of one count per day), whatever the number of actions or months."""
-    as_of = min(as_of or timezone.localdate(), timezone.localdate())
-    days = month_ends_up_to(as_of, months)
+# Rows are written to these stamped with the time of writing (a progress update's
+# ``created_at``, an audit record's ``history_date``), which is after any day already past; and
+# a past day's ratings read only rows stamped by the end of that day. So writes to them never
+# change a past day's ratings, and the cached counts of past days outlive them.
+STAMPED_WHEN_WRITTEN = frozenset({"actions_historicalaction", "actions_progressupdate"})
+
+
+def _rag_counts_on(days: list[date]) -> dict[date, dict[RAG, int]]:
+    counts: dict[date, dict[RAG, int]] = {day: {} for day in days}
+    if not days:
+        return counts
     per_day = [
         plan_state(as_of=day, rating_only=True)
         .order_by()
@@ -144,10 +149,27 @@ def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list
         .values_list("day", "rag", "n")
         for day in days
     ]
-    counts: dict[date, dict[RAG, int]] = {day: {} for day in days}
     for day, rag, n in per_day[0].union(*per_day[1:], all=True):
         counts[day][RAG(rag)] = n
-    return list(counts.items())
+    return counts
+
+
+def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list[tuple[date, dict[RAG, int]]]:
+    """How many actions had each rating at the end of each of the last ``months`` months
+    (the last one being ``as_of``, default today), oldest first: the plan as it stood on
+    each day (``plan_state``: the audit history, rated by the same rule). At most two
+    queries (a UNION ALL of one count per past day, kept in the cache until a milestone or
+    an action's history before that day changes; and today's), whatever the number of
+    actions or months."""
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    days = month_ends_up_to(as_of, months)
+    past = [day for day in days if day < today]
+    counts = dict(
+        cached("plan-ratings-by-day", past, lambda: _rag_counts_on(past), unaffected_by=STAMPED_WHEN_WRITTEN)
+    )
+    counts.update(_rag_counts_on([day for day in days if day >= today]))
+    return [(day, counts[day]) for day in days]
 
 
 def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:

@@ -77,10 +77,18 @@ def main() -> None:
         u.username: u
         for u in get_user_model().objects.filter(username__in=["panel", "lead", "participation"])
     }
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     clients = {None: Client()}
     for name, user in users.items():
         clients[name] = Client()
         clients[name].force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device:  # signed in with a code, as staff must be
+            session = clients[name].session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
 
     if args.profile:
         from pyinstrument import Profiler

@@ -1,16 +1,25 @@
-"""The portal's cache: what is computed from data that rarely changes, kept until the data changes.
+"""The portal's cache: what is computed from data that rarely changes, kept until that data changes.
 
-Every cached entry's key carries the *data version*, a random token kept in the cache itself.
-Any write to a table of the portal's apps (an INSERT, UPDATE or DELETE, whether it comes from
-``save()``, a queryset's ``update()``, a bulk create or raw SQL such as the KPI import's upsert)
-sets a new token as soon as the writing transaction commits, so the request after a write
-computes afresh and caches under the new token; old entries are never read again and expire.
-The hook is a database execute wrapper installed on every connection (``install``, called by
-``CoreConfig.ready``), so no service has to remember to invalidate anything.
+Each table of the portal's apps has a *version*, a random token kept in the cache itself. Any
+write to a table (an INSERT, UPDATE or DELETE, whether it comes from ``save()``, a queryset's
+``update()``, a bulk create or raw SQL such as the KPI import's upsert) gives that table a new
+token as soon as the writing transaction commits. A database execute wrapper installed on every
+connection (``install``, called by ``CoreConfig.ready``) sees both the writes and the reads, so
+no service has to remember to invalidate anything, and no page has to say what it depends on.
+
+An entry is kept with the versions of every table the request had read when it was computed
+(before it and inside it, including what entries it used were computed from), and served only
+while all of them are still current. So a progress update makes the plan and the dashboard's
+plan figures stale, but not the KPI pages or the dashboard's measures, which read no table it
+wrote. The versions a request compares against are read once, in one round trip, before its
+first query of a portal table, so an entry is never older than the data the request reads.
 
 Nothing kept here may depend on who is asking beyond the key parts the caller gives (a role's
 view, such as whether small numbers are shown). An unreachable cache is a miss: the page is
 computed from the database (``ResilientRedisCache``), and ``/healthz`` reports it.
+
+django-cachalot keeps per-table invalidation too, but caches query results (the rendering cost
+stays) and would cache every query of the portal; here only named pages and fragments are kept.
 """
 
 import hashlib
@@ -19,40 +28,79 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache as once
 from functools import wraps
 
+from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "data-version"
+VERSION_PREFIX = "table-version:"
 # Writes to these tables change what cached pages show. Tables outside them (sessions,
 # sign-in records, one-time-password devices) and the logs below change nothing cached.
-DATA_TABLE_PREFIXES = ("actions_", "participation_", "panel_")
+DATA_APPS = ("actions", "participation", "panel")
+DATA_TABLE_PREFIXES = tuple(f"{app}_" for app in DATA_APPS)
 IGNORED_TABLES = frozenset({"participation_recordview", "panel_reminderlog"})
 _WRITE = re.compile(r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.IGNORECASE)
 _CTE = re.compile(r"\s*WITH\b", re.IGNORECASE)
+# While one request computes an entry, others that want it wait this long for it rather than
+# compute it too (each polling every LOCK_POLL seconds), then compute it themselves.
+LOCK_WAIT = 2.0
+LOCK_POLL = 0.02
 
 
 def _is_data_table(table: str) -> bool:
     return table.startswith(DATA_TABLE_PREFIXES) and table not in IGNORED_TABLES
 
 
-def writes_portal_data(sql) -> bool:
+@once
+def data_tables() -> frozenset[str]:
+    """Every table of the portal's apps whose writes count (history and many-to-many included)."""
+    return frozenset(
+        model._meta.db_table
+        for app in DATA_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if _is_data_table(model._meta.db_table)
+    )
+
+
+def tables_written(sql) -> frozenset[str]:
+    """The portal tables a statement writes to (none for a SELECT, even one that locks rows)."""
     sql = sql if isinstance(sql, str) else str(sql)
     match = _WRITE.match(sql.lstrip())
     if match:
-        return _is_data_table(match[1])
+        return frozenset({match[1]}) if _is_data_table(match[1]) else frozenset()
     # A data-modifying common table expression: WITH upserted AS (INSERT INTO …) SELECT …
-    return bool(_CTE.match(sql)) and any(_is_data_table(table) for table in _WRITE.findall(sql))
+    if _CTE.match(sql):
+        return frozenset(table for table in _WRITE.findall(sql) if _is_data_table(table))
+    return frozenset()
 
 
-# --- The data version ------------------------------------------------------------------------
+def writes_portal_data(sql) -> bool:
+    return bool(tables_written(sql))
+
+
+def tables_read(sql) -> frozenset[str]:
+    """The portal tables a statement reads (any named after FROM or JOIN)."""
+    sql = sql if isinstance(sql, str) else str(sql)
+    return frozenset(table for table in _READ.findall(sql) if _is_data_table(table))
+
+
+def _caching() -> bool:
+    return not isinstance(caches["default"], DummyCache)
+
+
+# --- Table versions -----------------------------------------------------------------------------
 
 
 def _new_token() -> str:
@@ -61,37 +109,109 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-def data_version() -> str | None:
-    """The current data version, or None when the cache cannot be reached (then nothing is
-    cached and every page is computed from the database)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_token(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _version_key(table: str) -> str:
+    return VERSION_PREFIX + table
+
+
+def table_versions() -> dict[str, str] | None:
+    """Every portal table's current version (one round trip), or None when the cache cannot be
+    reached (then nothing is cached and every page is computed from the database)."""
+    keys = {_version_key(table): table for table in data_tables()}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _new_token(), timeout=None)
+        found.update(cache.get_many(missing))
+    if len(found) < len(keys):
+        return None
+    return {keys[key]: version for key, version in found.items()}
+
+
+def bump_tables(tables) -> None:
+    """Make every entry computed from these tables stale."""
+    cache.set_many({_version_key(table): _new_token() for table in tables}, timeout=None)
+    reading = _reading.get()
+    if reading is not None:
+        # This request changed data: what it reads from now on is compared with the new
+        # versions, and what it computes is not kept (it may rest on rows read before).
+        reading.versions = None
+        reading.wrote = True
 
 
 def bump_data_version() -> None:
-    """Make every cached entry stale. Called once per committed transaction that wrote data."""
-    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    """Make every cached entry stale."""
+    bump_tables(data_tables())
 
 
-def _bump_when_committed(connection) -> None:
-    if isinstance(caches["default"], DummyCache):
-        return  # nothing is cached, so nothing to make stale
+class _BumpOnCommit:
+    """The one on-commit callback of a transaction, bumping every table it wrote."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        bump_tables(self.tables)
+
+
+def _bump_when_committed(connection, tables: frozenset[str]) -> None:
     if connection.in_atomic_block:
-        # Once per transaction: the callback is still queued if an earlier write registered it.
-        if any(func is bump_data_version for _, func, _ in connection.run_on_commit):
-            return
-        connection.on_commit(bump_data_version, robust=True)
+        # A savepoint rolled back drops the callback with it; then the next write adds another.
+        pending = next(
+            (f for _, f, _ in connection.run_on_commit if isinstance(f, _BumpOnCommit) and not f.done), None
+        )
+        if pending is None:
+            pending = _BumpOnCommit()
+            connection.on_commit(pending, robust=True)
+        pending.tables |= tables
     else:
-        bump_data_version()  # autocommit: the statement has already committed
+        bump_tables(tables)  # autocommit: the statement has already committed
+
+
+# --- What a request has read ----------------------------------------------------------------------
+
+
+_UNREACHABLE: dict = {}
+
+
+@dataclass
+class _Reading:
+    """The versions a request compares entries with, and the portal tables it has read."""
+
+    versions: dict[str, str] | None = None
+    tables: set[str] = field(default_factory=set)
+    wrote: bool = False
+
+    def current_versions(self) -> dict[str, str]:
+        if self.versions is None:
+            self.versions = table_versions() or _UNREACHABLE
+        return self.versions
+
+
+_reading: ContextVar[_Reading | None] = ContextVar("core_cache_reading", default=None)
+
+
+def _begin_request(**kwargs) -> None:
+    _reading.set(_Reading())
+
+
+def _end_request(**kwargs) -> None:
+    _reading.set(None)
 
 
 def _execute_wrapper(execute, sql, params, many, context):
+    reading = _reading.get()
+    if reading is not None and _caching():
+        read = tables_read(sql)
+        if read:
+            reading.current_versions()  # before the first read, so no entry is older than it
+            reading.tables |= read
     result = execute(sql, params, many, context)
-    if writes_portal_data(sql):
-        _bump_when_committed(context["connection"])
+    written = tables_written(sql)
+    if written and _caching():
+        _bump_when_committed(context["connection"], written)
     return result
 
 
@@ -101,33 +221,84 @@ def _on_connection_created(sender, connection, **kwargs) -> None:
 
 
 def install() -> None:
-    connection_created.connect(_on_connection_created, dispatch_uid="core.cache.data_version")
+    connection_created.connect(_on_connection_created, dispatch_uid="core.cache.table_versions")
+    request_started.connect(_begin_request, dispatch_uid="core.cache.begin_request")
+    request_finished.connect(_end_request, dispatch_uid="core.cache.end_request")
 
 
 # --- Reading through the cache ----------------------------------------------------------------
 
 
-def _key(name: str, version: str, parts) -> str:
+@dataclass
+class _Entry:
+    versions: dict[str, str]  # of the tables it was computed from
+    value: object
+
+    def is_current(self, versions: dict[str, str]) -> bool:
+        return all(versions.get(table) == version for table, version in self.versions.items())
+
+
+def _key(name: str, parts) -> str:
     digest = hashlib.sha1(repr(tuple(parts)).encode(), usedforsecurity=False).hexdigest()
-    return f"{name}:{version}:{digest}"
+    return f"entry:{name}:{digest}"
 
 
-def cached(name: str, parts, compute: Callable):
-    """``compute()``, kept under ``name`` and ``parts`` until the data changes.
+def _current_entry(key: str, versions: dict[str, str]) -> _Entry | None:
+    entry = cache.get(key)
+    return entry if isinstance(entry, _Entry) and entry.is_current(versions) else None
+
+
+def _wait_for(key: str, versions: dict[str, str]) -> _Entry | None:
+    deadline = time.monotonic() + LOCK_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(LOCK_POLL)
+        entry = _current_entry(key, versions)
+        if entry is not None:
+            return entry
+        if not cache.has_key(f"lock:{key}"):
+            return _current_entry(key, versions)
+    return None
+
+
+def cached(name: str, parts, compute: Callable, *, unaffected_by: frozenset[str] = frozenset()):
+    """``compute()``, kept under ``name`` and ``parts`` until a table it rests on changes.
 
     ``parts`` must name everything the result depends on besides the data (a date, a KPI's
     code, whether the viewer sees small numbers); never a user's identity or anything that
-    only one user may see.
+    only one user may see. ``unaffected_by`` names tables whose later writes cannot change
+    the result although it reads them (say why where you use it).
     """
-    version = data_version()
-    if version is None:
+    if not _caching():
         return compute()
-    key = _key(name, version, parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
-    return value
+    reading = _reading.get()
+    token = _reading.set(_Reading()) if reading is None else None  # outside a request
+    reading = _reading.get()
+    try:
+        versions = reading.current_versions()
+        if versions is _UNREACHABLE:
+            return compute()
+        key = _key(name, parts)
+        entry = _current_entry(key, versions)
+        locked = entry is None and cache.add(f"lock:{key}", 1, timeout=30)
+        if entry is None and not locked:
+            entry = _wait_for(key, versions)  # someone else is computing it
+        if entry is not None:
+            reading.tables |= entry.versions.keys()  # what contains it rests on them too
+            return entry.value
+        try:
+            value = compute()
+            if not reading.wrote and reading.versions is versions:
+                rests_on = reading.tables - unaffected_by
+                known = {table: versions[table] for table in rests_on if table in versions}
+                if len(known) == len(rests_on):
+                    cache.set(key, _Entry(known, value))
+            return value
+        finally:
+            if locked:
+                cache.delete(f"lock:{key}")
+    finally:
+        if token is not None:
+            _reading.reset(token)
 
 
 def cached_html(name: str, parts, render: Callable[[], str]) -> str:

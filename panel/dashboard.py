@@ -16,6 +16,7 @@ from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber
 from actions.models import KPI, KPICommentary, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
+from core.cache import cached
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
@@ -84,28 +85,15 @@ def _counts(counter: dict[RAG, int]) -> list[tuple[RAG, int]]:
     return [(rag, counter.get(rag, 0)) for rag in RAG_ORDER]
 
 
-def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
-    """The plan, the figures and what needs the panel's attention, as they stood at the
-    end of ``as_of`` (default today). Queries: themes; actions by theme and RAG; overdue
-    and stale counts; the first overdue and stale actions; KPI figures (2); where the red
-    ones stand among other councils (3, when any is red and DfE publishes it); open
-    feedback; the IV figures (6); IV overdue visits; the next meeting; the latest report;
-    the plan's ratings at the end of each of the last 12 months (1); owners' commentary
-    on red and amber figures (1, when there are any).
-    """
-    today = timezone.localdate()
-    as_of = min(as_of or today, today)
-    themes = list(Theme.objects.order_by("position"))
-    actions_by_theme = rag_by_theme(as_of=as_of)
+@dataclass
+class _Measures:
+    figures: list[KPIFigures]
+    kpis_by_theme: dict[int, dict[RAG, int]]
+    red_kpis: list[KPIFigures]
+    commentary: list[tuple[KPIFigures, KPICommentary | None]]
 
-    plan = plan_state(as_of=as_of)
-    counts = plan.aggregate(
-        overdue=Count("id", filter=Q(is_overdue=True)), stale=Count("id", filter=Q(is_stale=True))
-    )
-    attention = plan.select_related("lead", "commitment").order_by("due_date", "id")
-    overdue = list(attention.filter(is_overdue=True)[:ATTENTION_LIMIT])
-    stale = list(attention.filter(is_stale=True).order_by("last_update_at", "id")[:ATTENTION_LIMIT])
 
+def _measures(as_of: date) -> _Measures:
     figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme", "owner")), as_of=as_of)
     kpis_by_theme: dict[int, dict[RAG, int]] = {}
     for figure in figures:
@@ -116,14 +104,62 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of)
     for figure in red_kpis:
         figure.position = positions.get(figure.kpi.pk)
-    rag_history = rag_counts_over_time(as_of=as_of)
+    return _Measures(figures, kpis_by_theme, red_kpis, red_and_amber_commentary(figures))
 
+
+@dataclass
+class _Participation:
+    feedback_open: int
+    feedback_open_too_long: int
+    iv: IVFigures
+    iv_overdue_visits: int
+
+
+def _participation(as_of: date) -> _Participation:
     feedback = FeedbackItem.objects.filter(
         status__in=FeedbackItem.OPEN_STATUSES, raised_on__lte=as_of
     ).aggregate(
         open=Count("pk"),
         too_long=Count("pk", filter=Q(raised_on__lt=feedback_overdue_before(today=as_of))),
     )
+    return _Participation(
+        feedback_open=feedback["open"],
+        feedback_open_too_long=feedback["too_long"],
+        iv=iv_panel_figures(as_of=as_of),
+        iv_overdue_visits=overdue_visits(today=as_of).count(),
+    )
+
+
+def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
+    """The plan, the figures and what needs the panel's attention, as they stood at the
+    end of ``as_of`` (default today). Queries: KPI figures (2); where the red ones stand
+    among other councils (3, when any is red and DfE publishes it); owners' commentary on
+    red and amber figures (1, when there are any); open feedback; the IV figures (6); IV
+    overdue visits; the next meeting; the latest report; the plan's ratings at the end of
+    each of the last 12 months (2); themes; actions by theme and RAG; overdue and stale
+    counts; the first overdue and stale actions.
+
+    The measures and the participation figures are kept in the cache apart from the plan,
+    and read first, so that a progress update (which changes only the plan) leaves them
+    cached (``core.cache`` ties an entry to every table its request had read by then).
+    """
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    measures = cached("dashboard-measures", [as_of], lambda: _measures(as_of))
+    people = cached("dashboard-participation", [as_of], lambda: _participation(as_of))
+    next_meeting = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+    report = latest_report()
+
+    rag_history = rag_counts_over_time(as_of=as_of)
+    themes = list(Theme.objects.order_by("position"))
+    actions_by_theme = rag_by_theme(as_of=as_of)
+    plan = plan_state(as_of=as_of)
+    counts = plan.aggregate(
+        overdue=Count("id", filter=Q(is_overdue=True)), stale=Count("id", filter=Q(is_stale=True))
+    )
+    attention = plan.select_related("lead", "commitment").order_by("due_date", "id")
+    overdue = list(attention.filter(is_overdue=True)[:ATTENTION_LIMIT])
+    stale = list(attention.filter(is_stale=True).order_by("last_update_at", "id")[:ATTENTION_LIMIT])
     return Dashboard(
         as_of=as_of,
         is_today=as_of == today,
@@ -131,7 +167,7 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
             ThemeSummary(
                 theme=theme,
                 actions=_counts(actions_by_theme.get(theme.pk, {})),
-                kpis=_counts(kpis_by_theme.get(theme.pk, {})),
+                kpis=_counts(measures.kpis_by_theme.get(theme.pk, {})),
             )
             for theme in themes
         ],
@@ -139,15 +175,15 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         stale_count=counts["stale"],
         overdue=overdue,
         stale=stale,
-        red_kpis=red_kpis[:ATTENTION_LIMIT],
-        red_kpi_count=len(red_kpis),
-        feedback_open=feedback["open"],
-        feedback_open_too_long=feedback["too_long"],
-        iv=iv_panel_figures(as_of=as_of),
-        derived={figure.kpi.code: figure for figure in figures if figure.kpi.is_derived},
-        iv_overdue_visits=overdue_visits(today=as_of).count(),
-        next_meeting=Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first(),
-        latest_report=latest_report(),
+        red_kpis=measures.red_kpis[:ATTENTION_LIMIT],
+        red_kpi_count=len(measures.red_kpis),
+        feedback_open=people.feedback_open,
+        feedback_open_too_long=people.feedback_open_too_long,
+        iv=people.iv,
+        derived={figure.kpi.code: figure for figure in measures.figures if figure.kpi.is_derived},
+        iv_overdue_visits=people.iv_overdue_visits,
+        next_meeting=next_meeting,
+        latest_report=report,
         rag_history=rag_history_chart(rag_history),
-        kpi_commentary=red_and_amber_commentary(figures),
+        kpi_commentary=measures.commentary,
     )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from core import ratelimit
 from core.access import allowed, get_object_for, require
-from core.cache import cache_reachable, cached, lazy
+from core.cache import cache_reachable, lazy
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
@@ -420,15 +420,18 @@ def dashboard(request):
     needs the panel's attention, today or as the plan stood on an earlier day."""
     require(request.user, "panel.view_dashboard")
     form = AsOfForm(request.GET or None)
-    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
-    # The same for everyone: aggregates only (small numbers are hidden by the template).
-    board = cached("dashboard", [as_of, timezone.localdate()], lambda: dashboard_summary(as_of=as_of))
+    today = timezone.localdate()
+    as_of = min((form.cleaned_data.get("as_of") if form.is_valid() else None) or today, today)
     return render(
         request,
         "panel/dashboard.html",
         {
             "form": form,
-            "board": board,
+            "as_of": as_of,
+            "is_today": as_of == today,
+            # The same for everyone: aggregates only (small numbers are hidden by the template,
+            # whose cached fragment is kept per view); computed only when it is not cached.
+            "board": lazy(dashboard_summary, as_of=as_of),
             "small_numbers": sees_small_numbers(request.user),
             "can_see_completion": allowed(request.user, "panel.see_reporting_completion"),
         },

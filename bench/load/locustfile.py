@@ -6,20 +6,27 @@
   ``LOAD_RESULTS_FILE`` so the runner can count them in the database afterwards.
 - Participation officers read their lists.
 
-Each user signs in first (the demo users, ``DEMO_PASSWORD``), so the spawn rate sets how many
-people sign in at once. Roles that need a second factor are not used.
+Each user signs in first (the demo users, ``DEMO_PASSWORD``; officers with a code from the
+demo authenticator key too), so the spawn rate sets how many people sign in at once.
 """
 
+import base64
+import hashlib
+import hmac
+import itertools
 import json
 import os
 import random
 import re
+import struct
 import time
 import uuid
 
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
+TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "HCPDEMOTOTPSECRETHCPDEMO")  # the demo accounts' key
+OFFICERS = int(os.environ.get("LOAD_OFFICERS", 20))  # load-officer-01 … (bench/load/run.py)
 RESULTS_FILE = os.environ.get("LOAD_RESULTS_FILE", "load-results.json")
 ERROR_PAGE = "Sorry, there is a problem with the service"
 TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not a secret
@@ -180,9 +187,36 @@ class SubgroupLead(PortalUser):
                 response.failure(f"update answered {response.status_code}")
 
 
+def totp_now(secret: str, *, step: int = 30, digits: int = 6) -> str:
+    """The code an authenticator app shows now for a base32 key (RFC 6238, as django-otp checks it)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**digits).zfill(digits)
+
+
 class ParticipationOfficer(PortalUser):
+    """Signs in with a password and a code from the authenticator app, as officers must; each
+    simulated officer has an account of its own (``bench/load/run.py`` makes them)."""
+
     weight = 1
-    username = "participation"
+    accounts = itertools.count(1)
+
+    def on_start(self):
+        self.username = f"load-officer-{(next(self.accounts) - 1) % OFFICERS + 1:02d}"
+        super().on_start()
+        form = self.client.get("/accounts/mfa/", name="sign in (code form)")
+        token = CSRF.search(form.text)
+        with self.client.post(
+            "/accounts/mfa/",
+            {"code": totp_now(TOTP_SECRET), "csrfmiddlewaretoken": token[1] if token else ""},
+            name="sign in (code)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"the second factor answered {response.status_code}")
 
     @task(2)
     def feedback(self):

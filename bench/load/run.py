@@ -50,6 +50,28 @@ TARGET_P95_MS = 300
 TARGET_SIGN_IN_P95_MS = 1000
 
 
+# Participation officers must pass a second factor, and a code is good for one sign-in of one
+# device, so each simulated officer signs in as an account of its own (the demo officer's role,
+# staff status and authenticator key: load-officer-01 …).
+OFFICERS = 20
+OFFICER_ACCOUNTS = f"""
+from django.contrib.auth import get_user_model
+from accounts import mfa
+from panel.demo import DEFAULT_DEMO_TOTP_SECRET
+User = get_user_model()
+demo = User.objects.get(username="participation")
+for n in range(1, {OFFICERS} + 1):
+    user, _ = User.objects.update_or_create(
+        username=f"load-officer-{{n:02d}}",
+        defaults=dict(
+            first_name="Load", last_name=f"Officer-{{n:02d}}", is_staff=True, password=demo.password
+        ),
+    )
+    user.groups.set(demo.groups.all())
+    mfa.mfa_seed_device(user=user, hex_key=mfa.hex_key_from_base32(DEFAULT_DEMO_TOTP_SECRET))
+"""
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -286,7 +308,7 @@ class Probe(threading.Thread):
 
 
 def run_locust(base: str, args, results_file: Path, csv_prefix: Path) -> None:
-    env = {**os.environ, "LOAD_RESULTS_FILE": str(results_file)}
+    env = {**os.environ, "LOAD_RESULTS_FILE": str(results_file), "LOAD_OFFICERS": str(OFFICERS)}
     seconds = parse_seconds(args.run_time)
     command = [
         str(BIN / "locust"),
@@ -439,6 +461,8 @@ def main() -> None:
         manage(seed_env, "migrate", "--no-input", "-v", "0")  # the code may have moved on
     else:
         seed(server, seed_env, args.scale)
+    log(f"Making {OFFICERS} participation officers' accounts (each with its own authenticator)…")
+    manage(seed_env, "shell", "--no-imports", "-c", OFFICER_ACCOUNTS)
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     built = ROOT / "static" / "build" / "app.css"
     if not manifest.exists() or (built.exists() and built.stat().st_mtime > manifest.stat().st_mtime):

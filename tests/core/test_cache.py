@@ -1,6 +1,8 @@
-"""The data version: every committed write to the portal's tables makes cached entries stale."""
+"""Table versions: every committed write to a portal table makes the entries computed from it stale."""
 
 import re
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -10,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.kpis import services
-from actions.models import Action
+from actions.models import KPI, Action
 from core import cache as data_cache
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
 from tests.conftest import cache_settings, require_postgres
@@ -41,60 +43,183 @@ def test_only_writes_to_the_portals_own_tables_count_as_data_changes(sql, writes
     assert data_cache.writes_portal_data(sql) is writes
 
 
-def test_cached_returns_the_kept_value_until_the_data_changes(
-    redis_cache, django_capture_on_commit_callbacks
-):
+def counting(compute):
     calls = []
 
-    def compute():
+    def counted():
         calls.append(1)
-        return len(calls)
+        return compute()
 
-    assert data_cache.cached("thing", ["a"], compute) == 1
-    assert data_cache.cached("thing", ["a"], compute) == 1
-    assert data_cache.cached("thing", ["b"], compute) == 2  # other parts, other entry
+    counted.calls = calls
+    return counted
+
+
+def test_cached_returns_the_kept_value_until_a_table_it_read_changes(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    count_actions = counting(lambda: Action.objects.count())
+    assert data_cache.cached("thing", ["a"], count_actions) == 0
+    assert data_cache.cached("thing", ["a"], count_actions) == 0
+    assert len(count_actions.calls) == 1
+    data_cache.cached("thing", ["b"], count_actions)  # other parts, other entry
+    assert len(count_actions.calls) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         ActionFactory()
-    assert data_cache.cached("thing", ["a"], compute) == 3
+    assert data_cache.cached("thing", ["a"], count_actions) == 1
+    assert len(count_actions.calls) == 3
 
 
-def test_a_transaction_bumps_the_version_once_when_it_commits(
+def test_a_write_to_a_table_an_entry_did_not_read_leaves_it_cached(
     redis_cache, django_capture_on_commit_callbacks
 ):
-    before = data_cache.data_version()
+    count_kpis = counting(lambda: KPI.objects.count())
+    kpis = data_cache.cached("kpis", [], count_kpis)
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionFactory()  # the plan's tables, not the KPI library
+    assert data_cache.cached("kpis", [], count_kpis) == kpis
+    assert len(count_kpis.calls) == 1
+
+
+def test_what_a_request_read_before_an_entry_counts_as_read_by_it(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    """A view's object passed into a cached fragment: the fragment rests on its table too."""
+    data_cache._begin_request()
+    try:
+        titles = list(Action.objects.values_list("title", flat=True))  # read by the view
+        render = counting(lambda: f"{KPI.objects.count()} measures, {len(titles)} actions")
+        data_cache.cached("fragment", [], render)
+    finally:
+        data_cache._end_request()
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionFactory()
+    data_cache._begin_request()
+    try:
+        data_cache.cached("fragment", [], render)
+    finally:
+        data_cache._end_request()
+    assert len(render.calls) == 2
+
+
+def test_an_entry_used_inside_another_passes_on_what_it_rests_on(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    inner = counting(lambda: Action.objects.count())
+    outer = counting(lambda: data_cache.cached("inner", [], inner) + 1)
+    data_cache.cached("inner", [], inner)  # cached before the outer entry is computed
+    data_cache.cached("outer", [], outer)
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionFactory()
+    assert data_cache.cached("outer", [], outer) == 2
+    assert (len(inner.calls), len(outer.calls)) == (2, 2)
+
+
+def test_tables_named_unaffected_by_do_not_make_the_entry_stale(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    count = counting(lambda: Action.objects.count())
+    data_cache.cached("thing", [], count, unaffected_by=frozenset({"actions_action"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionFactory()
+    assert data_cache.cached("thing", [], count, unaffected_by=frozenset({"actions_action"})) == 0
+    assert len(count.calls) == 1
+
+
+def test_a_request_that_wrote_sees_its_write_and_keeps_nothing(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    count = counting(lambda: Action.objects.count())
+    data_cache.cached("thing", [], count)
+    data_cache._begin_request()
+    try:
+        Action.objects.count()  # the request's versions are read here, before its write
+        with django_capture_on_commit_callbacks(execute=True):
+            ActionFactory()
+        assert data_cache.cached("thing", [], count) == 1  # not the entry from before the write
+    finally:
+        data_cache._end_request()
+    assert data_cache.cached("thing", [], count) == 1
+    assert len(count.calls) == 3  # the writing request's result was not kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_wanting_the_same_missing_entry_compute_it_once(redis_cache):
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return "computed"
+
+    results = []
+
+    def ask():
+        try:
+            results.append(data_cache.cached("slow", [], slow))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.2)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert results == ["computed"] * 4
+    assert len(calls) == 1
+
+
+def action_version():
+    return data_cache.table_versions()["actions_action"]
+
+
+def test_a_transaction_bumps_the_tables_it_wrote_once_when_it_commits(
+    redis_cache, django_capture_on_commit_callbacks
+):
+    before = data_cache.table_versions()
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
         action = ActionFactory()
         Action.objects.filter(pk=action.pk).update(title="Renamed")  # a bulk update
-        assert data_cache.data_version() == before  # not before the commit
-    assert [cb for cb in callbacks if cb is data_cache.bump_data_version] == [data_cache.bump_data_version]
+        assert data_cache.table_versions() == before  # not before the commit
+    bumps = [cb for cb in callbacks if isinstance(cb, data_cache._BumpOnCommit)]
+    assert len(bumps) == 1
+    assert "actions_action" in bumps[0].tables
     for callback in callbacks:
         callback()
-    assert data_cache.data_version() != before
+    after = data_cache.table_versions()
+    assert after["actions_action"] != before["actions_action"]
+    assert after["participation_visit"] == before["participation_visit"]  # not written
 
 
 @pytest.mark.django_db(transaction=True)
 def test_raw_sql_writes_in_autocommit_bump_the_version_at_once(redis_cache):
     action = ActionFactory()
-    before = data_cache.data_version()
+    before = action_version()
     with connection.cursor() as cursor:
         cursor.execute('UPDATE "actions_action" SET "title" = %s WHERE "id" = %s', ["Raw", action.pk])
-    assert data_cache.data_version() != before
+    assert action_version() != before
 
 
 def test_a_rolled_back_write_leaves_the_version_alone(redis_cache, django_capture_on_commit_callbacks):
-    before = data_cache.data_version()
+    before = data_cache.table_versions()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         ActionFactory()
         raise RuntimeError("changed my mind")
-    assert data_cache.data_version() == before
+    assert data_cache.table_versions() == before
 
 
 def test_a_session_write_leaves_the_version_alone(redis_cache, django_capture_on_commit_callbacks):
-    before = data_cache.data_version()
+    before = data_cache.table_versions()
     with django_capture_on_commit_callbacks(execute=True):
         Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now())
-    assert data_cache.data_version() == before
+    assert data_cache.table_versions() == before
 
 
 def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, private_redis):
@@ -104,7 +229,7 @@ def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, priv
     private_redis.server.terminate()
     private_redis.server.wait(timeout=10)
 
-    assert data_cache.data_version() is None
+    assert data_cache.table_versions() is None
     assert data_cache.cached("thing", [], lambda: "from the database") == "from the database"
     data_cache.bump_data_version()  # dropped, not raised
     assert data_cache.cache_reachable() is False
