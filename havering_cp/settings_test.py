@@ -19,5 +19,5 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded papers go to a throw-away folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hcp-test-media-"))
 # No cache unless a test asks for one (tests/core/test_cache.py): a test's writes are rolled
-# back, never committed, so they would not move the data version that keys cached pages.
+# back, never committed, so they would not move the table versions that cached entries rest on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
