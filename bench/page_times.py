@@ -2,7 +2,7 @@
 DATABASE_URL as it stands (seed it first, e.g. ``seed_demo --scale 10``; ``make bench-load``
 leaves ``hcp_load`` seeded at 10×).
 
-The first request of each page is a cold one (empty cache for the current data version, as
+The first request of each page is a cold one (every table's version moved, as
 after a write); the median is over the warm requests after it. ``--profile PATH`` prints a
 pyinstrument profile of that page instead (``--cold`` profiles the uncached request).
 

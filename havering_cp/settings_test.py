@@ -1,5 +1,6 @@
 """Test settings: the real settings, with the few changes a test run needs."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -19,5 +20,12 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded papers go to a throw-away folder, never the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hcp-test-media-"))
 # No cache unless a test asks for one (tests/core/test_cache.py): a test's writes are rolled
-# back, never committed, so they would not move the data version that keys cached pages.
+# back, never committed, so they would not move the table versions that cached entries rest on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Under pytest-xdist each test process (gw0, gw1, …) has a database of its own (pytest-django
+# adds the suffix) and a Celery queue of its own, so one process's worker never takes the
+# tasks another process's tests sent.
+TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_PROCESS:
+    CELERY_TASK_DEFAULT_QUEUE = f"hcp-test-{TEST_PROCESS}"

@@ -169,7 +169,12 @@ def broker(url: str):
 def real_worker(name: str = "test"):
     """A real Celery worker in a thread of this process (celery.contrib.testing)."""
     return start_worker(
-        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60, hostname=f"{name}@localhost"
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=60,
+        # One name per test process under pytest-xdist: workers of two processes never answer as one.
+        hostname=f"{name}{os.environ.get('PYTEST_XDIST_WORKER', '')}@localhost",
     )
 
 

@@ -1,6 +1,6 @@
 """Pages kept in the cache: a write shows at once, and no one sees what another role sees.
 
-These tests commit for real (transactional), so the data version moves as in production.
+These tests commit for real (transactional), so table versions move as in production.
 """
 
 import re
