@@ -58,8 +58,10 @@ format: install
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Test processes (pytest-xdist); 0 runs everything in this one.
+PYTEST_PROCESSES ?= 2
 pytest: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_PROCESSES)
 
 test: lint check-migrations pytest
 
