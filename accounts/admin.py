@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import mfa
+from .models import SingleSignOnIdentity
 
 User = get_user_model()
 
@@ -65,3 +66,17 @@ for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, ReadOnlyDeviceAdmin)
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(admin.ModelAdmin):
+    """Which accounts sign in through the council's single sign-on. Adding one links an
+    existing account (say, one that had a password) to the provider's subject; deleting
+    one unlinks it."""
+
+    list_display = ("user", "subject", "created_at", "last_sign_in_at")
+    list_filter = ("created_at", "last_sign_in_at")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name", "subject")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "last_sign_in_at")
+    date_hierarchy = "created_at"

@@ -4,8 +4,9 @@ mozilla-django-oidc runs the authorisation-code flow (with PKCE and a nonce); th
 decides who the provider's user is in the portal and which roles they hold:
 
 - An account is found by the provider's ``sub``, kept in ``SingleSignOnIdentity``. At a
-  first sign-in it is linked to the one existing account with the same e-mail address, or
-  created (``OIDC_CREATE_USER``).
+  first sign-in it is linked to the one existing account with the same e-mail address if
+  that account has no password and is no superuser, or created (``OIDC_CREATE_USER``);
+  an address that belongs to a password account is refused (never taken over).
 - The group claim decides the portal roles at every sign-in, added and removed, so the
   provider stays the source of truth. A claim that maps to no role is refused (and the
   account's roles are taken away); the callback page says why.
@@ -43,6 +44,7 @@ class Refusal:
     NO_ROLE = "no_role"
     NO_EMAIL = "no_email"
     NO_ACCOUNT = "no_account"
+    LOCAL_ACCOUNT = "local_account"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def claims_from_tokens(*, id_token: dict, userinfo: dict) -> SignOnClaims:
 
 
 def _account_for(claims: SignOnClaims):
+    """The linked account, or one to link by address, or None; raises ``LocalAccount`` when
+    the address belongs to an account that signs in with a password."""
     identity = SingleSignOnIdentity.objects.select_related("user").filter(subject=claims.subject).first()
     if identity is not None:
         return identity.user
@@ -89,7 +93,18 @@ def _account_for(claims: SignOnClaims):
     matches = list(get_user_model().objects.filter(email__iexact=claims.email, sso_identity__isnull=True)[:2])
     if len(matches) > 1:
         raise SuspiciousOperation("More than one account has this e-mail address.")
-    return matches[0] if matches else None
+    account = matches[0] if matches else None
+    # An address is a claim anyone controlling a directory entry can make ("nOAuth"): an
+    # account that signs in with a password (partner staff) or a superuser is never taken
+    # over through it. An administrator moves such an account to council sign-in by linking
+    # it in the Django admin (single sign-on identities) or by removing its password.
+    if account is not None and (account.is_superuser or account.has_usable_password()):
+        raise LocalAccount
+    return account
+
+
+class LocalAccount(Exception):
+    """The provider's address is that of an account that signs in with a password."""
 
 
 def _new_username(email: str) -> str:
@@ -118,7 +133,10 @@ def sso_sign_in(*, claims: SignOnClaims):
     that already exists loses its roles, so a role removed at the provider is gone here too.
     """
     roles = roles_for_groups(claims.groups)
-    user = _account_for(claims)
+    try:
+        user = _account_for(claims)
+    except LocalAccount:
+        return None, Refusal.LOCAL_ACCOUNT
     if user is None:
         if not claims.email:
             return None, Refusal.NO_EMAIL

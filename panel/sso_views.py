@@ -23,6 +23,10 @@ REFUSALS = {
     Refusal.NO_ROLE: "Your council account is not in a group that has a role on this portal.",
     Refusal.NO_EMAIL: "Your council account did not give the portal an email address.",
     Refusal.NO_ACCOUNT: "There is no portal account for your council account.",
+    Refusal.LOCAL_ACCOUNT: (
+        "A portal account with your email address signs in with a password. Sign in with it, "
+        "or ask an administrator to move it to council sign-in."
+    ),
 }
 NOT_SIGNED_IN = "Signing in with your council account did not finish."
 SWITCHED_OFF = "Your portal account is switched off."

@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.checks import run_checks
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import SingleSignOnIdentity
@@ -13,6 +14,7 @@ from accounts.sso import PortalOIDCBackend, Refusal, SignOnClaims, sso_sign_in
 from actions.roles import Role, user_roles
 from panel.sso_views import SingleSignOnCallbackView
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.mfa import mark_verified
 
 ROLE_MAP = {"g-panel": Role.PANEL_MEMBER, "g-admin": Role.ADMINISTRATOR}
 
@@ -87,6 +89,8 @@ def test_hostile_callbacks_sign_nobody_in_and_never_fail(client, db, sso_configu
 def test_first_sign_in_links_the_account_with_that_address_and_sets_roles(db, settings):
     settings.OIDC_ROLE_MAP = dict(ROLE_MAP)
     existing = UserFactory(email="Sam@Havering.example.org", role=Role.SUBGROUP_LEAD)
+    existing.set_unusable_password()  # made for council sign-in
+    existing.save()
     other_group = Group.objects.create(name="Newsletter")
     existing.groups.add(other_group)
 
@@ -159,3 +163,35 @@ def test_callback_page_tells_a_switched_off_account_why(db, sso_configured, rf):
     response = view.login_failure()
     assert response.status_code == 403
     assert b"Your portal account is switched off." in response.content
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_an_address_of_a_password_account_or_a_superuser_is_never_taken_over(db, settings, superuser):
+    """Whoever controls a directory entry can claim any address: a partner's local account
+    (it has a password) or a superuser is not linked to the provider's subject by it."""
+    settings.OIDC_ROLE_MAP = dict(ROLE_MAP)
+    local = UserFactory(email="sam@havering.example.org", role=Role.PANEL_MEMBER)
+    if superuser:
+        local.set_unusable_password()
+        local.is_superuser = True
+        local.save()
+
+    assert sso_sign_in(claims=claims(groups=("g-admin",))) == (None, Refusal.LOCAL_ACCOUNT)
+    local.refresh_from_db()
+    assert set(local.groups.values_list("name", flat=True)) == {Role.PANEL_MEMBER}
+    assert not local.is_staff
+    assert not SingleSignOnIdentity.objects.exists()
+
+
+def test_an_administrator_links_a_password_account_in_the_admin_and_it_then_signs_in(db, settings, client):
+    settings.OIDC_ROLE_MAP = dict(ROLE_MAP)
+    local = UserFactory(email="sam@havering.example.org", role=Role.PANEL_MEMBER)
+    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    mark_verified(client, admin)
+    response = client.post(
+        reverse("admin:accounts_singlesignonidentity_add"), {"user": local.pk, "subject": "sub-1"}
+    )
+    assert response.status_code == 302
+    user, refusal = sso_sign_in(claims=claims(groups=("g-panel",)))
+    assert (user.pk, refusal) == (local.pk, None)
