@@ -70,21 +70,28 @@ class PortalUser(HttpUser):
     username = ""
 
     def on_start(self):
-        page = self.client.get("/accounts/login/", name="sign in (form)")
-        token = CSRF.search(page.text)
-        with self.client.post(
+        self.submit(
             "/accounts/login/",
-            {
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token[1] if token else "",
-            },
+            {"username": self.username, "password": PASSWORD},
+            form_name="sign in (form)",
             name="sign in",
+        )
+
+    def submit(self, path: str, fields: dict, *, form_name: str, name: str) -> bool:
+        """Open the form at ``path`` and post it with its CSRF token, as a browser does; true
+        when the portal accepted it (it redirects after every successful post)."""
+        form = self.client.get(path, name=form_name)
+        token = CSRF.search(form.text)
+        with self.client.post(
+            path,
+            {**fields, "csrfmiddlewaretoken": token[1] if token else ""},
+            name=name,
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"sign-in answered {response.status_code}")
+                response.failure(f"{name} answered {response.status_code}")
+            return response.status_code == 302
 
     def links(self, path: str, pattern: re.Pattern, name: str) -> list[str]:
         response = self.client.get(path, name=name)
@@ -161,30 +168,21 @@ class SubgroupLead(PortalUser):
     def post_update(self):
         if not self.mine:
             return
-        path = f"/plan/actions/{random.choice(self.mine)}/update/"
-        form = self.client.get(path, name="/plan/actions/[id]/update/ (form)")
-        csrf = CSRF.search(form.text)
-        if not csrf:
-            return
         token = f"{TOKEN_PREFIX}{uuid.uuid4().hex}"
         attempted.append(token)
-        with self.client.post(
-            path,
+        accepted = self.submit(
+            f"/plan/actions/{random.choice(self.mine)}/update/",
             {
-                "csrfmiddlewaretoken": csrf[1],
                 "status": "on_track",
                 "done": f"Synthetic load-test update {token}",
                 "next_steps": "",
                 "evidence_url": "",
             },
+            form_name="/plan/actions/[id]/update/ (form)",
             name="/plan/actions/[id]/update/ (post)",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code == 302:
-                acknowledged.append(token)
-            else:
-                response.failure(f"update answered {response.status_code}")
+        )
+        if accepted:
+            acknowledged.append(token)
 
 
 def totp_now(secret: str, *, step: int = 30, digits: int = 6) -> str:
@@ -206,17 +204,12 @@ class ParticipationOfficer(PortalUser):
     def on_start(self):
         self.username = f"load-officer-{(next(self.accounts) - 1) % OFFICERS + 1:02d}"
         super().on_start()
-        form = self.client.get("/accounts/mfa/", name="sign in (code form)")
-        token = CSRF.search(form.text)
-        with self.client.post(
+        self.submit(
             "/accounts/mfa/",
-            {"code": totp_now(TOTP_SECRET), "csrfmiddlewaretoken": token[1] if token else ""},
+            {"code": totp_now(TOTP_SECRET)},
+            form_name="sign in (code form)",
             name="sign in (code)",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"the second factor answered {response.status_code}")
+        )
 
     @task(2)
     def feedback(self):
