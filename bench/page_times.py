@@ -51,10 +51,10 @@ def pages(users) -> list[tuple[str, str]]:
 def bump():
     """Make the next request a cold one, as a write would."""
     try:
-        from core.cache import bump_data_version
-    except ImportError:  # before the cache existed
+        from core.cache import bump_all_tables
+    except ImportError:  # before the cache was versioned per table
         return
-    bump_data_version()
+    bump_all_tables()
 
 
 def main() -> None:

@@ -86,10 +86,6 @@ def tables_written(sql) -> frozenset[str]:
     return frozenset()
 
 
-def writes_portal_data(sql) -> bool:
-    return bool(tables_written(sql))
-
-
 def tables_read(sql) -> frozenset[str]:
     """The portal tables a statement reads (any named after FROM or JOIN)."""
     sql = sql if isinstance(sql, str) else str(sql)
@@ -139,7 +135,7 @@ def bump_tables(tables) -> None:
         reading.wrote = True
 
 
-def bump_data_version() -> None:
+def bump_all_tables() -> None:
     """Make every cached entry stale."""
     bump_tables(data_tables())
 
@@ -202,15 +198,17 @@ def _end_request(**kwargs) -> None:
 
 
 def _execute_wrapper(execute, sql, params, many, context):
+    if not _caching():
+        return execute(sql, params, many, context)
     reading = _reading.get()
-    if reading is not None and _caching():
+    if reading is not None:
         read = tables_read(sql)
         if read:
             reading.current_versions()  # before the first read, so no entry is older than it
             reading.tables |= read
     result = execute(sql, params, many, context)
     written = tables_written(sql)
-    if written and _caching():
+    if written:
         _bump_when_committed(context["connection"], written)
     return result
 
@@ -270,9 +268,10 @@ def cached(name: str, parts, compute: Callable, *, unaffected_by: frozenset[str]
     """
     if not _caching():
         return compute()
-    reading = _reading.get()
-    token = _reading.set(_Reading()) if reading is None else None  # outside a request
-    reading = _reading.get()
+    reading, token = _reading.get(), None
+    if reading is None:  # outside a request: what this call reads is all it rests on
+        reading = _Reading()
+        token = _reading.set(reading)
     try:
         versions = reading.current_versions()
         if versions is _UNREACHABLE:

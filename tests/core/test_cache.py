@@ -40,7 +40,24 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_only_writes_to_the_portals_own_tables_count_as_data_changes(sql, writes):
-    assert data_cache.writes_portal_data(sql) is writes
+    assert bool(data_cache.tables_written(sql)) is writes
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables"),
+    [
+        ('SELECT "actions_kpi"."code" FROM "actions_kpi"', {"actions_kpi"}),
+        (
+            'SELECT 1 FROM "actions_action" INNER JOIN "auth_user" ON 1=1 '
+            'WHERE EXISTS(SELECT 1 AS "a" FROM "actions_milestone" U0 LIMIT 1)',
+            {"actions_action", "actions_milestone"},
+        ),
+        ('SELECT 1 FROM "participation_recordview"', set()),
+        ('SELECT 1 FROM "django_session"', set()),
+    ],
+)
+def test_the_portal_tables_a_query_reads_are_found_in_joins_and_subqueries(sql, tables):
+    assert data_cache.tables_read(sql) == tables
 
 
 def counting(compute):
@@ -231,7 +248,7 @@ def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, priv
 
     assert data_cache.table_versions() is None
     assert data_cache.cached("thing", [], lambda: "from the database") == "from the database"
-    data_cache.bump_data_version()  # dropped, not raised
+    data_cache.bump_all_tables()  # dropped, not raised
     assert data_cache.cache_reachable() is False
 
 
@@ -247,4 +264,4 @@ def test_the_kpi_imports_bulk_upsert_counts_as_a_data_change(tmp_path, admin_use
         q["sql"] for q in captured.captured_queries if re.search(r"INSERT INTO \"?actions_kpivalue", q["sql"])
     ]
     assert upserts
-    assert all(data_cache.writes_portal_data(sql) for sql in upserts)
+    assert all(data_cache.tables_written(sql) == {"actions_kpivalue"} for sql in upserts)
