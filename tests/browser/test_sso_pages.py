@@ -1,5 +1,6 @@
-"""The single sign-on pages pass axe with single sign-on on: the sign-in page with the
-council button above the partners' form, and the page that says why nobody was signed in.
+"""The single sign-on pages pass axe and fit 320 px with single sign-on on: the sign-in page
+with the council button above the partners' form, and the page that says why nobody was
+signed in.
 (tests/sso/ signs in through a real provider.)"""
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def test_sign_in_and_refusal_pages_are_accessible(page, settings):
@@ -19,6 +22,8 @@ def test_sign_in_and_refusal_pages_are_accessible(page, settings):
     assert button.get_attribute("href") == "/oidc/authenticate/"
     assert page.get_by_label("Username").is_visible()
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10: no sideways scrolling
+    assert page.evaluate(SIDEWAYS) <= 0
 
     response = page.goto("/oidc/callback/?code=unused")
     assert response.status == 403
@@ -27,3 +32,4 @@ def test_sign_in_and_refusal_pages_are_accessible(page, settings):
     assert page.problems == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
     page.problems.clear()
     assert_accessible(page)
+    assert page.evaluate(SIDEWAYS) <= 0
