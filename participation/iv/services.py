@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast, Concat, Replace
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from ..models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
@@ -398,15 +398,9 @@ def review_record(
 VIEW_NAME_CHARS = 60
 
 
-def record_view_log(*, user, referral: Referral, view: str) -> RecordView:
+def record_view_log(*, user, referral: Referral, view: str) -> None:
     """Note that ``user`` saw this child's record through ``view``. Called by each view that shows one."""
-    return RecordView.objects.create(
-        user=user,
-        username=user.get_username(),
-        referral=referral,
-        record=f"Referral {referral.pk}",
-        view=view[:VIEW_NAME_CHARS],
-    )
+    record_views_log(user=user, referrals=[referral], view=view)
 
 
 def record_views_log(*, user, referrals, view: str) -> int:
@@ -417,7 +411,7 @@ def record_views_log(*, user, referrals, view: str) -> int:
             username=user.get_username(),
             referral=referral,
             record=f"Referral {referral.pk}",
-            view=view,
+            view=view[:VIEW_NAME_CHARS],
         )
         for referral in {referral.pk: referral for referral in referrals if referral is not None}.values()
     ]
@@ -477,8 +471,12 @@ def _admin_log_scrub(old_references: dict[int, str]) -> None:
         LogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).update(
             object_repr=Concat(Value(f"Anonymised {content_type.model} "), F("object_id"))
         )
-    # Free text the admin wrote into a change message.
+    # Free text the admin wrote into a change message: the reference as a whole only, so that
+    # anonymising "AB1" leaves another child's "AB12" or "AB1/2" as it was.
     for pk, reference in old_references.items():
-        LogEntry.objects.filter(change_message__contains=reference).update(
-            change_message=Replace("change_message", Value(reference), Value(f"ANON-{pk}"))
-        )
+        whole = re.compile(rf"(?<![A-Za-z0-9/-]){re.escape(reference)}(?![A-Za-z0-9/-])")
+        for entry in LogEntry.objects.filter(change_message__contains=reference):
+            scrubbed = whole.sub(f"ANON-{pk}", entry.change_message)
+            if scrubbed != entry.change_message:
+                entry.change_message = scrubbed
+                entry.save(update_fields=["change_message"])

@@ -114,3 +114,26 @@ def test_after_anonymising_the_old_reference_is_nowhere_in_the_database(records,
     assert LogEntry.objects.filter(
         object_id=str(old.pk), content_type__model="referral"
     ).get().object_repr == (f"ANON-{old.pk}")
+
+
+@pytest.mark.django_db
+def test_anonymising_one_reference_leaves_a_longer_reference_that_contains_it_alone(records, users):
+    longer = ReferralFactory(child_reference="OLD-000012", received_on=days_ago(10))
+    LogEntry.objects.log_actions(
+        user_id=users["admin"].pk,
+        queryset=[longer],
+        action_flag=CHANGE,
+        change_message="Rang about OLD-000012",
+    )
+    LogEntry.objects.log_actions(
+        user_id=users["admin"].pk,
+        queryset=[records["old"]],
+        action_flag=CHANGE,
+        change_message="Closed OLD-00001 (see OLD-00001/2)",
+    )
+
+    referrals_anonymise_closed()
+
+    messages = set(LogEntry.objects.values_list("change_message", flat=True))
+    assert "Rang about OLD-000012" in messages
+    assert f"Closed ANON-{records['old'].pk} (see OLD-00001/2)" in messages
