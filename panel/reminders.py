@@ -145,7 +145,7 @@ def send_commentary_reminders(*, now=None) -> int:
     owing = kpis_owing_commentary() if meetings else {}
     sent = 0
     for meeting in meetings:
-        day = timezone.localtime(meeting.starts_at).strftime("%d %B")
+        day = date_format(timezone.localtime(meeting.starts_at), "j F Y")
         for owner, figures in owing.items():
             if not owner.is_active or not owner.email:
                 continue
@@ -198,7 +198,7 @@ def send_participation_digest(*, now=None) -> int:
             kind=ReminderLog.Kind.PARTICIPATION_WEEKLY,
             cycle=f"{year}-W{week:02d}",
             recipient=officer,
-            subject=f"Messages from young people: this week's digest ({today:%d %B})",
+            subject=f"Messages from young people: this week's digest ({date_format(today, 'j F Y')})",
             template="panel/email/participation_digest.txt",
             context={"counts": counts, "today": today, "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS},
         )

@@ -37,6 +37,8 @@ def test_demo_users_sign_in_with_the_printed_authenticator_key(client, monkeypat
     call_command("seed_demo")
     printed = capsys.readouterr().out
     assert "JBSWY3DPEHPK3PXP" in printed
+    # Exactly the demo users that must give a code are named (staff included).
+    assert "participation, ivstaff, admin also need a code" in printed
     client.post(reverse("login"), {"username": "ivstaff", "password": DEFAULT_DEMO_PASSWORD})
     assert client.get(reverse("participation:iv:home")).status_code == 302
     call_command("demo_code")
