@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from actions.kpis.benchmarks import benchmark_positions
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber_commentary
-from actions.models import KPI, KPICommentary, Theme
+from actions.models import KPI, KPICommentary, KPIValue, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
 from core.cache import cached
+from participation.derived_kpis import latest_derived
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
 from participation.models import FeedbackItem
 from participation.selectors import feedback_overdue_before
@@ -59,8 +60,6 @@ class ThemeSummary:
 
 @dataclass
 class Dashboard:
-    as_of: date
-    is_today: bool
     themes: list[ThemeSummary]
     overdue_count: int
     stale_count: int
@@ -71,8 +70,8 @@ class Dashboard:
     feedback_open: int
     feedback_open_too_long: int
     iv: IVFigures
-    # The derived measures (H03-H05) as their KPI pages show them, so that the IV box agrees.
-    derived: dict[str, KPIFigures]
+    # The derived measures (H03-H05) as the figures page shows them (latest_derived).
+    derived: dict[str, KPIValue]
     iv_overdue_visits: int
     next_meeting: Meeting | None
     latest_report: ProgressReport | None
@@ -113,6 +112,7 @@ class _Participation:
     feedback_open_too_long: int
     iv: IVFigures
     iv_overdue_visits: int
+    derived: dict[str, KPIValue]
 
 
 def _participation(as_of: date) -> _Participation:
@@ -127,6 +127,7 @@ def _participation(as_of: date) -> _Participation:
         feedback_open_too_long=feedback["too_long"],
         iv=iv_panel_figures(as_of=as_of),
         iv_overdue_visits=overdue_visits(today=as_of).count(),
+        derived=latest_derived(as_of=as_of),
     )
 
 
@@ -161,8 +162,6 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     overdue = list(attention.filter(is_overdue=True)[:ATTENTION_LIMIT])
     stale = list(attention.filter(is_stale=True).order_by("last_update_at", "id")[:ATTENTION_LIMIT])
     return Dashboard(
-        as_of=as_of,
-        is_today=as_of == today,
         themes=[
             ThemeSummary(
                 theme=theme,
@@ -180,7 +179,7 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
         feedback_open=people.feedback_open,
         feedback_open_too_long=people.feedback_open_too_long,
         iv=people.iv,
-        derived={figure.kpi.code: figure for figure in measures.figures if figure.kpi.is_derived},
+        derived=people.derived,
         iv_overdue_visits=people.iv_overdue_visits,
         next_meeting=next_meeting,
         latest_report=report,

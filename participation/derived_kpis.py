@@ -40,8 +40,10 @@ def previous_month_end(today: date | None = None) -> date:
 def derived_figures(*, period_end: date) -> dict[str, dict]:
     """H03, H04 and H05 for the month ending ``period_end``: the one place each is worked out.
 
-    The stored monthly figure, the dashboard's Independent Visitor box, the figures page and
-    the reports all read what this returns (through ``latest_derived``), so they agree.
+    The stored monthly figure (which the KPI page and reports show) is what this returns, and
+    the dashboard's Independent Visitor box and the figures page read it through
+    ``latest_derived``, which before any is stored works it out for the last month end, so
+    the two pages always agree.
     A figure that cannot be worked out (no CLA count yet for H03, no matches in the year for
     H04) is left out rather than given as a misleading zero.
     """

@@ -22,6 +22,17 @@ def promise_field() -> forms.ModelChoiceField:
     )
 
 
+def answering_action_field() -> forms.ModelChoiceField:
+    """The plan's action that answers a "You said" item (optional)."""
+    return ActionChoiceField(
+        queryset=Action.objects.select_related("commitment").order_by("commitment__code", "title"),
+        required=False,
+        empty_label="No action yet",
+        label="Action that answers it (optional)",
+        error_messages={"invalid_choice": "Choose an action from the list"},
+    )
+
+
 def count_field(label: str) -> forms.IntegerField:
     message = f"Enter the number of {label.lower()} as a whole number, 0 or more"
     return forms.IntegerField(
@@ -81,13 +92,7 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         error_messages={"required": 'Enter what the young people said ("You said")'},
     )
     theme = promise_field()
-    action = ActionChoiceField(
-        queryset=Action.objects.select_related("commitment").order_by("commitment__code", "title"),
-        required=False,
-        empty_label="No action yet",
-        label="Action that answers it (optional)",
-        error_messages={"invalid_choice": "Choose an action from the list"},
-    )
+    action = answering_action_field()
     response = forms.CharField(
         label="We did (optional)",
         required=False,
@@ -177,13 +182,7 @@ class MessageToFeedbackForm(GovukFormMixin, forms.Form):
         label="Group (optional)",
         error_messages={"invalid_choice": "Choose a group from the list"},
     )
-    action = ActionChoiceField(
-        queryset=Action.objects.select_related("commitment").order_by("commitment__code", "title"),
-        required=False,
-        empty_label="No action yet",
-        label="Action that answers it (optional)",
-        error_messages={"invalid_choice": "Choose an action from the list"},
-    )
+    action = answering_action_field()
 
 
 class MessageCloseForm(GovukFormMixin, forms.Form):

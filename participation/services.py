@@ -88,6 +88,7 @@ def session_update(
             f"({earliest_report.reported_back_on:%-d %B %Y})"
         )
     raise_if(errors)
+    moved = (session.held_on, session.group_id) != (held_on, group.pk)
     for field, value in {
         "group": group,
         "kind": kind,
@@ -99,11 +100,13 @@ def session_update(
     for field, value in counts.items():
         setattr(session, field, value)
     session.save()
-    # Its "You said" items were raised at it: same date, same group.
-    for item in session.feedback_items.all():
-        item.raised_on = held_on
-        item.group = group
-        item.save(update_fields=["raised_on", "group", "updated_at"])
+    if moved:
+        # Its "You said" items were raised at it: same date, same group. Saved one by one so
+        # that each item's history records the move; an edit that moves nothing leaves them be.
+        for item in session.feedback_items.all():
+            item.raised_on = held_on
+            item.group = group
+            item.save(update_fields=["raised_on", "group", "updated_at"])
     return session
 
 

@@ -48,6 +48,13 @@ def _session_for(user, pk: int, *, perm: str = "participation.read_participation
     )
 
 
+def _officer_flags(user) -> dict[str, bool]:
+    """Officers who log participation may write here and see headcounts exactly; everyone
+    else sees 1 to 5 young people as the disclosure words (``headcount`` filter)."""
+    officer = allowed(user, "participation.log_participation")
+    return {"can_write": officer, "exact": officer}
+
+
 @login_required
 def groups(request):
     require(request.user, "participation.read_participation")
@@ -58,8 +65,7 @@ def groups(request):
         {
             "groups": groups_overview(today=today),
             "quarters": reach_by_quarter(today=today),
-            "can_write": allowed(request.user, "participation.log_participation"),
-            "exact": allowed(request.user, "participation.log_participation"),
+            **_officer_flags(request.user),
         },
     )
 
@@ -84,8 +90,7 @@ def group(request, slug):
             "quarters": reach_by_quarter(today=today, group=group),
             "open_items": open_items,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": allowed(request.user, "participation.log_participation"),
-            "exact": allowed(request.user, "participation.log_participation"),
+            **_officer_flags(request.user),
         },
     )
 
@@ -116,8 +121,7 @@ def session(request, pk):
             "session": session,
             "items": items,
             "overdue_before": feedback_overdue_before(today=timezone.localdate()),
-            "can_write": allowed(request.user, "participation.log_participation"),
-            "exact": allowed(request.user, "participation.log_participation"),
+            **_officer_flags(request.user),
         },
     )
 
@@ -156,14 +160,18 @@ def feedback_new(request, pk):
     )
 
 
-@login_required
-def feedback_edit(request, pk):
-    item = get_object_for(
-        request.user,
+def _feedback_item(user, pk: int) -> FeedbackItem:
+    return get_object_for(
+        user,
         "participation.log_participation",
         FeedbackItem.objects.select_related("session", "group", "theme", "action"),
         pk=pk,
     )
+
+
+@login_required
+def feedback_edit(request, pk):
+    item = _feedback_item(request.user, pk)
     initial = {
         field: getattr(item, field)
         for field in ("said", "theme", "action", "response", "status", "reported_back_on")
@@ -196,8 +204,7 @@ def feedback(request):
             "open_days": settings.FEEDBACK_OPEN_DAYS,
             "page_obj": page,
             "overdue_before": feedback_overdue_before(today=today),
-            "can_write": allowed(request.user, "participation.log_participation"),
-            "exact": allowed(request.user, "participation.log_participation"),
+            **_officer_flags(request.user),
         },
     )
 
@@ -238,18 +245,9 @@ def action_feedback_section(*, request, action) -> PageSection | None:
 # --- "You said, we did" on the young people's page -------------------------------------------
 
 
-def _feedback_to_share(user, pk: int) -> FeedbackItem:
-    return get_object_for(
-        user,
-        "participation.log_participation",
-        FeedbackItem.objects.select_related("session", "group", "theme", "action"),
-        pk=pk,
-    )
-
-
 @login_required
 def feedback_share(request, pk):
-    item = _feedback_to_share(request.user, pk)
+    item = _feedback_item(request.user, pk)
     initial = {"easy_read_said": item.easy_read_said, "easy_read_did": item.easy_read_did}
     form = FeedbackShareForm(request.POST or None, initial=initial)
     if (
@@ -269,7 +267,7 @@ def feedback_share(request, pk):
 @login_required
 @require_POST
 def feedback_unshare(request, pk):
-    item = _feedback_to_share(request.user, pk)
+    item = _feedback_item(request.user, pk)
     services.feedback_unshare(item=item, user=request.user)
     messages.success(request, "Taken off the young people's page.")
     return redirect("participation:feedback_share", pk=item.pk)

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from actions.kpis.services import lock_kpi_periods
 from actions.models import KPI, KPIValue
-from participation.derived_kpis import derived_kpis_record, previous_month_end
+from participation.derived_kpis import derived_kpis_record, latest_derived, previous_month_end
 from participation.tasks import record_derived_kpis
 from tests.conftest import wait_for
 from tests.factories import KPIValueFactory, MatchFactory, ParticipationSessionFactory
@@ -112,3 +112,25 @@ def test_one_h03_figure_on_the_dashboard_the_figures_page_and_its_kpi_page(clien
         assert shown in page, url
         assert "14% (7 of 50)" not in page, url
     assert f"month ending {PERIOD:%-d %B %Y}" in client.get("/kpis/H03/").content.decode()
+
+
+@pytest.mark.django_db
+def test_before_any_is_stored_the_dashboard_and_the_figures_page_show_the_same_h03(client):
+    """Until the monthly task stores H03, both pages work it out for the last month end."""
+    from actions.roles import Role
+    from tests.factories import UserFactory
+
+    make_records()
+    for gap in (11, 21, 31):
+        MatchFactory(
+            referral__received_on=PERIOD - relativedelta(days=40 + gap),
+            matched_on=PERIOD - relativedelta(days=40),
+            introduction_on=PERIOD - relativedelta(days=35),
+        )
+    assert not KPIValue.objects.filter(kpi__code="H03").exists()
+    day = latest_derived(as_of=days_ago(0))["H03"].period_end  # the last month end (today, if one)
+    client.force_login(UserFactory(role=Role.PANEL_MEMBER))
+    for url in ("/panel/", "/participation/figures/"):
+        page = client.get(url).content.decode()
+        assert "12% (6 of 50)" in page, url
+        assert f"{day:%-d %B %Y}" in page, url
