@@ -110,7 +110,9 @@ def _is_better(kpi: KPI, value: Decimal, than: Decimal) -> bool:
     return value > than if kpi.polarity == KPI.Polarity.HIGHER else value < than
 
 
-def kpi_rating(kpi: KPI, value: Decimal | None, *, year_ago: Decimal | None = None) -> Rating:
+def kpi_rating(
+    kpi: KPI, value: Decimal | None, *, year_ago: Decimal | None = None, hide_figures: bool = False
+) -> Rating:
     """The rating of one figure, with its reason.
 
     - No figure, no target, or a neutral measure: no rating.
@@ -121,6 +123,9 @@ def kpi_rating(kpi: KPI, value: Decimal | None, *, year_ago: Decimal | None = No
       (``KPI.tolerance_kind``); none means 0.
     - Further off: red; with the corporate rule, amber instead if the figure is better
       than the same period a year earlier (``year_ago``).
+
+    With ``hide_figures`` the reason names neither figure nor how far it is from the target
+    (which would give the figure away): for a viewer from whom the figure is withheld.
     """
     if value is None:
         return Rating(RAG.NONE, "No rating: there is no figure yet.")
@@ -129,16 +134,20 @@ def kpi_rating(kpi: KPI, value: Decimal | None, *, year_ago: Decimal | None = No
     if kpi.polarity == KPI.Polarity.NEUTRAL:
         return Rating(RAG.NONE, "No rating: a context measure, where neither higher nor lower is better.")
     value = Decimal(value)
-    shown = _figure(kpi, value)
+    shown = "the figure" if hide_figures else _figure(kpi, value)
+
+    def by(amount: Decimal) -> str:
+        return "" if hide_figures else f"{_amount(kpi, amount)} "
+
     higher = kpi.polarity == KPI.Polarity.HIGHER
     shortfall = kpi.target - value if higher else value - kpi.target
     if shortfall == 0:
         return Rating(RAG.GREEN, f"Green: {shown} meets {_the_target(kpi)}.")
     if shortfall < 0:
         side = "above" if higher else "below"
-        return Rating(RAG.GREEN, f"Green: {shown} is {_amount(kpi, -shortfall)} {side} {_the_target(kpi)}.")
+        return Rating(RAG.GREEN, f"Green: {shown} is {by(-shortfall)}{side} {_the_target(kpi)}.")
     side = "below" if higher else "above"
-    off = f"{shown} is {_amount(kpi, shortfall)} {side} {_the_target(kpi)}"
+    off = f"{shown} is {by(shortfall)}{side} {_the_target(kpi)}"
     allowed = tolerance(kpi)
     if shortfall <= allowed:
         return Rating(RAG.AMBER, f"Amber: {off}, within {_the_tolerance(kpi)}.", True)
@@ -148,10 +157,10 @@ def kpi_rating(kpi: KPI, value: Decimal | None, *, year_ago: Decimal | None = No
     if year_ago is None:
         missing = "and there is no figure a year earlier to compare"
         return Rating(RAG.RED, f"Red: {off}, {beyond}, {missing}.", True)
-    then = _figure(kpi, Decimal(year_ago))
+    then = "" if hide_figures else f" ({_figure(kpi, Decimal(year_ago))})"
     if _is_better(kpi, value, Decimal(year_ago)):
-        return Rating(RAG.AMBER, f"Amber: {off}, {beyond}, but better than a year earlier ({then}).", True)
-    return Rating(RAG.RED, f"Red: {off}, {beyond}, and no better than a year earlier ({then}).", True)
+        return Rating(RAG.AMBER, f"Amber: {off}, {beyond}, but better than a year earlier{then}.", True)
+    return Rating(RAG.RED, f"Red: {off}, {beyond}, and no better than a year earlier{then}.", True)
 
 
 # --- Direction of travel -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from actions.rag import RAG
 from core.formatting import person_name
 
 from .benchmarks import Position
+from .formatting import value_suppressed
 from .rating import Rating, Travel, Trend, kpi_rating, kpi_travel, year_before
 
 HAVERING = KPIValue.Area.HAVERING
@@ -62,6 +63,20 @@ class KPIFigures:
             self.latest.value if self.latest else None,
             year_ago=self.year_ago.value if self.year_ago else None,
         )
+
+    def rating_reason(self, *, exact: bool) -> str:
+        """Why the figure has its rating, as this viewer may read it: without the figures
+        (or how far off target they are) when the latest figure or the year-earlier one it is
+        compared with is withheld from them (``exact`` false: a panel member)."""
+        shown = [value for value in (self.latest, self.year_ago) if value is not None]
+        if exact or not any(value_suppressed(self.kpi, v.value, v.numerator, v.denominator) for v in shown):
+            return self.rating.reason
+        return kpi_rating(
+            self.kpi,
+            self.latest.value if self.latest else None,
+            year_ago=self.year_ago.value if self.year_ago else None,
+            hide_figures=True,
+        ).reason
 
     @property
     def rag(self) -> RAG:

@@ -14,6 +14,12 @@ register.filter("kpi_value_text", formatting.kpi_value_text)
 register.simple_tag(formatting.kpi_figure, name="kpi_figure")
 
 
+@register.simple_tag
+def kpi_rating_reason(figures, small_numbers: bool = False) -> str:
+    """Why a measure has its rating, without figures the viewer may not see."""
+    return figures.rating_reason(exact=small_numbers)
+
+
 @register.filter
 def kpi_rule(kpi: KPI) -> str:
     """The measure's rating rule in words: target, tolerance (in points or % of target), corporate rule."""
