@@ -92,7 +92,7 @@ class _Measures:
     commentary: list[tuple[KPIFigures, KPICommentary | None]]
 
 
-def _measures(as_of: date) -> _Measures:
+def _measures(as_of: date, *, exact: bool) -> _Measures:
     figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme", "owner")), as_of=as_of)
     kpis_by_theme: dict[int, dict[RAG, int]] = {}
     for figure in figures:
@@ -100,7 +100,7 @@ def _measures(as_of: date) -> _Measures:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
-    positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of)
+    positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of, exact=exact)
     for figure in red_kpis:
         figure.position = positions.get(figure.kpi.pk)
     return _Measures(figures, kpis_by_theme, red_kpis, red_and_amber_commentary(figures))
@@ -131,14 +131,15 @@ def _participation(as_of: date) -> _Participation:
     )
 
 
-def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
+def dashboard_summary(*, as_of: date | None = None, small_numbers: bool = False) -> Dashboard:
     """The plan, the figures and what needs the panel's attention, as they stood at the
     end of ``as_of`` (default today). Queries: KPI figures (2); where the red ones stand
     among other councils (3, when any is red and DfE publishes it); owners' commentary on
     red and amber figures (1, when there are any); open feedback; the IV figures (6); IV
     overdue visits; the next meeting; the latest report; the plan's ratings at the end of
     each of the last 12 months (2); themes; actions by theme and RAG; overdue and stale
-    counts; the first overdue and stale actions.
+    counts; the first overdue and stale actions. ``small_numbers``: the viewer sees small
+    counts (otherwise a red measure whose figure is withheld is not ranked against others).
 
     The measures and the participation figures are kept in the cache apart from the plan,
     and read first, so that a progress update (which changes only the plan) leaves them
@@ -146,7 +147,9 @@ def dashboard_summary(*, as_of: date | None = None) -> Dashboard:
     """
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    measures = cached("dashboard-measures", [as_of], lambda: _measures(as_of))
+    measures = cached(
+        "dashboard-measures", [as_of, small_numbers], lambda: _measures(as_of, exact=small_numbers)
+    )
     people = cached("dashboard-participation", [as_of], lambda: _participation(as_of))
     next_meeting = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
     report = latest_report()

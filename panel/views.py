@@ -422,6 +422,7 @@ def dashboard(request):
     form = AsOfForm(request.GET or None)
     today = timezone.localdate()
     as_of = min((form.cleaned_data.get("as_of") if form.is_valid() else None) or today, today)
+    small_numbers = sees_small_numbers(request.user)
     return render(
         request,
         "panel/dashboard.html",
@@ -429,10 +430,10 @@ def dashboard(request):
             "form": form,
             "as_of": as_of,
             "is_today": as_of == today,
-            # The same for everyone: aggregates only (small numbers are hidden by the template,
-            # whose cached fragment is kept per view); computed only when it is not cached.
-            "board": lazy(dashboard_summary, as_of=as_of),
-            "small_numbers": sees_small_numbers(request.user),
+            # Aggregates only, the same for everyone with the same view of small numbers (the
+            # cached fragment is kept per view); computed only when it is not cached.
+            "board": lazy(dashboard_summary, as_of=as_of, small_numbers=small_numbers),
+            "small_numbers": small_numbers,
             "can_see_completion": allowed(request.user, "panel.see_reporting_completion"),
         },
     )

@@ -91,7 +91,7 @@ def kpi_detail(request, code: str):
             "latest": lazy(lambda: next((row for row in history if row.havering), None)),
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
             "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
-            "benchmark": lazy(kpi_benchmark, kpi=kpi),
+            "benchmark": lazy(kpi_benchmark, kpi=kpi, exact=small_numbers),
             "actions": actions,
             "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),

@@ -116,6 +116,28 @@ def test_a_suppressed_neighbour_is_shown_and_not_ranked():
     assert benchmark.position.ranked == 2
 
 
+def test_a_havering_figure_withheld_from_the_viewer_is_not_ranked_among_those_shown():
+    """3 of 4 is withheld from a panel member; its rank among the neighbours' figures would
+    bracket it, so they see the others ranked without Havering (staff see it ranked)."""
+    kpi = KPI.objects.get(code="S02")
+    for code, value in (("303", 90), ("822", 80), ("883", 60)):
+        KPIValue.objects.create(kpi=kpi, period_end=MARCH_2025, area="council", la_code=code, value=value)
+    KPIValue.objects.create(
+        kpi=kpi, period_end=MARCH_2025, area="havering", value=75, numerator=3, denominator=4
+    )
+
+    panel = kpi_benchmark(kpi=kpi)
+    assert [(row.la_code, row.rank) for row in panel.rows[:3]] == [("303", 1), ("822", 2), ("883", 3)]
+    assert next(row for row in panel.rows if row.own).rank is None
+    assert (panel.position.rank, panel.position.quartile) == (None, None)
+    assert benchmark_positions(kpis=[kpi])[kpi.pk].rank is None
+
+    staff = kpi_benchmark(kpi=kpi, exact=True)
+    ranked = [(row.la_code, row.rank) for row in staff.rows[:4]]
+    assert ranked == [("303", 1), ("822", 2), ("311", 3), ("883", 4)]
+    assert benchmark_positions(kpis=[kpi], exact=True)[kpi.pk].rank == 3
+
+
 def test_a_newer_havering_figure_keeps_the_latest_comparators_with_their_own_period(client, users, stability):
     kpi = KPI.objects.get(code="S01")
     KPIValue.objects.create(kpi=kpi, period_end=date(2025, 4, 30), area="havering", value=Decimal(11))
