@@ -7,14 +7,16 @@ LA number and followed by its ten neighbours, closest first, each with a closene
 label. The data migration loads both; ``load_neighbour_model`` loads the next one.
 """
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from django.apps import apps as live_apps
+from django.conf import settings
 from django.db import transaction
+
+from .files import FileRefused, open_table
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "dfe"
 PUBLISHED_MODELS = (
@@ -49,14 +51,28 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((header.index(name) for name in names if name in header), None)
 
 
+def _csv_rows(path: Path) -> list[list[str]]:
+    """The file's rows, read by the KPI import's checked opener (UTF-8 or Windows-1252,
+    no binary data, limits on size and cell length). Raises NeighbourFileError."""
+    try:
+        return [
+            cells
+            for _, cells in open_table(
+                path, file_name=path.name, max_bytes=settings.KPI_IMPORT_MAX_BYTES
+            ).rows
+        ]
+    except FileRefused as exc:
+        raise NeighbourFileError(str(exc)) from exc
+
+
 def looks_like_neighbour_model(path: Path) -> bool:
     """Does the file's header name neighbour columns (SN1, SN_1, …)? Then it is read as a
     model, and a model with something missing is refused by ``read_neighbour_file``
-    saying what, rather than as figures in an unknown layout."""
+    saying what, rather than as figures in an unknown layout. A file that cannot be read
+    is not one: the figures' import refuses it, saying why."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except (UnicodeDecodeError, csv.Error):
+        header = next(iter(_csv_rows(path)), [])
+    except NeighbourFileError:
         return False
     return any(_NEIGHBOUR.match(cell.strip().lower()) for cell in header)
 
@@ -77,8 +93,7 @@ def model_for_file(file_name: str) -> tuple[str, date | None]:
 
 def read_neighbour_file(path: Path) -> list[Council]:
     """Every council of a model file. Raises NeighbourFileError."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = _csv_rows(path)
     if not rows:
         raise NeighbourFileError("The file is empty.")
     header = [cell.strip().lower() for cell in rows[0]]

@@ -152,3 +152,23 @@ def test_a_model_whose_file_name_gives_no_year_asks_for_the_date(admin_client):
     model = NeighbourModel.objects.get(in_force_from=date(2028, 3, 31))
     assert model.name == "DfE statistical neighbours, 31 March 2028" and model.source_file == "groupings.csv"
     assert havering(model.name) == HAVERING_2025
+
+
+def test_a_model_saved_by_excel_in_windows_1252_is_read(admin_client):
+    """Excel's "CSV (Comma delimited)" in Britain: read as the figures' files are."""
+    NeighbourModel.objects.filter(in_force_from=date(2025, 3, 31)).delete()
+    text = (DATA / MODEL_2025).read_text(encoding="utf-8-sig").replace(",Havering,", ",Havering (Romford é),")
+    upload(admin_client, MODEL_2025, text.encode("cp1252"))
+    kpi_import = KPIImport.objects.get()
+    assert kpi_import.state == KPIImport.State.PREVIEWED, kpi_import.errors
+    assert kpi_import.preview["neighbour_model"]["councils"] > 100
+
+
+def test_a_model_with_binary_data_is_refused_with_a_clear_message_and_changes_nothing(admin_client):
+    before = everything()
+    data = (DATA / MODEL_2025).read_bytes() + b"\x00\x01 not text"
+    response = upload(admin_client, MODEL_2025, data)
+    kpi_import = KPIImport.objects.get()
+    assert kpi_import.state == KPIImport.State.FAILED
+    assert "holds binary data" in admin_client.get(response.url).content.decode()
+    assert everything() == before
