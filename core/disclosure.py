@@ -49,12 +49,3 @@ def derived(figure, *counts, exact: bool = False):
     if exact or not any_disclosive(*counts):
         return figure
     return WITHHELD
-
-
-def ratio(value, numerator, denominator, *, exact: bool = False) -> tuple:
-    """A percentage or rate with the counts it comes from, each as it may be shown."""
-    return (
-        derived(value, numerator, denominator, exact=exact),
-        count(numerator, exact=exact),
-        count(denominator, exact=exact),
-    )

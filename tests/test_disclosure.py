@@ -46,8 +46,16 @@ def test_counts_from_1_to_5_are_suppressed(settings, number, shown):
 )
 def test_a_percentage_is_suppressed_with_its_count(settings, value, numerator, denominator, shown):
     settings.DISCLOSURE_THRESHOLD = 5
-    assert disclosure.ratio(value, numerator, denominator) == shown
-    assert disclosure.ratio(value, numerator, denominator, exact=True) == (value, numerator, denominator)
+
+    def ratio(**exact):
+        return (
+            disclosure.derived(value, numerator, denominator, **exact),
+            disclosure.count(numerator, **exact),
+            disclosure.count(denominator, **exact),
+        )
+
+    assert ratio() == shown
+    assert ratio(exact=True) == (value, numerator, denominator)
 
 
 def test_the_threshold_is_one_setting(settings):

@@ -347,12 +347,6 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
-class StatisticalNeighbourInline(admin.TabularInline):
-    model = StatisticalNeighbour
-    extra = 0
-    fields = ("la_code", "position", "neighbour_code", "closeness")
-
-
 @admin.register(NeighbourModel)
 class NeighbourModelAdmin(admin.ModelAdmin):
     """DfE's statistical-neighbour models (``manage.py load_neighbour_model`` loads the next)."""

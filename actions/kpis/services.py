@@ -370,9 +370,6 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
             checked.close()
 
 
-HAVERING = "311"
-
-
 def _neighbour_model_naming(file_name: str, in_force_from: date | None) -> dict:
     """The model's name: that of the model already in force from that date (so loading a
     file again replaces it in place), else one from the file name or the date."""
@@ -401,9 +398,9 @@ def _process_neighbour_model(kpi_import: KPIImport, path: Path, *, apply: bool) 
         kpi_import.rows_total = kpi_import.rows_processed = len(councils)
         if not apply:
             names = {council.code: council.name for council in councils}
-            havering = next((c for c in councils if c.code == HAVERING), None)
+            havering = next((c for c in councils if c.code == settings.OWN_LA_CODE), None)
             if havering is None:
-                raise NeighbourFileError("Havering (LA number 311) is not in it.")
+                raise NeighbourFileError(f"Havering (LA number {settings.OWN_LA_CODE}) is not in it.")
             derived = model_for_file(kpi_import.file_name)[1]
             kpi_import.preview = {
                 "neighbour_model": {

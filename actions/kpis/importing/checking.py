@@ -399,8 +399,6 @@ class LongChecker(Checker):
             self.result.add_error(
                 number, columns.label["note"], f"The note is longer than {MAX_NOTE:,} characters."
             )
-        if "\\" in note or "\t" in note or "\n" in note or "\r" in note:  # COPY's text format
-            note = note.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
         return note
 
 

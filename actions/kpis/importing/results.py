@@ -6,6 +6,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from .cells import copy_text
+
 MAX_ERRORS = 1000
 NULL = "\\N"  # COPY's text format for a missing value
 _QUANTUM = Decimal("0.0001")
@@ -146,9 +148,10 @@ def staging_line(
     note: str = "",
     symbol: str = "",
 ) -> str:
-    """A figure as a line of COPY text (``period`` in ISO form, ``note`` already escaped)."""
+    """A figure as a line of COPY text (``period`` in ISO form); the text fields are escaped
+    here, the one place, so that a tab or backslash in a note cannot shift or break a line."""
     return (
-        f"{kpi_id}\t{period}\t{area}\t{la_code}\t{NULL if value is None else value}\t"
+        f"{kpi_id}\t{period}\t{area}\t{copy_text(la_code)}\t{NULL if value is None else value}\t"
         f"{NULL if numerator is None else numerator}\t{NULL if denominator is None else denominator}\t"
-        f"{note}\t{symbol}\t{row}\n"
+        f"{copy_text(note)}\t{copy_text(symbol)}\t{row}\n"
     )

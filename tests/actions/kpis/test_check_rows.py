@@ -237,3 +237,22 @@ def test_wide_headers_that_are_not_periods_are_reported():
         (1, "C", "The heading “Total” is not a period: use 2025-04-30 or Apr 2025."),
         (1, "D", "The period 30 Apr 2025 is also the heading of column B."),
     ]
+
+
+def test_a_staged_line_escapes_its_text_fields_for_copy():
+    """One place escapes COPY's text format, whatever the figure came from (a note typed in
+    a spreadsheet, a neighbour model's name an administrator chose)."""
+    from actions.kpis.importing.results import staging_line
+
+    line = staging_line(
+        kpi_id=1,
+        period="2026-03-31",
+        area="havering",
+        value="5",
+        numerator=None,
+        denominator=None,
+        row=2,
+        note="Mean of\tmodel \\ 2025\nnew line",
+    )
+    assert line.count("\t") == 9 and line.endswith("\n") and line.count("\n") == 1
+    assert "Mean of\\tmodel \\\\ 2025\\nnew line" in line
