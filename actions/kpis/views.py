@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
 from core.access import allowed, get_object_for, require
-from core.cache import cached, lazy
+from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
 
@@ -35,6 +35,14 @@ def _import_for_importer(user, pk: int) -> KPIImport:
     return get_object_for(user, "actions.import_kpis", KPIImport.objects.select_related("uploaded_by"), pk=pk)
 
 
+def _kpi_listing(filters: selectors.KPIFilters) -> dict:
+    """The measures the filters let through, by theme (KPIs without one, such as the number
+    of children in care, last), how many that is and how many there are in all."""
+    figures, total = selectors.kpi_list_figures(filters=filters)
+    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
+    return {"groups": groups, "shown": len(figures), "total": total}
+
+
 @login_required
 @require_GET
 def kpi_list(request):
@@ -45,25 +53,16 @@ def kpi_list(request):
     if form.is_bound:
         form.is_valid()
     filters = selectors.KPIFilters.from_cleaned_data(getattr(form, "cleaned_data", {}))
-    # The same for every reader; the template hides small numbers from those who may not see them.
-    filter_key = [
-        filters.theme.pk if filters.theme else None,
-        filters.rating,
-        filters.travel,
-        filters.below_target,
-    ]
-    figures, total = cached("kpi-list", filter_key, lambda: selectors.kpi_list_figures(filters=filters))
-    # KPIs without a theme (such as the number of children in care) come last.
-    groups = [(theme, list(items)) for theme, items in groupby(figures, key=lambda figure: figure.kpi.theme)]
     return render(
         request,
         "actions/kpis/kpi_list.html",
         {
             "form": form,
             "filtered": bool(filters),
-            "shown": len(figures),
-            "total": total,
-            "groups": groups,
+            # The page is the same for every reader with the same query and view of small
+            # numbers: it is cached on them (see the template), and this is worked out only
+            # when it is not.
+            "listing": lazy(_kpi_listing, filters),
             "query": sorted(request.GET.lists()),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
