@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actions.models import Theme
 from actions.rag import RAG
-from core.forms import GovukFormMixin
+from core.forms import GovukDateField, GovukFormMixin
 
 from .files import FileRefused, describe_size, kind_for
 from .rating import TRAVEL_CHOICES
@@ -114,16 +114,11 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
         required=False,
     )
 
-    in_force_from = forms.DateField(
+    in_force_from = GovukDateField(
         label="First period end that uses this model",
         help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
         "date, until a later model takes over. DfE's models start on 31 March of their year. "
-        "For example, 31/3/2026.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": "Enter the first period end that uses this model",
-            "invalid": "Enter a real date, such as 31/3/2026",
-        },
+        "For example, 31 3 2026.",
     )
 
     def __init__(self, *args, warnings: int = 0, ask_in_force_from: bool = False, **kwargs):
@@ -135,7 +130,7 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
             today = timezone.localdate()
             # The latest 31 March so far: DfE's models start with a reporting year.
             year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-            self.fields["in_force_from"].initial = f"31/3/{year}"
+            self.fields["in_force_from"].initial = date(year, 3, 31)
         else:
             del self.fields["in_force_from"]
         self.helper.layout = Layout(*self.fields)

@@ -2,6 +2,7 @@
 previewed (name, councils, Havering's ten, in-force date), loaded on confirmation by the
 code the command uses; a malformed one is refused and changes nothing."""
 
+import re
 from datetime import date
 
 import pytest
@@ -34,6 +35,11 @@ def upload(client, name: str, data: bytes):
 
 def confirm(client, kpi_import: KPIImport, **data):
     return client.post(reverse("kpi_import_confirm", args=[kpi_import.pk]), data, follow=True)
+
+
+def when(day, month, year) -> dict:
+    """A date as the GOV.UK date input posts it."""
+    return {"in_force_from_0": day, "in_force_from_1": month, "in_force_from_2": year}
 
 
 def everything() -> tuple:
@@ -137,16 +143,22 @@ def test_a_model_whose_file_name_gives_no_year_asks_for_the_date(admin_client):
     page = admin_client.get(kpi_import.get_absolute_url()).content.decode()
     assert "The file does not say: give the date below" in page
     assert "First period end that uses this model" in page
-    assert 'value="31/3/' in page  # the latest 31 March, as a default
+    # The latest 31 March, as a default, in the GOV.UK day, month and year boxes.
+    assert re.search(r'name="in_force_from_0"[^>]*value="31"', page)
+    assert re.search(r'name="in_force_from_1"[^>]*value="3"', page)
 
-    for wrong, message in (("31/2/2028", "Enter a real date"), ("31/3/1999", "Enter a date between 2010")):
-        page = confirm(admin_client, kpi_import, in_force_from=wrong).content.decode()
+    for wrong, message in (
+        ((31, 2, 2028), "First period end that uses this model must be a real date"),
+        ((31, 3, 1999), "Enter a date between 2010"),
+        ((31, "", 2028), "Enter the month"),
+    ):
+        page = confirm(admin_client, kpi_import, **when(*wrong)).content.decode()
         assert message in page
         kpi_import.refresh_from_db()
         assert kpi_import.state == KPIImport.State.PREVIEWED
         assert everything() == before
 
-    confirm(admin_client, kpi_import, in_force_from="31/3/2028")
+    confirm(admin_client, kpi_import, **when(31, 3, 2028))
     kpi_import.refresh_from_db()
     assert kpi_import.state == KPIImport.State.DONE
     model = NeighbourModel.objects.get(in_force_from=date(2028, 3, 31))
