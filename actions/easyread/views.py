@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, Commitment, EasyReadText, ProgressUpdate
-from core.access import allowed, require
+from core.access import allowed, get_object_for, require
+from core.forms import save_or_show_errors
 
 from . import services
 from .forms import EasyReadForm
@@ -26,10 +27,10 @@ SUBJECTS = {
 
 def get_subject_for(user, kind: str, pk: int, *, approve: bool = False):
     """The commitment, action or update, if the user may write (or approve) its words."""
-    require(user, "actions.see_easy_read")
     if kind not in SUBJECTS:
+        require(user, "actions.see_easy_read")
         raise Http404("No such kind of text.")
-    subject = get_object_or_404(SUBJECTS[kind], pk=pk)
+    subject = get_object_for(user, "actions.see_easy_read", SUBJECTS[kind], pk=pk)
     require(user, "actions.approve_easy_read" if approve else "actions.write_easy_read", subject)
     return subject
 
@@ -57,14 +58,13 @@ def easy_read_edit(request, kind: str, pk: int):
     item = services.easy_read_for(subject)
     form = EasyReadForm(request.POST or None, initial={"text": item.text if item else ""})
     form.helper.form_action = _edit_url(kind, subject)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.easy_read_save(subject=subject, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Saved. It passed the reading check and now waits for approval.")
-            return redirect(_edit_url(kind, subject))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_show_errors(form, services.easy_read_save, subject=subject, user=request.user)
+    ):
+        messages.success(request, "Saved. It passed the reading check and now waits for approval.")
+        return redirect(_edit_url(kind, subject))
     figures = check(item.text, terms=services.jargon_terms()) if item else None
     return render(
         request,
