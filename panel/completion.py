@@ -8,14 +8,13 @@ The rules are the reminders' rules (``reminders.updates_due_since``,
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber_commentary
-from actions.models import KPI, Action, KPICommentary, ProgressUpdate
+from actions.models import KPI, Action, KPICommentary
 
 from .models import Meeting
-from .reminders import updates_due_since
+from .reminders import open_actions_updated_since, updates_due_since
 
 
 def _percent(done: int, total: int) -> int | None:
@@ -58,12 +57,8 @@ def reporting_completion(*, now: datetime | None = None) -> Completion:
     if meeting is None:
         return Completion(meeting=None)
     since = updates_due_since(meeting)
-    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
-    actions = (
-        Action.objects.exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
-        .annotate(updated=Exists(recent), last_update=Max("updates__created_at"))
-        .select_related("lead", "commitment")
-        .order_by("lead__last_name", "lead__first_name", "due_date", "pk")
+    actions = open_actions_updated_since(since=since).order_by(
+        "lead__last_name", "lead__first_name", "due_date", "pk"
     )
     completion = Completion(meeting=meeting, since=since)
     for action in actions:

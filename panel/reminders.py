@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -89,16 +89,20 @@ def updates_due_since(meeting: Meeting):
     return previous.starts_at if previous else meeting.starts_at - timedelta(days=60)
 
 
+def open_actions_updated_since(*, since) -> QuerySet:
+    """Open actions, each with ``updated`` (whether it has a progress update since ``since``)
+    and ``last_update``: the rule both the reminders and the completion page apply."""
+    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
+    return (
+        Action.objects.exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
+        .annotate(updated=Exists(recent), last_update=Max("updates__created_at"))
+        .select_related("lead", "commitment")
+    )
+
+
 def actions_without_update_since(*, since) -> dict:
     """Open actions with no progress update since ``since``, grouped by lead."""
-    recent = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=since)
-    actions = (
-        Action.objects.exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
-        .filter(~Exists(recent))
-        .annotate(last_update=Max("updates__created_at"))
-        .select_related("lead", "commitment")
-        .order_by("lead_id", "due_date")
-    )
+    actions = open_actions_updated_since(since=since).filter(updated=False).order_by("lead_id", "due_date")
     by_lead: dict = {}
     for action in actions:
         by_lead.setdefault(action.lead, []).append(action)
