@@ -87,7 +87,6 @@ def _measure_line(kpi: dict, was: dict | None) -> dict:
         "name": kpi["name"],
         "display": kpi.get("display", ""),
         "was": was.get("display", "") if was else "",
-        "was_rag": was.get("rag_label", "") if was else "",
         "rag_label": kpi.get("rag_label", ""),
         "commentary": _commentary(kpi),
     }
@@ -149,7 +148,6 @@ def report_summary(*, data: dict, previous_data: dict | None, previous_title: st
             for a, m in zip(action_counts, measure_counts, strict=True)
         ],
         "chart_height": len(RAG_ORDER) * 24,
-        "chart_width": CHART_WIDTH,
         "actions_turned_red": turned_red,
         "actions_completed": completed,
         "measures_into_red": into_red,
