@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.cache import cached
+from core.filters import Filters
 from core.formatting import person_name
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
@@ -19,7 +20,7 @@ from .rag import RAG
 
 
 @dataclass(frozen=True)
-class PlanFilters:
+class PlanFilters(Filters):
     """What the plan page and its export are narrowed to; empty means everything."""
 
     q: str = ""
@@ -30,10 +31,6 @@ class PlanFilters:
     rag: str = ""
     overdue: bool = False
     stale: bool = False
-
-    @classmethod
-    def from_cleaned_data(cls, data: dict) -> "PlanFilters":
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if data.get(name)})
 
 
 def plan_actions(*, filters: PlanFilters = PlanFilters(), today: date | None = None) -> QuerySet[Action]:

@@ -91,7 +91,7 @@ def action_plan(request):
             "today": timezone.localdate(),  # overdue and stale are relative to it
             "page_obj": lazy(Paginator(actions, PLAN_PAGE_SIZE).get_page, request.GET.get("page")),
             "rag_summary": lazy(selectors.rag_summary, actions),
-            "filtered": any(vars(filters).values()),
+            "filtered": bool(filters),
             "export_query": export_query.urlencode(),
             "can_manage": allowed(request.user, "actions.manage_plan"),
         },

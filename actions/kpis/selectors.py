@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 
 from actions.models import KPI, KPICommentary, KPIImport, KPIPeriodLock, KPIValue, KPIValueAmendment, Theme
 from actions.rag import RAG
+from core.filters import Filters
 from core.formatting import person_name
 
 from .benchmarks import Position
@@ -162,20 +163,13 @@ def latest_kpi_figures(
 
 
 @dataclass(frozen=True)
-class KPIFilters:
+class KPIFilters(Filters):
     """What the KPI list is narrowed to; empty means every measure."""
 
     theme: Theme | None = None
     rating: str = ""
     travel: str = ""
     below_target: bool = False
-
-    @classmethod
-    def from_cleaned_data(cls, data: dict) -> "KPIFilters":
-        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if data.get(name)})
-
-    def __bool__(self) -> bool:
-        return any(vars(self).values())
 
 
 def kpi_list_figures(*, filters: KPIFilters = KPIFilters()) -> tuple[list[KPIFigures], int]:
