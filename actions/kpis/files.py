@@ -31,6 +31,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import UploadedFile
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.filetypes import PDF_MAGIC, ZIP_MAGIC
+
 XLSX, CSV = "xlsx", "csv"
 EXTENSIONS = {".xlsx": XLSX, ".csv": CSV}
 
@@ -47,10 +49,10 @@ MAX_SHEET_CELLS = 6_000_000
 MAX_CSV_FIELD = 10_000
 MAX_UNREFERENCED_XML = 200_000_000
 
-_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_MAGIC = ZIP_MAGIC  # the signatures are core.filetypes's, shared with meeting papers
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted xlsx
 _BINARY_MAGICS = {
-    b"%PDF": "a PDF",
+    PDF_MAGIC: "a PDF",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
