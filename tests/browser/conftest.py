@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from accounts.mfa import mfa_required
@@ -64,15 +65,30 @@ def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
 
 def assert_accessible(page) -> None:
     """axe-core's WCAG 2.2 AA rules find nothing, and the page logged no errors (CSP included)."""
-    result = page.evaluate(
-        # Only violations are read: asking for nothing else makes axe several times faster.
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})",
-        WCAG_22_AA,
-    )
+    result = _axe_after_load(page)
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
     assert not page.problems, f"{page.url} logged errors: {page.problems}"
+
+
+def _axe_after_load(page) -> dict:
+    """Run axe once the page has loaded. A link's click() returns before the navigation it
+    starts has finished, so axe can meet a document being replaced (its documentElement is
+    null, or the context is destroyed); then wait for the new page and run it again."""
+    script = (
+        # Only violations are read: asking for nothing else makes axe several times faster.
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})"
+    )
+    for _ in range(2):
+        page.wait_for_load_state("load")
+        try:
+            return page.evaluate(script, WCAG_22_AA)
+        except PlaywrightError as error:
+            if "documentElement" not in str(error) and "context was destroyed" not in str(error):
+                raise
+    page.wait_for_load_state("load")
+    return page.evaluate(script, WCAG_22_AA)
