@@ -69,13 +69,18 @@ def test_the_threshold_is_one_setting(settings):
 
 TODAY = date.today()
 MONTHS = [date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31)]
+# The report is of October 2026 and counts waits and matches up to its last day; the pages
+# count them up to today. Dates are set from the report's end, so its figures are the same
+# whatever day the test runs.
+REPORT_END = MONTHS[-1]
 # Every way the small figures below could reach a page, a workbook or an e-mail.
 FORBIDDEN_TEXT = [
     "75%",  # W02 in October: 3 of 4
     "60%",  # W02 in September: 3 of 5
     "(3 of 4)",
     "(3 of 5)",
-    "417 days",  # the longest wait, with 2 children waiting
+    "417 days",  # the longest wait at the report's end, with 2 children waiting
+    f"{417 + (TODAY - REPORT_END).days} days",  # and today
     "143 days",  # the median days to match, from 2 matches
     "2.5%",  # H03: 2 of 80 children in care have a visitor
     "17 points",  # how far W02's 75% is below its target of 92%, which gives the 75% away
@@ -113,10 +118,13 @@ def small_figures(db, settings):
         denominator=None,
     )
     # Two children waiting (the longest 417 days); two matches, each 143 days after referral.
-    ReferralFactory(received_on=TODAY - timedelta(days=417), state="awaiting_match")
-    ReferralFactory(received_on=TODAY - timedelta(days=10), state="awaiting_match")
+    ReferralFactory(received_on=REPORT_END - timedelta(days=417), state="awaiting_match")
+    ReferralFactory(received_on=REPORT_END - timedelta(days=10), state="awaiting_match")
     for _ in range(2):
-        MatchFactory(referral__received_on=TODAY - timedelta(days=173), matched_on=TODAY - timedelta(days=30))
+        MatchFactory(
+            referral__received_on=REPORT_END - timedelta(days=173),
+            matched_on=REPORT_END - timedelta(days=30),
+        )
     ParticipationSessionFactory(in_care=3, care_leavers=2, others=0)
     report = ProgressReport.objects.create(
         kind="monthly", period_start=date(2026, 10, 1), period_end=MONTHS[-1]
@@ -182,7 +190,7 @@ def test_no_small_figure_reaches_a_panel_member_anywhere(client, users, small_fi
     assert_nothing_small(str(report.data), "the report snapshot")
 
     # The e-mail telling panel members the report is ready.
-    reminders.announce_report(report_id=report.pk)
+    reminders.announce_report(report_id=report.pk, today=REPORT_END + timedelta(days=1))
     assert mail.outbox
     for message in mail.outbox:
         assert_nothing_small(message.body, "the report e-mail")
