@@ -1,6 +1,5 @@
 """Reads of the delivery plan that need care: filters, derived state, change history."""
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from django.utils import timezone
 from core.cache import cached
 from core.filters import Filters
 from core.formatting import person_name
+from core.months import month_ends_up_to
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
@@ -114,16 +114,6 @@ def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
     for theme_id, rag, n in rows:
         counts[theme_id][RAG(rag)] = n
     return dict(counts)
-
-
-def month_ends_up_to(day: date, months: int) -> list[date]:
-    """``day`` and the last days of the ``months - 1`` months before it, oldest first."""
-    ends = []
-    year, month = day.year, day.month
-    for _ in range(months - 1):
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        ends.append(date(year, month, calendar.monthrange(year, month)[1]))
-    return [*reversed(ends), day]
 
 
 # Rows are written to these stamped with the time of writing (a progress update's

@@ -13,9 +13,10 @@ from actions.forms import PersonChoiceField
 from actions.roles import STAFF_ROLES, Role
 from core.filetypes import content_matches_extension
 from core.forms import GovukDateField, GovukFormMixin
+from core.months import month_bounds
 
 from .models import PAPER_EXTENSIONS, AgendaItem, Meeting, PanelAction, ProgressReport
-from .reports import ReportSpec, meeting_pack_period, month_bounds
+from .reports import ReportSpec, meeting_pack_period
 
 
 class UsernameLengthMixin:

@@ -5,7 +5,6 @@ mid-build stops renewing it, and once it lapses another worker may take the repo
 over. A report that is ready is never built again.
 """
 
-import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.kpis.services import lock_kpi_periods
+from core.months import month_bounds
 
 from .models import Meeting, ProgressReport
 from .pdf import report_pdf
@@ -31,11 +31,6 @@ class ReportSpec:
     period_start: date
     period_end: date
     meeting_id: int | None = None
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    last = calendar.monthrange(day.year, day.month)[1]
-    return day.replace(day=1), day.replace(day=last)
 
 
 def due_report_specs(*, today: date) -> list[ReportSpec]:

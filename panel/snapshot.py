@@ -20,7 +20,8 @@ from actions.selectors import plan_state
 from core.disclosure import count as suppress_small
 from core.disclosure import derived
 from core.formatting import person_name
-from participation.derived_kpis import derived_kpis_record, month_end
+from core.months import month_end
+from participation.derived_kpis import derived_kpis_record
 from participation.iv.selectors import iv_panel_figures
 from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, Theme
+from core.months import previous_month_end
 
-from .derived_kpis import derived_kpis_record, previous_month_end
+from .derived_kpis import derived_kpis_record
 from .models import (
     FeedbackItem,
     Match,

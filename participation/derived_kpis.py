@@ -8,17 +8,15 @@ Each is stored as a KPIValue for Havering at a month end, marked derived; runnin
 again for the same month updates the same row.
 """
 
-import calendar
 import logging
 from datetime import date
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
 
 from actions.kpis.selectors import is_locked
 from actions.models import KPI, KPIValue
+from core.months import month_end, previous_month_end
 
 from .iv.selectors import iv_panel_figures
 from .selectors import active_young_people
@@ -26,15 +24,6 @@ from .selectors import active_young_people
 logger = logging.getLogger(__name__)
 
 DERIVED_CODES = ("H03", "H04", "H05")
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def previous_month_end(today: date | None = None) -> date:
-    today = today or timezone.localdate()
-    return month_end(today.replace(day=1) - relativedelta(days=1))
 
 
 def derived_figures(*, period_end: date) -> dict[str, dict]:

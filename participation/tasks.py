@@ -3,15 +3,18 @@
 from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
-from .derived_kpis import derived_kpis_record, previous_month_end
+from core.months import previous_month_end
+
+from .derived_kpis import derived_kpis_record
 from .iv.services import referrals_anonymise_closed
 
 
 @shared_task
 def record_derived_kpis(period_end: str | None = None) -> list[str]:
     """H03, H04 and H05 for a month end (ISO date), by default the month just ended."""
-    day = date.fromisoformat(period_end) if period_end else previous_month_end()
+    day = date.fromisoformat(period_end) if period_end else previous_month_end(timezone.localdate())
     return sorted(derived_kpis_record(period_end=day))
 
 

@@ -6,7 +6,6 @@ its KPI, area and period, so running the seeding again (even on a later day, whe
 adds the newest periods) never changes a figure already there.
 """
 
-import calendar
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import KPI, KPIImport, KPIValue
+from core.months import month_ends_up_to, previous_month_end, previous_quarter_end
 
 DEMO_IMPORT_NAME = "DEMO performance figures.xlsx"
 BASE_YEAR = 2024
@@ -91,27 +91,6 @@ COMPARATOR_OFFSETS = {
 COMPARATOR_AREAS = tuple(COMPARATOR_OFFSETS)
 
 
-def _month_ends(end: date, months: int, step: int) -> list[date]:
-    """Period ends going back from ``end``, every ``step`` months."""
-    periods = []
-    year, month = end.year, end.month
-    for _ in range(0, months, step):
-        periods.append(date(year, month, calendar.monthrange(year, month)[1]))
-        month -= step
-        while month < 1:
-            month += 12
-            year -= 1
-    return list(reversed(periods))
-
-
-def _last_period_end(today: date, frequency: str) -> date:
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    if frequency == KPI.Frequency.QUARTERLY:
-        while month % 3:
-            month -= 1
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _figure(spec: DemoKPI, kpi: KPI, area: str, period: date) -> dict:
     """One figure, from its KPI, area and period alone (so it never changes)."""
     rng = random.Random(f"{kpi.code}|{area}|{period.isoformat()}")
@@ -158,8 +137,10 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         )
         if kpi.is_derived:
             continue
-        step = 3 if kpi.frequency == KPI.Frequency.QUARTERLY else 1
-        periods = _month_ends(_last_period_end(today, kpi.frequency), months, step)
+        if kpi.frequency == KPI.Frequency.QUARTERLY:
+            periods = month_ends_up_to(previous_quarter_end(today), months, step=3)
+        else:
+            periods = month_ends_up_to(previous_month_end(today), months)
         areas = [KPIValue.Area.HAVERING]
         if kpi.polarity != KPI.Polarity.NEUTRAL:
             areas += list(COMPARATOR_AREAS)

@@ -6,13 +6,13 @@ Pure functions of a KPI and its figures: no queries, so every page and the progr
 reports can call them for many measures at no cost.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from actions.models import KPI
 from actions.rag import RAG
+from core.months import months_before
 
 # --- Numbers in words ---------------------------------------------------------------------
 
@@ -164,20 +164,6 @@ def kpi_rating(
 
 
 # --- Direction of travel -------------------------------------------------------------------
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def months_before(day: date, months: int) -> date:
-    """The same point ``months`` earlier; a month's last day maps to the last day."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    if day == _month_end(day.year, day.month):
-        return _month_end(year, month)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def year_before(day: date) -> date:

@@ -8,9 +8,9 @@ from django.utils import timezone
 from actions.kpis.services import kpi_commentary_add
 from actions.models import KPI
 from actions.roles import Role
+from core.months import month_bounds
 from panel import reminders
 from panel.models import Meeting, ProgressReport, ReminderLog
-from panel.reports import month_bounds
 from participation.models import YoungPersonMessage
 from tests.factories import ActionFactory, KPIValueFactory, ProgressUpdateFactory, UserFactory
 

@@ -8,7 +8,8 @@ from dateutil.relativedelta import relativedelta
 
 from actions.kpis.services import lock_kpi_periods
 from actions.models import KPI, KPIValue
-from participation.derived_kpis import derived_kpis_record, latest_derived, previous_month_end
+from core.months import previous_month_end
+from participation.derived_kpis import derived_kpis_record, latest_derived
 from participation.tasks import record_derived_kpis
 from tests.conftest import wait_for
 from tests.factories import KPIValueFactory, MatchFactory, ParticipationSessionFactory
@@ -64,12 +65,6 @@ def test_without_a_cla_count_or_any_match_only_h05_is_stored():
 def test_a_period_that_is_not_a_month_end_is_refused():
     with pytest.raises(ValueError, match="not the last day of a month"):
         derived_kpis_record(period_end=date(2025, 3, 30))
-
-
-def test_the_previous_month_end():
-    assert previous_month_end(date(2025, 3, 1)) == date(2025, 2, 28)
-    assert previous_month_end(date(2024, 3, 31)) == date(2024, 2, 29)
-    assert previous_month_end(date(2025, 1, 15)) == date(2024, 12, 31)
 
 
 @pytest.mark.celery_worker

@@ -1,11 +1,11 @@
 """Reading single cells of a figures file: periods, figures, counts, areas and headings."""
 
-import calendar
 import re
 from datetime import date, datetime
 from decimal import Decimal
 
 from actions.models import KPIValue
+from core.months import month_end
 
 _LIMIT = 1e10  # numeric(14, 4)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -61,10 +61,6 @@ def shown(cell) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def parse_period(cell) -> date:
     """A period end from an Excel date cell or text: 2025-04-30, 30/04/2025, Apr 2025,
     April 2025, 2025-04 (a month alone means its last day). Raises ValueError."""
@@ -85,10 +81,10 @@ def parse_period(cell) -> date:
                 day, month, year = map(int, match.groups())
                 found = date(year, month, day)
             elif match := _YEAR_MONTH.match(text):
-                found = _month_end(int(match.group(1)), int(match.group(2)))
+                found = month_end(date(int(match.group(1)), int(match.group(2)), 1))
             elif (match := _MONTH_YEAR.match(text)) and match.group(1) in MONTHS:
                 year = int(match.group(2))
-                found = _month_end(year + 2000 if year < 100 else year, MONTHS[match.group(1)])
+                found = month_end(date(year + 2000 if year < 100 else year, MONTHS[match.group(1)], 1))
             else:
                 raise ValueError
     else:

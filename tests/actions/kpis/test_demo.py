@@ -66,3 +66,14 @@ def test_percentages_agree_with_their_counts(demo_users):
     seed_kpi_figures(users=demo_users, today=date(2026, 5, 10))
     for value in KPIValue.objects.filter(kpi__unit="percent", numerator__isnull=False):
         assert abs(float(value.value) - 100 * value.numerator / value.denominator) < 0.06
+
+
+@pytest.mark.parametrize("today", [date(2027, 2, 15), date(2027, 3, 31), date(2027, 1, 1)])
+def test_seeding_works_on_any_day_and_quarterly_figures_end_at_the_last_quarter(demo_users, today):
+    # In February and March the last quarter ended in December of the year before.
+    seed_kpi_figures(users=demo_users, today=today)
+    quarterly = KPIValue.objects.filter(kpi__frequency=KPI.Frequency.QUARTERLY)
+    monthly = KPIValue.objects.filter(kpi__frequency=KPI.Frequency.MONTHLY)
+    assert quarterly.latest("period_end").period_end == date(2026, 12, 31)
+    assert {d.month for d in quarterly.values_list("period_end", flat=True)} == {3, 6, 9, 12}
+    assert monthly.latest("period_end").period_end.month == (today.month - 2) % 12 + 1

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from actions.kpis.rating import kpi_rating, kpi_travel, kpi_trend, months_before, rule_words, year_before
+from actions.kpis.rating import kpi_rating, kpi_travel, kpi_trend, rule_words, year_before
 from actions.models import KPI
 from actions.rag import RAG
 
@@ -267,20 +267,6 @@ def test_travel_filter_matches_the_chosen_term_and_meaning():
         True,
     ]
     assert not travel.matches("nonsense")
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2026, 3, 31), 1, date(2026, 2, 28)),
-        (date(2026, 3, 31), 3, date(2025, 12, 31)),
-        (date(2024, 2, 29), 12, date(2023, 2, 28)),
-        (date(2025, 2, 28), 12, date(2024, 2, 29)),  # a month's end stays a month's end
-        (date(2026, 3, 15), 1, date(2026, 2, 15)),
-    ],
-)
-def test_periods_before(day, months, expected):
-    assert months_before(day, months) == expected
 
 
 def test_year_before_is_twelve_months():

@@ -1,0 +1,47 @@
+"""Calendar months, the portal's periods: one place for the arithmetic.
+
+Figures, reports and ratings are all of calendar months (quarterly figures end in March,
+June, September and December), and a period is named by its last day.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first and last days of ``day``'s month."""
+    return day.replace(day=1), month_end(day)
+
+
+def previous_month_end(day: date) -> date:
+    """The last day of the month before ``day``'s."""
+    return day.replace(day=1) - timedelta(days=1)
+
+
+def previous_quarter_end(day: date) -> date:
+    """The last quarter end (31 March, 30 June, 30 September, 31 December) before ``day``'s month."""
+    end = previous_month_end(day)
+    while end.month % 3:
+        end = previous_month_end(end)
+    return end
+
+
+def months_before(day: date, months: int) -> date:
+    """The same point ``months`` earlier; a month's last day maps to the last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    first = date(year, month + 1, 1)
+    if day == month_end(day):
+        return month_end(first)
+    return first.replace(day=min(day.day, month_end(first).day))
+
+
+def month_ends_up_to(day: date, months: int, *, step: int = 1) -> list[date]:
+    """``day`` and the last days of the months every ``step`` before it, ``months`` months in
+    all, oldest first."""
+    earlier = [month_end(months_before(day.replace(day=1), back)) for back in range(step, months, step)]
+    return [*reversed(earlier), day]
