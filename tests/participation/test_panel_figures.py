@@ -128,7 +128,11 @@ def test_the_panel_sees_fewer_than_5_for_small_counts_and_no_percentage_that_wou
     assert "1.2%" not in html
 
 
-def test_the_panel_sees_the_percentage_when_the_count_is_5_or_more(client, users, iv_records):
+def test_the_panel_sees_the_percentage_when_the_count_is_5_or_more(client, users):
+    # The page gives H03 at the latest month end, up to 31 days ago: six matches made before it
+    # and not ended, whatever day the test runs.
+    for n in range(6):
+        MatchFactory(matched_on=days_ago(80 if n % 2 else 60), introduction_on=days_ago(55))
     cla(120, days=45)
     client.force_login(users["panel"])
     html = client.get(reverse("participation:figures")).content.decode()
