@@ -239,6 +239,7 @@ def test_a_session_write_leaves_the_version_alone(redis_cache, django_capture_on
     assert data_cache.table_versions() == before
 
 
+@pytest.mark.own_redis
 def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, private_redis):
     settings.CACHES = cache_settings(private_redis.url)
     assert data_cache.cached("thing", [], lambda: "first") == "first"

@@ -89,6 +89,7 @@ def test_the_report_list_never_caches_the_administrators_generate_form(client, u
     assert 'name="kind"' not in page
 
 
+@pytest.mark.own_redis
 def test_with_redis_stopped_pages_still_serve_and_the_health_check_says_degraded(
     client, users, settings, private_redis
 ):

@@ -157,6 +157,7 @@ def _start_redis(port: int) -> subprocess.Popen:
     return server
 
 
+@pytest.mark.own_redis
 def test_with_the_broker_down_pages_serve_and_the_missed_report_is_built_when_it_returns(
     client, users, settings
 ):
