@@ -67,8 +67,8 @@ test: lint check-migrations pytest
 
 # The suite as if it ran DAYS from now (e.g. DAYS=+15d), to catch a test that passes only on
 # some days of the month. Needs libfaketime (apt-get install faketime). Browser tests are left
-# out (Chromium does not run under it), and so are the few that start their own redis-server,
-# which libfaketime breaks.
+# out (Chromium runs about ten times slower under it), and so are the three that start a
+# redis-server of their own, which libfaketime breaks.
 DAYS ?= +15d
 test-another-day: install assets
 	PYTHONPATH=tests/another_day FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$(DAYS)" \
