@@ -8,7 +8,7 @@ from django.utils import timezone
 from actions.kpis.services import kpi_commentary_add
 from actions.models import KPI
 from actions.roles import Role
-from core.months import month_bounds
+from core.months import month_bounds, previous_month_end
 from panel import reminders
 from panel.models import Meeting, ProgressReport, ReminderLog
 from participation.models import YoungPersonMessage
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def issued_report():
     """Last month's report: the one a first run or the monthly build would announce."""
-    start, end = month_bounds(timezone.localdate().replace(day=1) - timedelta(days=1))
+    start, end = month_bounds(previous_month_end(timezone.localdate()))
     return ProgressReport.objects.create(
         kind="monthly",
         period_start=start,
@@ -171,7 +171,7 @@ def test_emails_give_dates_the_uk_way_and_link_to_site_url(users, settings):
     settings.SITE_URL = "http://127.0.0.1:8123"
     meeting = Meeting.objects.create(starts_at=timezone.make_aware(datetime(2027, 1, 10, 18)))
     assert str(meeting) == "Corporate Parenting Panel, 10 January 2027"
-    start, end = month_bounds(timezone.localdate().replace(day=1) - timedelta(days=1))
+    start, end = month_bounds(previous_month_end(timezone.localdate()))
     report = ProgressReport.objects.create(
         kind="monthly", period_start=start, period_end=end, state="ready", issued_at=timezone.now()
     )
