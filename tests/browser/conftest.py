@@ -1,10 +1,11 @@
 """Headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.mfa import mfa_required
 from tests.conftest import chromium_path
@@ -13,6 +14,10 @@ from tests.mfa import totp_code, totp_device, user_named
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# A click that starts a navigation returns before the new page has loaded, so every check of
+# what a page shows is one of Playwright's web-first assertions (expect), which retry until
+# they hold; a busy CI machine gets longer than the default 5 s.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,12 +60,21 @@ def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Sign in"))
     if user is not None and "/accounts/mfa/" in page.url:
         page.get_by_label("Code", exact=True).fill(totp_code(user))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+        follow(page.get_by_role("button", name="Continue"))
+
+
+def follow(locator) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
+def assert_at(page, path: str) -> None:
+    """The browser has arrived at a URL ending in path (waiting for the navigation)."""
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def assert_accessible(page) -> None:

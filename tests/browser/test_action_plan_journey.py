@@ -3,10 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actions.models import Commitment
 from actions.roles import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import ActionFactory, MilestoneFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,27 +32,27 @@ def test_a_lead_posts_an_update_that_turns_an_action_red_and_the_panel_sees_it(p
 
     # The lead opens "My actions": the stale action comes first.
     sign_in(page, "lead-amira")
-    page.get_by_role("link", name="My actions").click()
-    assert page.get_by_role("heading", name="My actions", level=1).is_visible()
+    follow(page.get_by_role("link", name="My actions"))
+    expect(page.get_by_role("heading", name="My actions", level=1)).to_be_visible()
     first_row = page.locator("tbody tr").first
     assert "Hold a takeover day of the panel" in first_row.inner_text()
     assert "Stale" in first_row.inner_text()
     assert_accessible(page)
 
     # ... opens the action, and adds an update that puts it off track.
-    page.get_by_role("link", name="Hold a takeover day of the panel", exact=True).click()
+    follow(page.get_by_role("link", name="Hold a takeover day of the panel", exact=True))
     assert page.locator("main .govuk-tag").first.inner_text() == "Green"
     assert_accessible(page)
-    page.get_by_role("link", name="Add a progress update").click()
+    follow(page.get_by_role("link", name="Add a progress update"))
     assert_accessible(page)
-    page.get_by_role("button", name="Add update").click()  # nothing filled in: refused, explained
-    assert page.get_by_role("alert").get_by_text("Say what was done since the last update.").is_visible()
+    follow(page.get_by_role("button", name="Add update"))  # nothing filled in: refused, explained
+    expect(page.get_by_role("alert").get_by_text("Say what was done since the last update.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Off track").check()
     page.get_by_label("What was done").fill("The venue cancelled; looking for another.")
     page.get_by_label("Next steps").fill("Ask the youth council for a room.")
-    page.get_by_role("button", name="Add update").click()
-    assert page.get_by_text("Your progress update has been added.").is_visible()
+    follow(page.get_by_role("button", name="Add update"))
+    expect(page.get_by_text("Your progress update has been added.")).to_be_visible()
     assert page.locator("main .govuk-tag").first.inner_text() == "Red"
     assert page.get_by_text("Status: On track → Off track").count() == 1
     assert_accessible(page)
@@ -59,18 +60,18 @@ def test_a_lead_posts_an_update_that_turns_an_action_red_and_the_panel_sees_it(p
     # A panel member sees it on the plan.
     page.context.clear_cookies()
     sign_in(page, "councillor")
-    page.get_by_role("link", name="Action plan").click()
+    follow(page.get_by_role("link", name="Action plan"))
     row = page.locator("tr", has_text="Hold a takeover day of the panel")
     assert "Red" in row.inner_text()
     assert timezone.localdate().strftime("%-d %b %Y") in row.inner_text()
     assert_accessible(page)
     page.get_by_label("Status").select_option("off_track")
-    page.get_by_role("button", name="Apply filters").click()
+    follow(page.get_by_role("button", name="Apply filters"))
     assert re.search(r"status=off_track", page.url)
-    assert page.get_by_role("heading", name="1 action match these filters").is_visible()
+    expect(page.get_by_role("heading", name="1 action match these filters")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Hold a takeover day of the panel", exact=True).click()
-    assert page.get_by_text("The venue cancelled; looking for another.").is_visible()
+    follow(page.get_by_role("link", name="Hold a takeover day of the panel", exact=True))
+    expect(page.get_by_text("The venue cancelled; looking for another.")).to_be_visible()
     assert page.get_by_role("link", name="Add a progress update").count() == 0
     assert_accessible(page)
 
@@ -83,16 +84,15 @@ def test_an_administrators_plan_pages_are_accessible(page, tmp_path):
     sign_in(page, "plan-admin")
 
     page.goto("/plan/new/")
-    page.get_by_role("button", name="Save action").click()  # empty: every error explained
-    assert page.get_by_role("alert").get_by_text("Enter the action's title.").is_visible()
+    follow(page.get_by_role("button", name="Save action"))  # empty: every error explained
+    expect(page.get_by_role("alert").get_by_text("Enter the action's title.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/plan/actions/{action.pk}/milestones/")
     assert_accessible(page)
     page.get_by_label("Venue booked").check()
-    page.get_by_role("button", name="Save milestones").click()
-    assert page.get_by_text("Milestones saved (1 changed).").is_visible()
-
+    follow(page.get_by_role("button", name="Save milestones"))
+    expect(page.get_by_text("Milestones saved (1 changed).")).to_be_visible()
     page.goto("/plan/import/")
     assert_accessible(page)
     plan = tmp_path / "plan.csv"
@@ -102,6 +102,6 @@ def test_an_administrators_plan_pages_are_accessible(page, tmp_path):
         "Z9,Unknown commitment,lead-bo,2025-04-01,2026-03-31,On track\n"
     )
     page.get_by_label("Delivery plan spreadsheet").set_input_files(str(plan))
-    page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("Row 3, column commitment").first.is_visible()
+    follow(page.get_by_role("button", name="Check the file"))
+    expect(page.get_by_text("Row 3, column commitment").first).to_be_visible()
     assert_accessible(page)

@@ -2,12 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import KPI
 from panel import reports
 from panel.models import ProgressReport
 from panel.snapshot import build_snapshot
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import KPIValueFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,28 +24,28 @@ def test_an_owner_explains_a_red_measure_and_the_panel_reads_it_on_the_dashboard
 
     sign_in(page, users["lead"].username)
     page.goto("/kpis/W01/")
-    assert page.get_by_text("Owner:").first.is_visible()
-    page.get_by_role("link", name="Write the commentary").click()
+    expect(page.get_by_text("Owner:").first).to_be_visible()
+    follow(page.get_by_role("link", name="Write the commentary"))
     assert page.get_by_label("Period").input_value() == "2026-03-31"
     page.get_by_label("Commentary").fill("Two school nurses left in February; clinics were cancelled.")
-    page.get_by_role("button", name="Save commentary").click()
+    follow(page.get_by_role("button", name="Save commentary"))
     # Red needs a corrective action: the form says so and keeps what was typed.
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role("link", name="Enter the corrective action: the figure is red").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter the corrective action: the figure is red")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Corrective action").fill("Agency nurses booked from April; weekly catch-up clinics.")
-    page.get_by_role("button", name="Save commentary").click()
+    follow(page.get_by_role("button", name="Save commentary"))
     assert page.url.endswith("/kpis/W01/#commentary")
-    assert page.get_by_text("Commentary for March 2026 saved.").is_visible()
-    assert page.get_by_text("Agency nurses booked from April; weekly catch-up clinics.").is_visible()
+    expect(page.get_by_text("Commentary for March 2026 saved.")).to_be_visible()
+    expect(page.get_by_text("Agency nurses booked from April; weekly catch-up clinics.")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
     sign_in(page, users["panel"].username)
     assert page.url.endswith("/panel/")
     beside = page.locator("#kpi-commentary + ul")
-    assert beside.get_by_text("Two school nurses left in February; clinics were cancelled.").is_visible()
-    assert beside.get_by_text("Agency nurses booked from April; weekly catch-up clinics.").is_visible()
+    expect(beside.get_by_text("Two school nurses left in February; clinics were cancelled.")).to_be_visible()
+    expect(beside.get_by_text("Agency nurses booked from April; weekly catch-up clinics.")).to_be_visible()
     assert_accessible(page)
 
     report = ProgressReport.objects.create(
@@ -52,6 +53,6 @@ def test_an_owner_explains_a_red_measure_and_the_panel_reads_it_on_the_dashboard
     )
     reports.build_report(report_id=report.pk, snapshot_builder=build_snapshot)
     page.goto(report.get_absolute_url())
-    assert page.get_by_text("Two school nurses left in February; clinics were cancelled.").is_visible()
-    assert page.get_by_text("Agency nurses booked from April; weekly catch-up clinics.").is_visible()
+    expect(page.get_by_text("Two school nurses left in February; clinics were cancelled.")).to_be_visible()
+    expect(page.get_by_text("Agency nurses booked from April; weekly catch-up clinics.")).to_be_visible()
     assert_accessible(page)

@@ -2,12 +2,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import KPI
 from panel import reports
 from panel.models import ProgressReport
 from panel.snapshot import build_snapshot
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import ActionFactory, KPIValueFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,18 +33,20 @@ def test_a_panel_member_follows_a_red_kpi_then_opens_and_downloads_the_latest_re
     assert page.get_by_role("heading", level=1).inner_text() == "Corporate Parenting Panel dashboard"
     assert_accessible(page)
 
-    page.get_by_role("region", name="Red performance measures").get_by_role(
-        "link", name="W01 Children in care 12 months or more with an up-to-date health assessment"
-    ).click()
+    follow(
+        page.get_by_role("region", name="Red performance measures").get_by_role(
+            "link", name="W01 Children in care 12 months or more with an up-to-date health assessment"
+        )
+    )
     assert page.url.endswith("/kpis/W01/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Children in care 12 months")
-    assert page.get_by_text("60% (30 of 50)").first.is_visible()
+    expect(page.get_by_text("60% (30 of 50)").first).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Dashboard").click()
-    page.get_by_role("link", name="Monthly progress report, April 2026").click()
+    follow(page.get_by_role("link", name="Dashboard"))
+    follow(page.get_by_role("link", name="Monthly progress report, April 2026"))
     assert page.get_by_role("heading", level=1).inner_text() == "Monthly progress report, April 2026"
-    assert page.get_by_text("Health assessment catch-up").first.is_visible()
+    expect(page.get_by_text("Health assessment catch-up").first).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as download:
@@ -54,10 +57,10 @@ def test_a_panel_member_follows_a_red_kpi_then_opens_and_downloads_the_latest_re
 def test_the_dashboard_as_of_an_earlier_day_is_accessible(page, users):
     sign_in(page, users["panel"].username)
     page.get_by_label("Show the plan as it stood on").fill("2026-01-31")
-    page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("As the plan stood at the end of 31 January 2026").is_visible()
+    follow(page.get_by_role("button", name="Show"))
+    expect(page.get_by_text("As the plan stood at the end of 31 January 2026")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Show the plan as it stood on").fill("2999-01-01")
-    page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("The date cannot be in the future.").first.is_visible()
+    follow(page.get_by_role("button", name="Show"))
+    expect(page.get_by_text("The date cannot be in the future.").first).to_be_visible()
     assert_accessible(page)

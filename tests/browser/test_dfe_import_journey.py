@@ -3,13 +3,14 @@ neighbour models first, then the two data files); the KPI page's figures, compar
 neighbour table, rank and quartile checked against the files."""
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.kpis.neighbours import DATA
 from actions.models import LocalAuthority, NeighbourModel, StatisticalNeighbour
 from actions.roles import Role
 from tests.actions.kpis.dfe import ACTIVITY, HAVERING_2025, S01, STABILITY, dfe_file, neighbours, published
 from tests.actions.kpis.test_benchmarks import expected_position
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.browser.test_kpi_import_journey import sign_out, upload_and_confirm
 from tests.factories import UserFactory
 
@@ -25,9 +26,8 @@ def upload_neighbour_model(page, path, name: str, year: str) -> list[str]:
     """Upload and confirm a model; Havering's neighbours as its preview named them."""
     page.goto("/kpis/imports/new/")
     page.get_by_label("File with the figures").set_input_files(str(path))
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="A statistical-neighbour model").is_visible()
+    follow(page.get_by_role("button", name="Upload and check"))
+    expect(page.get_by_role("heading", name="A statistical-neighbour model")).to_be_visible()
     assert page.locator("[data-hcp-model-name]").inner_text() == name
     assert (
         f"Periods ending on or after 31 March {year}"
@@ -36,9 +36,8 @@ def upload_neighbour_model(page, path, name: str, year: str) -> list[str]:
     havering = page.locator("[data-hcp-havering-neighbours] tbody tr td:first-child")
     previewed = [cell.inner_text() for cell in havering.all()]
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Statistical-neighbour model loaded").is_visible()
+    follow(page.get_by_role("button", name="Confirm and import"))
+    expect(page.get_by_role("heading", name="Statistical-neighbour model loaded")).to_be_visible()
     assert_accessible(page)
     return previewed
 
@@ -71,7 +70,7 @@ def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, t
     page.goto("/kpis/S01/")
     page.wait_for_load_state()
     rows = published(STABILITY, S01, "2025")
-    assert page.get_by_text("12% (31 of 268)").first.is_visible()
+    expect(page.get_by_text("12% (31 of 268)").first).to_be_visible()
     benchmark = page.locator("[data-hcp-benchmark]")
     england = benchmark.get_by_role("row").filter(has_text="England").inner_text()
     london = benchmark.get_by_role("row").filter(has_text="London").first.inner_text()
@@ -86,12 +85,12 @@ def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, t
     position = page.locator("[data-hcp-position]").inner_text()
     assert f"Havering ranks {rank} of {ranked}" in position
     assert f"(quartile {quartile}) of the {councils} English councils" in position
-    assert page.get_by_text(
-        "Mean of 10 of 10 statistical neighbours (DfE statistical neighbours, 2025)"
-    ).first.is_visible()
+    expect(
+        page.get_by_text("Mean of 10 of 10 statistical neighbours (DfE statistical neighbours, 2025)").first
+    ).to_be_visible()
     assert_accessible(page)
 
     page.goto("/kpis/I02/")
     page.wait_for_load_state()
-    assert page.locator("[data-hcp-benchmark]").is_visible()
+    expect(page.locator("[data-hcp-benchmark]")).to_be_visible()
     assert_accessible(page)

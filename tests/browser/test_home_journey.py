@@ -1,7 +1,8 @@
 import pytest
+from playwright.sync_api import expect
 
 from actions.roles import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,11 +16,11 @@ def test_a_panel_member_signs_in_and_sees_the_five_promises(page):
 
     sign_in(page, "councillor")
     assert page.url.endswith("/panel/")  # panel members land on their dashboard
-    page.get_by_role("link", name="Home", exact=True).click()
+    follow(page.get_by_role("link", name="Home", exact=True))
     for name in ("Well", "Inspired", "Safe", "Heard", "Treated Fairly"):
-        assert page.get_by_role("heading", name=name).is_visible()
-    assert page.get_by_text("Organise special 'Takeover Days'").is_visible()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.get_by_text("Organise special 'Takeover Days'")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert_accessible(page)
 
 

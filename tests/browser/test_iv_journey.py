@@ -4,10 +4,11 @@ member sees the figures change but cannot open the referral."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import KPI
 from actions.roles import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import KPIValueFactory, UserFactory, VolunteerFactory
 from tests.participation.helpers import days_ago
 
@@ -21,12 +22,11 @@ def fill_date(page, name: str, day) -> None:
 
 
 def submit(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name=name))
 
 
 def move(page, link: str, button: str, *, on) -> None:
-    page.get_by_role("link", name=link).click()
+    follow(page.get_by_role("link", name=link))
     assert_accessible(page)
     fill_date(page, "on", on)
     submit(page, button)
@@ -37,8 +37,7 @@ def figure(page, name: str) -> str:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Sign out"))
 
 
 def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_only_figures(page):
@@ -64,9 +63,9 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
 
     # The coordinator takes the referral.
     sign_in(page, "coordinator")
-    page.get_by_role("link", name="Independent Visitors").first.click()
+    follow(page.get_by_role("link", name="Independent Visitors").first)
     assert_accessible(page)
-    page.get_by_role("link", name="Add a referral").first.click()
+    follow(page.get_by_role("link", name="Add a referral").first)
     assert_accessible(page)
     page.get_by_label("Child's reference in the social-care system").fill("LCS-424242")
     fill_date(page, "date_of_birth", days_ago(365 * 19))  # too old for a statutory referral
@@ -75,7 +74,7 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
     page.get_by_label("Referrer's team (optional)").fill("Children in Care 1")
     fill_date(page, "received_on", days_ago(70))
     submit(page, "Save referral")
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     fill_date(page, "date_of_birth", days_ago(365 * 11))
     submit(page, "Save referral")
@@ -85,9 +84,8 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
 
     move(page, "Record eligibility check", "Record eligibility check", on=days_ago(65))
     move(page, "Add to the waiting list for a match", "Add to the waiting list", on=days_ago(64))
-    assert page.get_by_text("The referral is now awaiting match.").is_visible()
-
-    page.get_by_role("link", name="Match with a volunteer").click()
+    expect(page.get_by_text("The referral is now awaiting match.")).to_be_visible()
+    follow(page.get_by_role("link", name="Match with a volunteer"))
     assert_accessible(page)
     fill_date(page, "on", days_ago(50))
     page.get_by_label("Volunteer", exact=True).select_option(
@@ -95,25 +93,24 @@ def test_a_referral_goes_from_received_to_active_with_visits_and_the_panel_sees_
     )
     fill_date(page, "introduction_on", days_ago(55))  # before the match: refused
     submit(page, "Make the match")
-    assert page.get_by_text("The introduction cannot be before the match").first.is_visible()
+    expect(page.get_by_text("The introduction cannot be before the match").first).to_be_visible()
     assert_accessible(page)
     fill_date(page, "introduction_on", days_ago(44))
     submit(page, "Make the match")
-    assert page.get_by_text("The referral is now matched.").is_visible()
-
+    expect(page.get_by_text("The referral is now matched.")).to_be_visible()
     move(page, "Mark the match active", "Mark active", on=days_ago(44))
-    assert page.get_by_text("The referral is now active.").is_visible()
+    expect(page.get_by_text("The referral is now active.")).to_be_visible()
     assert_accessible(page)
 
     for when, minutes in ((days_ago(14), "90"), (days_ago(2), "120")):
-        page.get_by_role("link", name="Log a visit").click()
+        follow(page.get_by_role("link", name="Log a visit"))
         assert_accessible(page)
         fill_date(page, "visited_on", when)
         page.get_by_label("Duration in minutes").fill(minutes)
         page.get_by_label("Activity or outing").check()
         submit(page, "Save visit")
-        assert page.get_by_text("Visit saved.").is_visible()
-    assert page.get_by_role("heading", name="Visits (2)").is_visible()
+        expect(page.get_by_text("Visit saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Visits (2)")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 

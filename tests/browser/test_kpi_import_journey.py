@@ -4,32 +4,30 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.models import KPI
 from actions.roles import Role
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import KPIPeriodLockFactory, KPIValueFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Sign out"))
 
 
 def upload_and_confirm(page, path) -> None:
     page.goto("/kpis/imports/new/")
     assert_accessible(page)
     page.get_by_label("File with the figures").set_input_files(str(path))
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="What importing it would do").is_visible()
+    follow(page.get_by_role("button", name="Upload and check"))
+    expect(page.get_by_role("heading", name="What importing it would do")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Figures imported").is_visible()
+    follow(page.get_by_role("button", name="Confirm and import"))
+    expect(page.get_by_role("heading", name="Figures imported")).to_be_visible()
     assert_accessible(page)
 
 
@@ -58,19 +56,17 @@ def test_an_administrator_imports_figures_and_a_panel_member_sees_them(page, tmp
 
     sign_in(page, "importer")
     page.goto("/kpis/")
-    page.get_by_role("link", name="Import figures from a spreadsheet").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Import figures from a spreadsheet"))
     assert_accessible(page)
     upload_and_confirm(page, long_file)
     upload_and_confirm(page, wide_file)
     page.goto("/kpis/imports/")
-    assert page.get_by_role("link", name="london-comparators.csv").is_visible()
+    expect(page.get_by_role("link", name="london-comparators.csv")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
     sign_in(page, "councillor")
-    page.get_by_role("link", name="Performance", exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Performance", exact=True))
     row = page.get_by_role("row").filter(has_text="W01")
     assert "72% (36 of 50)" in row.inner_text()
     assert "Red" in row.inner_text()  # 8 points under the target, beyond the 5-point amber band
@@ -78,16 +74,15 @@ def test_an_administrator_imports_figures_and_a_panel_member_sees_them(page, tmp
     assert "London: 85.5%" in row.inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="W01 Children in care 12 months or more").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="W01 Children in care 12 months or more"))
     chart = page.get_by_role("img", name="W01 Children in care 12 months or more with an up-to-date health")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     assert (
         "Havering went from 70% in March 2025 to 72% in April 2025." in chart.get_attribute("aria-labelledby")
         or True
     )
-    assert page.get_by_role("cell", name="Two clinics cancelled", exact=False).is_visible()
-    assert page.get_by_text("Imported from april-figures.xlsx by Ada Importer").first.is_visible()
+    expect(page.get_by_role("cell", name="Two clinics cancelled", exact=False)).to_be_visible()
+    expect(page.get_by_text("Imported from april-figures.xlsx by Ada Importer").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -99,10 +94,9 @@ def test_a_refused_file_shows_its_problems_accessibly(page, tmp_path, settings):
     sign_in(page, "importer")
     page.goto("/kpis/imports/new/")
     page.get_by_label("File with the figures").set_input_files(str(bad))
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("The file was not imported").is_visible()
-    assert page.get_by_role("cell", name="Unknown KPI code “W99”.").is_visible()
+    follow(page.get_by_role("button", name="Upload and check"))
+    expect(page.get_by_text("The file was not imported")).to_be_visible()
+    expect(page.get_by_role("cell", name="Unknown KPI code “W99”.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -120,15 +114,12 @@ def test_an_administrator_corrects_a_figure_in_an_issued_report_giving_a_reason(
     page.get_by_label("Reason for changing figures in issued reports").fill(
         "Late health assessments recorded"
     )
-    page.get_by_role("button", name="Upload and check").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Upload and check"))
     locked = page.get_by_role("table", name="Figures in issued reports that would change")
     assert "Monthly progress report, April 2025 issued" in locked.inner_text()
     assert_accessible(page)
-    page.get_by_role("button", name="Confirm and import").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Figures imported").is_visible()
-
+    follow(page.get_by_role("button", name="Confirm and import"))
+    expect(page.get_by_role("heading", name="Figures imported")).to_be_visible()
     page.goto("/kpis/W01/")
     april = page.get_by_role("row").filter(has_text="30 Apr 2025")
     assert "Locked" in april.inner_text()

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from actions.models import KPI
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import ActionFactory, KPIValueFactory, MilestoneFactory, ProgressUpdateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,42 +47,43 @@ def test_charts_direction_of_travel_and_rag_reasons_then_below_target_measures(
 ):
     sign_in(page, users[role].username)
     page.goto("/panel/")
-    assert page.locator("svg.hcp-rag-bar").first.is_visible()
-    assert page.get_by_role("heading", name="The plan's ratings month by month").is_visible()
-    assert page.get_by_role("img", name="The plan's ratings month by month").is_visible()
-    assert page.get_by_text("Worse than last month,").first.is_visible()
-    assert page.get_by_text("better than a year ago").first.is_visible()
-    assert page.locator("svg.hcp-sparkline__svg").first.is_visible()
+    expect(page.locator("svg.hcp-rag-bar").first).to_be_visible()
+    expect(page.get_by_role("heading", name="The plan's ratings month by month")).to_be_visible()
+    expect(page.get_by_role("img", name="The plan's ratings month by month")).to_be_visible()
+    expect(page.get_by_text("Worse than last month,").first).to_be_visible()
+    expect(page.get_by_text("better than a year ago").first).to_be_visible()
+    expect(page.locator("svg.hcp-sparkline__svg").first).to_be_visible()
     assert_accessible(page)
 
     # A segment of the measures' bar opens the KPI list filtered to it.
-    page.get_by_role("link", name="Well measures rated Red: 1").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("link", name="Well measures rated Red: 1"))
     assert "theme=W" in page.url and "rating=red" in page.url
-    assert page.get_by_text("1 of 20 measures").is_visible()
+    expect(page.get_by_text("1 of 20 measures")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/kpis/")
     page.get_by_label("Below target only").check()
-    page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Apply filters"))
     assert "below_target=on" in page.url
-    assert page.get_by_role("link", name="W01 Children in care 12 months or more", exact=False).is_visible()
+    expect(
+        page.get_by_role("link", name="W01 Children in care 12 months or more", exact=False)
+    ).to_be_visible()
     assert page.get_by_role("link", name="S01", exact=False).count() == 0
     assert_accessible(page)
 
-    page.get_by_role("link", name="W01 Children in care 12 months or more", exact=False).click()
-    page.wait_for_load_state()
-    assert page.get_by_text(
-        "Red: 60% is 30 points below the 90% target, more than the 5-point tolerance."
-    ).is_visible()
-    assert page.get_by_text(
-        "Green at 90% or above. Amber up to 5 points below it; red further below."
-    ).is_visible()
+    follow(page.get_by_role("link", name="W01 Children in care 12 months or more", exact=False))
+    expect(
+        page.get_by_text("Red: 60% is 30 points below the 90% target, more than the 5-point tolerance.")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Green at 90% or above. Amber up to 5 points below it; red further below.")
+    ).to_be_visible()
     assert_accessible(page)
 
     page.goto(measures_and_actions.get_absolute_url())
-    assert page.get_by_text(
-        "Amber: on track by its lead's last update, but milestone ‘Draft the passport’ slipped"
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "Amber: on track by its lead's last update, but milestone ‘Draft the passport’ slipped"
+        )
+    ).to_be_visible()
     assert_accessible(page)

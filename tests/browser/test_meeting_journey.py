@@ -2,38 +2,39 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from panel.models import AgendaItem, Meeting, PanelAction
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_administrator_sets_up_a_meeting_and_its_questions(page, users):
     sign_in(page, users["admin"].username)
-    page.get_by_role("link", name="Meetings").click()
+    follow(page.get_by_role("link", name="Meetings"))
     assert_accessible(page)
-    page.get_by_role("link", name="Add a meeting").click()
+    follow(page.get_by_role("link", name="Add a meeting"))
     assert_accessible(page)
     starts = (timezone.localtime() + timedelta(days=21)).replace(hour=18, minute=0)
     page.get_by_label("Date and time").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Location").fill("Demo Town Hall")
-    page.get_by_role("button", name="Save meeting").click()
+    follow(page.get_by_role("button", name="Save meeting"))
     meeting = Meeting.objects.get()
     assert page.url.endswith(meeting.get_absolute_url())
     assert_accessible(page)
 
     page.get_by_label("Title").fill("Performance report")
-    page.get_by_role("button", name="Add agenda item").click()
+    follow(page.get_by_role("button", name="Add agenda item"))
     assert AgendaItem.objects.get().title == "Performance report"
 
     page.get_by_role("radio", name="Action").check()
     page.get_by_label("Question or action").fill("Bring back a plan for dental checks.")
     page.get_by_label("Who will answer it").select_option(label=users["lead"].get_full_name())
-    page.get_by_role("button", name="Add to the meeting").click()
+    follow(page.get_by_role("button", name="Add to the meeting"))
     item = PanelAction.objects.get()
     assert item.owner == users["lead"]
-    assert page.get_by_text("Bring back a plan for dental checks.").is_visible()
+    expect(page.get_by_text("Bring back a plan for dental checks.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -43,13 +44,13 @@ def test_the_owner_answers_a_question_carried_to_the_next_meeting(page, users):
     PanelAction.objects.create(meeting=earlier, text="Why are PEPs late?", owner=users["lead"])
     sign_in(page, users["lead"].username)
     page.goto(later.get_absolute_url())
-    assert page.get_by_role("cell", name="Action: Why are PEPs late?").is_visible()
-    page.get_by_role("link", name="Update Why are PEPs late?").click()
+    expect(page.get_by_role("cell", name="Action: Why are PEPs late?")).to_be_visible()
+    follow(page.get_by_role("link", name="Update Why are PEPs late?"))
     assert_accessible(page)
     page.get_by_role("radio", name="Done").check()
-    page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Say what was done or answered").first.is_visible()
+    follow(page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Say what was done or answered").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Response").fill("The virtual school added a second officer.")
-    page.get_by_role("button", name="Save").click()
+    follow(page.get_by_role("button", name="Save"))
     assert PanelAction.objects.get().status == "done"

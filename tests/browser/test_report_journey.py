@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from panel import reports
 from panel.models import Meeting, ProgressReport
 from panel.snapshot import build_snapshot
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_an_administrator_generates_a_report_and_watches_it_being_built(page, us
 
     page.get_by_label("Monthly progress report").check()
     page.get_by_label("Month (for a monthly report)").fill(last_month.strftime("%Y-%m"))
-    page.get_by_role("button", name="Generate report").click()
+    follow(page.get_by_role("button", name="Generate report"))
 
     # The page polls the build's progress and reloads itself when the report is issued.
     page.get_by_role("button", name="Print this report").wait_for(timeout=30_000)
@@ -43,7 +43,7 @@ def test_a_panel_member_opens_the_latest_report_and_downloads_it(page, users):
     sign_in(page, users["panel"].username)
     page.goto("/panel/reports/")
     assert_accessible(page)
-    page.get_by_role("link", name="Monthly progress report").first.click()
+    follow(page.get_by_role("link", name="Monthly progress report").first)
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a spreadsheet (xlsx)").click()
@@ -60,7 +60,7 @@ def test_a_panel_member_takes_the_meeting_pack_as_a_pdf(page, users):
 
     sign_in(page, users["panel"].username)
     page.goto(meeting.get_absolute_url())
-    page.get_by_role("link", name=str(pack)).click()
+    follow(page.get_by_role("link", name=str(pack)))
     page.get_by_role("heading", name="Summary").wait_for()
     assert_accessible(page)  # the summary, its charts and tables on the report's page
     with page.expect_download() as download:

@@ -4,6 +4,7 @@ signed in.
 (tests/sso/ signs in through a real provider.)"""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -20,14 +21,14 @@ def test_sign_in_and_refusal_pages_are_accessible(page, settings):
     page.goto("/accounts/login/")
     button = page.get_by_role("button", name="Sign in with your council account")
     assert button.get_attribute("href") == "/oidc/authenticate/"
-    assert page.get_by_label("Username").is_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10: no sideways scrolling
     assert page.evaluate(SIDEWAYS) <= 0
 
     response = page.goto("/oidc/callback/?code=unused")
     assert response.status == 403
-    assert page.get_by_role("heading", name="You could not be signed in").is_visible()
+    expect(page.get_by_role("heading", name="You could not be signed in")).to_be_visible()
     # Chromium reports the page's own 403 on the console; nothing else may be there.
     assert page.problems == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
     page.problems.clear()

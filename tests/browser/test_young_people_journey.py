@@ -4,10 +4,11 @@ sends a message and the officer turns it into a "You said" item. axe on every pa
 the young people's pages at 320 px wide."""
 
 import pytest
+from playwright.sync_api import expect
 
 from actions.roles import Role
 from participation.models import FeedbackItem, YoungPersonMessage
-from tests.browser.conftest import AXE, assert_accessible, sign_in
+from tests.browser.conftest import AXE, assert_accessible, follow, sign_in
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,17 +34,16 @@ def test_an_officer_writes_easy_read_fixes_it_approves_it_and_takes_it_off(page)
     ProgressUpdateFactory(action=action, shareable=True, done="Six sessions delivered by the team.")
     sign_in(page, "officer")
 
-    page.get_by_role("link", name="Young people", exact=True).click()
+    follow(page.get_by_role("link", name="Young people", exact=True))
     assert_accessible(page)
-    page.get_by_role("link", name=f"{action.commitment.code}: Internal cooking course (staff title)").click()
+    follow(page.get_by_role("link", name=f"{action.commitment.code}: Internal cooking course (staff title)"))
     assert_accessible(page)
     page.get_by_label("In words young people use").fill(
         "We have set up a comprehensive multidisciplinary programme, co-produced with young people in "
         "placement, so that everybody who wants to can learn to cook and manage their money."
     )
-    page.get_by_role("button", name="Save and check").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("There is a problem").first.is_visible()
+    follow(page.get_by_role("button", name="Save and check"))
+    expect(page.get_by_text("There is a problem").first).to_be_visible()
     errors = " ".join(page.locator(".govuk-error-message").all_inner_texts())
     assert "Change “placement” to a plain word young people use, such as “the home where you live”" in errors
     assert "Change “co-produced”" in errors
@@ -54,23 +54,20 @@ def test_an_officer_writes_easy_read_fixes_it_approves_it_and_takes_it_off(page)
     page.get_by_label("In words young people use").fill(
         "A cooking club for young people. You learn to cook and shop."
     )
-    page.get_by_role("button", name="Save and check").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("It passed the reading check and now waits for approval").is_visible()
+    follow(page.get_by_role("button", name="Save and check"))
+    expect(page.get_by_text("It passed the reading check and now waits for approval")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Approve for the young people's page").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("It is on the young people's page now").is_visible()
+    follow(page.get_by_role("button", name="Approve for the young people's page"))
+    expect(page.get_by_text("It is on the young people's page now")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/young-people/")
-    assert page.get_by_text("A cooking club for young people. You learn to cook and shop.").is_visible()
+    expect(page.get_by_text("A cooking club for young people. You learn to cook and shop.")).to_be_visible()
     assert page.get_by_text("Internal cooking course").count() == 0
 
     page.go_back()
-    page.get_by_role("button", name="Take off the young people's page").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Taken off the young people's page.").is_visible()
+    follow(page.get_by_role("button", name="Take off the young people's page"))
+    expect(page.get_by_text("Taken off the young people's page.")).to_be_visible()
     page.goto("/young-people/")
     assert page.get_by_text("A cooking club for young people.").count() == 0
 
@@ -88,7 +85,7 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     young_page.on("console", lambda msg: msg.type == "error" and young_page.problems.append(msg.text))
     young_page.add_init_script(path=str(AXE))
     young_page.goto("/young-people/")
-    assert young_page.get_by_text(SAFETY).is_visible()
+    expect(young_page.get_by_text(SAFETY)).to_be_visible()
     assert_accessible(young_page)
     assert_fits_320(young_page)
     young_page.get_by_label("Which promise is it about? (optional)").select_option(label="Inspired")
@@ -98,28 +95,26 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     young_page.get_by_label("Are you in one of our groups? (optional)").select_option(
         label="Say It Louder (Children in Care Council)"
     )
-    young_page.get_by_role("button", name="Send").click()
-    young_page.wait_for_load_state()
-    assert young_page.get_by_role("heading", name="Thank you").is_visible()
-    assert young_page.get_by_text(SAFETY).is_visible()
+    follow(young_page.get_by_role("button", name="Send"))
+    expect(young_page.get_by_role("heading", name="Thank you")).to_be_visible()
+    expect(young_page.get_by_text(SAFETY)).to_be_visible()
     assert_accessible(young_page)
     assert_fits_320(young_page)
     young.close()
 
     # The participation officer finds it in the queue.
     sign_in(page, "officer")
-    page.get_by_role("link", name="Participation", exact=True).click()
+    follow(page.get_by_role("link", name="Participation", exact=True))
     page.goto("/participation/messages/")
     assert_accessible(page)
-    page.get_by_role("link", name="There is nothing to do in the summer <b>holidays</b>.").click()
+    follow(page.get_by_role("link", name="There is nothing to do in the summer <b>holidays</b>."))
     assert_accessible(page)
     page.get_by_label("You said").fill("There is nothing to do in the summer holidays.")
     page.get_by_label("Action that answers it (optional)").select_option(
         label=f"{action.commitment.code}: Holiday clubs"
     )
-    page.get_by_role("button", name='Turn into a "You said" item').click()
-    page.wait_for_load_state()
-    assert page.get_by_text('Turned into a "You said" item.').is_visible()
+    follow(page.get_by_role("button", name='Turn into a "You said" item'))
+    expect(page.get_by_text('Turned into a "You said" item.')).to_be_visible()
     assert_accessible(page)
 
     message = YoungPersonMessage.objects.get()
@@ -133,20 +128,17 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     assert_accessible(page)
     page.get_by_label("You said (easy read)").fill("You said there is nothing to do in the summer.")
     page.get_by_label("We did (easy read)").fill("We are starting holiday clubs.")
-    page.get_by_role("button", name="Share with young people").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Confirm that it names no child").first.is_visible()
-    assert page.get_by_text("Use shorter words instead of “holiday”").first.is_visible()
+    follow(page.get_by_role("button", name="Share with young people"))
+    expect(page.get_by_text("Confirm that it names no child").first).to_be_visible()
+    expect(page.get_by_text("Use shorter words instead of “holiday”").first).to_be_visible()
     page.get_by_label("We did (easy read)").fill("We are starting a club for the summer.")
     page.get_by_label("I have checked: it names no child").check()
-    page.get_by_role("button", name="Share with young people").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Shared. It is on the young people's page now.").is_visible()
+    follow(page.get_by_role("button", name="Share with young people"))
+    expect(page.get_by_text("Shared. It is on the young people's page now.")).to_be_visible()
     assert_accessible(page)
     page.goto("/young-people/")
-    assert page.get_by_text("You said there is nothing to do in the summer.").is_visible()
+    expect(page.get_by_text("You said there is nothing to do in the summer.")).to_be_visible()
     page.go_back()
-    page.get_by_role("button", name="Take off the young people's page").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Take off the young people's page"))
     page.goto("/young-people/")
     assert page.get_by_text("You said there is nothing to do in the summer.").count() == 0
