@@ -1,6 +1,5 @@
 """Headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -70,11 +69,6 @@ def follow(locator) -> None:
     """Click a link or a form's button and wait until the page it leads to has loaded."""
     with locator.page.expect_navigation():
         locator.click()
-
-
-def assert_at(page, path: str) -> None:
-    """The browser has arrived at a URL ending in path (waiting for the navigation)."""
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def assert_accessible(page) -> None:
