@@ -82,7 +82,7 @@ deploy-check: install
 bench: install
 	$(BIN)/python bench/run_all.py
 
-# The KPI import against django-import-export; needs DATABASE_URL (PostgreSQL).
+# The KPI import against django-import-export.
 bench-import: install
 	$(BIN)/python bench/import_bench.py
 

