@@ -167,8 +167,7 @@ def clear_figures() -> None:
             [f"{PREFIX}%"],
         )
         KPIImport.objects.filter(file_name__startswith="bench-").delete()
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE actions_kpivalue")
+        cursor.execute("VACUUM ANALYZE actions_kpivalue")
 
 
 def clean_up() -> None:
@@ -203,10 +202,6 @@ def main() -> None:
         child(*args.child)
         return
 
-    if connection.vendor != "postgresql":
-        print(
-            f"Warning: measuring on {connection.vendor}; the targets are for PostgreSQL (set DATABASE_URL)."
-        )
     sizes = {"xlsx": 100_000, "csv": 1_000_000, "compare": 20_000}
     if args.quick:
         sizes = {"xlsx": 10_000, "csv": 50_000, "compare": 2_000}

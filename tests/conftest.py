@@ -1,6 +1,6 @@
 """Fixtures shared by the whole suite, and the rule for tests that need a service.
 
-A test that needs PostgreSQL, Redis or Chromium calls ``require_service``: without the
+A test that needs Redis or Chromium calls ``require_service``: without the
 service it skips with the reason, and under REQUIRE_SERVICES=1 (CI) it fails instead.
 """
 
@@ -91,10 +91,6 @@ def require_service(available: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}, and REQUIRE_SERVICES=1 says every service must be here")
     pytest.skip(reason)
-
-
-def require_postgres() -> None:
-    require_service(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
 
 
 def redis_url() -> str:

@@ -15,7 +15,7 @@ from actions.kpis import services
 from actions.models import KPI, Action
 from core import cache as data_cache
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
-from tests.conftest import cache_settings, require_postgres
+from tests.conftest import cache_settings
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +255,6 @@ def test_an_unreachable_cache_is_a_miss_and_the_value_is_computed(settings, priv
 
 def test_the_kpi_imports_bulk_upsert_counts_as_a_data_change(tmp_path, admin_user):
     """The COPY path writes the figures with one ``WITH … INSERT … ON CONFLICT`` statement."""
-    require_postgres()
     path = tmp_path / "figures.csv"
     path.write_bytes(csv_bytes([LONG_HEADER, ["W01", date(2025, 4, 30), 72, 36, 50, "", ""]]))
     with CaptureQueriesContext(connection) as captured:

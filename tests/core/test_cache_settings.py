@@ -16,7 +16,9 @@ SHOW_CACHE = (
 
 
 def cache_with(**env) -> str:
-    environment = {"REDIS_URL": "", "CACHE_URL": "", "DATABASE_URL": "sqlite:///:memory:", **env}
+    # Printing a setting connects to no database: any PostgreSQL URL will do.
+    database = "postgres://postgres@127.0.0.1:5432/unused"
+    environment = {"REDIS_URL": "", "CACHE_URL": "", "DATABASE_URL": database, **env}
     result = run_manage("shell", "-c", SHOW_CACHE, **environment)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]

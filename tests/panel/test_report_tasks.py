@@ -17,7 +17,7 @@ from django.utils import timezone
 from havering_cp.celery import app as celery_app
 from panel import reports, tasks
 from panel.models import ProgressReport
-from tests.conftest import broker, real_worker, redis_url, require_postgres, require_service, wait_for
+from tests.conftest import broker, real_worker, redis_url, require_service, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,6 @@ def _worker_environment(**extra) -> dict:
 def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
     # The second worker is its own process, as in production (two worker threads in one
     # process would share Celery's process-wide shutdown flag).
-    require_postgres()
     report = ProgressReport.objects.create(
         kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
     )
@@ -91,7 +90,6 @@ def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
 
 
 def test_a_worker_killed_mid_report_leaves_it_for_another_to_finish(settings):
-    require_postgres()
     redis_url()
     celery_app.control.purge()
     settings.REPORT_BUILD_LEASE_SECONDS = 2

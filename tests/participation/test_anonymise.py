@@ -10,7 +10,7 @@ from participation.iv.selectors import iv_panel_figures
 from participation.iv.services import record_view_log, referrals_anonymise_closed
 from participation.models import RecordView, Referral
 from participation.tasks import anonymise_closed_referrals
-from tests.conftest import require_postgres, wait_for
+from tests.conftest import wait_for
 from tests.factories import MatchFactory, ReferralFactory, VisitFactory
 from tests.participation.helpers import days_ago
 
@@ -91,7 +91,6 @@ def _rows_mentioning(text: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_after_anonymising_the_old_reference_is_nowhere_in_the_database(records, client, users):
-    require_postgres()
     old = records["old"]
     Referral.objects.filter(pk=old.pk).update(referrer_team="Team of OLD-00001's social worker")
     # The reference passes through the admin (its history) and the portal (messages, the view log).

@@ -14,7 +14,6 @@ import requests
 from django.urls import reverse
 
 from participation.models import RecordView
-from tests.conftest import require_postgres
 from tests.factories import MatchFactory, ReferralFactory, ReviewFactory, VisitFactory
 from tests.participation.helpers import days_ago
 
@@ -111,7 +110,6 @@ def _free_port() -> int:
 @pytest.mark.django_db(transaction=True)
 def test_a_reference_searched_for_in_the_admin_never_reaches_the_access_log(tmp_path):
     """The production web server (gunicorn with deploy/gunicorn.conf.py) logs paths without queries."""
-    require_postgres()
     port = _free_port()
     access_log = tmp_path / "access.log"
     env = {

@@ -11,11 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg2
 import pytest
 import requests
+from django.db import connection
+from psycopg2 import sql
 
 from tests.conftest import require_service
 
@@ -68,9 +72,42 @@ def _answers(url: str) -> bool:
         return False
 
 
+@contextmanager
+def provider_database():
+    """A database of the provider's own, beside the test database on the same server."""
+    portal = connection.settings_dict
+    database = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": f"{portal['NAME']}_openid_provider",
+        **{key: portal[key] for key in ("USER", "PASSWORD", "HOST", "PORT")},
+    }
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+    )
+    server.autocommit = True
+    name = sql.Identifier(database["NAME"])
+    try:
+        with server.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        yield database
+    finally:
+        with server.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        server.close()
+
+
 @pytest.fixture(scope="session")
 def openid_provider(live_server, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("openid-provider")
+    with provider_database() as database:
+        yield from _serve_provider(live_server, tmp_path_factory.mktemp("openid-provider"), database)
+
+
+def _serve_provider(live_server, folder, database):
     port = _free_port()
     env = {
         key: value
@@ -79,7 +116,7 @@ def openid_provider(live_server, tmp_path_factory):
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": "tests.sso.provider.settings",
-        "HCP_TEST_OP_DB": str(folder / "provider.sqlite3"),
+        "HCP_TEST_OP_DB": json.dumps(database),
         "PYTHONPATH": str(ROOT),
     }
     provider = Provider(url=f"http://127.0.0.1:{port}", env=env)

@@ -3,14 +3,13 @@ staged figure, and the outcome of comparing with (or writing to) the database.""
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from .cells import copy_text
 
 MAX_ERRORS = 1000
 NULL = "\\N"  # COPY's text format for a missing value
-_QUANTUM = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -113,26 +112,6 @@ class StagedFigure(NamedTuple):
     def figures(self) -> tuple:
         """What a stored figure is compared on."""
         return (self.value, self.numerator, self.denominator, self.note, self.symbol)
-
-    @classmethod
-    def from_line(cls, line: str) -> "StagedFigure":
-        kpi_id, period_end, area, la_code, value, numerator, denominator, note, symbol, row = line.rstrip(
-            "\n"
-        ).split("\t")
-        if "\\" in note:
-            note = note.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r").replace("\\\\", "\\")
-        return cls(
-            int(kpi_id),
-            date.fromisoformat(period_end),
-            area,
-            la_code,
-            None if value == NULL else Decimal(value).quantize(_QUANTUM, ROUND_HALF_UP),
-            None if numerator == NULL else int(numerator),
-            None if denominator == NULL else int(denominator),
-            note,
-            symbol,
-            int(row),
-        )
 
 
 def staging_line(

@@ -1,10 +1,9 @@
 """Comparing the staged figures with the database, and writing them once.
 
 ``preview_staged`` says what writing would create, change and leave alone (and which
-figures look unusual); ``write_staged`` does it, in one transaction. On PostgreSQL
-the figures are COPYed into a temporary table and merged by one
-``INSERT … ON CONFLICT … DO UPDATE … WHERE values differ``; on other databases (SQLite
-for ``make run``) a bulk upsert in chunks does the same.
+figures look unusual); ``write_staged`` does it, in one transaction. The figures are
+COPYed into a temporary table and merged by one
+``INSERT … ON CONFLICT … DO UPDATE … WHERE values differ``.
 
 Figures for periods in an issued report are locked (``KPIPeriodLock``). The locks are
 read once per import and compared, in Python, with the few distinct periods the file
@@ -17,9 +16,6 @@ A new or changed figure that looks unusual next to its KPI's earlier figures
 (``sense.unusual``) is a warning: the preview lists it, and ``write_staged`` writes
 nothing while there is one, unless told that someone has confirmed them.
 """
-
-from collections import defaultdict
-from functools import cached_property
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -292,244 +288,6 @@ def _write_postgres(
     return Outcome(created, updated, figures - created - updated, locked=amended)
 
 
-# --- elsewhere (SQLite) ----------------------------------------------------------------------
-
-_CHUNK = 2000
-
-
-def _read_staged(staged):
-    """The staged figures back, a chunk at a time."""
-    staged.seek(0)
-    chunk = []
-    for line in staged:
-        chunk.append(StagedFigure.from_line(line))
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _stored(current: KPIValue) -> Values:
-    return Values(current.value, current.numerator, current.denominator, current.note, current.symbol)
-
-
-def _key(value: KPIValue) -> tuple:
-    return (value.kpi_id, value.period_end, value.area, value.la_code)
-
-
-def _compare_generic(staged, *, on_created, on_changed) -> tuple[int, int, int]:
-    created = updated = unchanged = 0
-    for chunk in _read_staged(staged):
-        existing = {
-            _key(value): value
-            for value in KPIValue.objects.filter(
-                kpi_id__in={figure.kpi_id for figure in chunk},
-                period_end__in={figure.period_end for figure in chunk},
-                area__in={figure.area for figure in chunk},
-            )
-        }
-        for figure in chunk:
-            current = existing.get(figure.key)
-            if current is None:
-                created += 1
-                on_created(figure)
-            elif current.is_derived or _stored(current) == figure.figures:
-                unchanged += 1
-            else:
-                updated += 1
-                on_changed(figure, current)
-    return created, updated, unchanged
-
-
-class _Noticed:
-    """What the comparison finds on the way: figures that would add to or change a
-    locked period, and new or changed figures to look at for warnings."""
-
-    def __init__(self, locked: dict):
-        self.locked = locked
-        self.found: list[LockedFigure] = []
-        self.total = 0
-        self.candidates: list[StagedFigure] = []
-
-    @cached_property
-    def codes(self) -> dict[int, str]:
-        return dict(KPI.objects.values_list("pk", "code"))
-
-    def note(self, figure: StagedFigure, old: Values | None) -> bool:
-        if figure.area != COUNCIL and len(self.candidates) < 10 * MAX_ERRORS:
-            self.candidates.append(figure)
-        if figure.period_end not in self.locked:
-            return False
-        self.total += 1
-        if len(self.found) < MAX_ERRORS:
-            new = Values(*figure.figures)
-            code = self.codes[figure.kpi_id]
-            self.found.append(
-                LockedFigure(figure.row, code, figure.period_end, figure.area, figure.la_code, new, old)
-            )
-        return True
-
-    def warnings(self, checked: Checked) -> list[RowError]:
-        """One query for the earlier figures of every KPI and area concerned (this path
-        serves small databases), one for the KPIs if any figure has history."""
-        if not self.candidates:
-            return []
-        earlier = defaultdict(list)
-        for value in KPIValue.objects.filter(
-            kpi_id__in={figure.kpi_id for figure in self.candidates},
-            area__in={figure.area for figure in self.candidates},
-            la_code="",
-        ).order_by("-period_end"):
-            earlier[(value.kpi_id, value.area)].append(value)
-        candidates = []
-        kpis = KPI.objects.in_bulk() if earlier else {}
-        for figure in self.candidates:
-            stored = earlier[(figure.kpi_id, figure.area)]
-            before = [value for value in stored if value.period_end < figure.period_end]
-            if not before:
-                continue
-            history = [value.value for value in before if value.value is not None][: sense.HISTORY]
-            last = before[0]
-            previous = (last.period_end, last.value, last.numerator, last.denominator)
-            candidates.append((figure, kpis[figure.kpi_id], history, previous))
-        return _warnings(checked, candidates)
-
-    def refusal(self, checked: Checked, rule: LockRule) -> Outcome | None:
-        self.found.sort(key=lambda figure: figure.row)
-        if self.total and not rule.allowed:
-            return refusal(checked, self.found, self.total, self.locked, rule)
-        return None
-
-
-def _preview_generic(checked: Checked, rule: LockRule) -> Outcome:
-    samples = defaultdict(list)
-    noticed = _Noticed(locked_dates(checked))
-
-    def sample(kind: str, figure: StagedFigure, old: Values | None) -> None:
-        if len(samples[kind]) < SAMPLE_SIZE:
-            code = noticed.codes[figure.kpi_id]
-            where = (code, figure.period_end, figure.area, figure.la_code)
-            entry = {"row": figure.row, "new": figure_dict(*where, Values(*figure.figures))}
-            if old is not None:
-                entry["old"] = figure_dict(*where, old)
-            samples[kind].append(entry)
-
-    def on_created(figure):
-        noticed.note(figure, None)
-        sample("created", figure, None)
-
-    def on_changed(figure, current):
-        noticed.note(figure, _stored(current))
-        sample("changed", figure, _stored(current))
-
-    created, updated, unchanged = _compare_generic(
-        checked.staged, on_created=on_created, on_changed=on_changed
-    )
-    if refused := noticed.refusal(checked, rule):
-        return refused
-    samples = {"created": samples["created"], "changed": samples["changed"]}
-    if noticed.found:
-        samples["locked"] = locked_samples(noticed.found, noticed.locked)
-    return Outcome(
-        created, updated, unchanged, samples, locked=noticed.total, warnings=noticed.warnings(checked)
-    )
-
-
-def _write_generic(
-    checked: Checked, *, kpi_import_id, user_id, rule: LockRule, accept_warnings: bool
-) -> Outcome:
-    now = timezone.now()
-    new, changed, amendments = [], [], []
-
-    def amendment(value: KPIValue, old: Values | None) -> KPIValueAmendment:
-        old = old or Values(None, None, None, "", "")
-        return KPIValueAmendment(
-            kpi_value=value,
-            old_value=old.value,
-            old_numerator=old.numerator,
-            old_denominator=old.denominator,
-            old_note=old.note,
-            new_value=value.value,
-            new_numerator=value.numerator,
-            new_denominator=value.denominator,
-            new_note=value.note,
-            reason=rule.reason,
-            changed_by_id=user_id,
-            changed_at=now,
-            source=KPIValueAmendment.Source.IMPORT,
-            source_import_id=kpi_import_id,
-        )
-
-    provenance = {"source_import_id": kpi_import_id, "updated_by_id": user_id, "updated_at": now}
-    with transaction.atomic():
-        noticed = _Noticed(locked_dates(checked))
-
-        def on_created(figure: StagedFigure):
-            value = KPIValue(
-                kpi_id=figure.kpi_id,
-                period_end=figure.period_end,
-                area=figure.area,
-                la_code=figure.la_code,
-                **Values(*figure.figures)._asdict(),
-                **provenance,
-            )
-            new.append(value)
-            if noticed.note(figure, None):
-                amendments.append((value, None))
-
-        def on_changed(figure: StagedFigure, current: KPIValue):
-            old = _stored(current)
-            for name, value in {**Values(*figure.figures)._asdict(), **provenance}.items():
-                setattr(current, name, value)
-            changed.append(current)
-            if noticed.note(figure, old):
-                amendments.append((current, old))
-
-        created, updated, unchanged = _compare_generic(
-            checked.staged, on_created=on_created, on_changed=on_changed
-        )
-        if refused := noticed.refusal(checked, rule):
-            return refused
-        if not accept_warnings and (warnings := noticed.warnings(checked)):
-            return Outcome(0, 0, 0, warnings=warnings)
-        KPIValue.objects.bulk_create(new, batch_size=_CHUNK)  # sets their ids (RETURNING)
-        KPIValue.objects.bulk_update(
-            changed,
-            [
-                "value",
-                "numerator",
-                "denominator",
-                "note",
-                "symbol",
-                "source_import",
-                "updated_by",
-                "updated_at",
-            ],
-            batch_size=_CHUNK,
-        )
-        KPIValueAmendment.objects.bulk_create(
-            [amendment(value, old) for value, old in amendments], batch_size=_CHUNK
-        )
-    return Outcome(created, updated, unchanged, locked=len(amendments))
-
-
-# --- either --------------------------------------------------------------------------------
-
-
-def _uses_copy() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _all_counted(outcome: Outcome, figures: int) -> Outcome:
-    stopped = outcome.refused_count or (
-        outcome.warnings and not outcome.created + outcome.updated + outcome.unchanged
-    )
-    if not stopped and outcome.created + outcome.updated + outcome.unchanged != figures:
-        raise RuntimeError(f"counted {outcome} for {figures} figures")
-    return outcome
-
-
 NO_LOCKED_CHANGES = LockRule()
 
 
@@ -537,9 +295,7 @@ def preview_staged(checked: Checked, *, rule: LockRule = NO_LOCKED_CHANGES) -> O
     """What writing the staged figures would create, change and leave alone, and which
     figures look unusual; or, when the rule refuses figures in locked periods, those
     refusals."""
-    if _uses_copy():
-        return _preview_postgres(checked, rule)
-    return _all_counted(_preview_generic(checked, rule), checked.figures)
+    return _preview_postgres(checked, rule)
 
 
 def write_staged(
@@ -555,12 +311,6 @@ def write_staged(
     its amendment) only if the rule allows; otherwise nothing is written and the
     outcome lists the refusals. Unusual figures stop the write (the outcome lists them
     as ``warnings``) unless ``accept_warnings``: someone has seen and confirmed them."""
-    arguments = {
-        "kpi_import_id": kpi_import_id,
-        "user_id": user_id,
-        "rule": rule,
-        "accept_warnings": accept_warnings,
-    }
-    if _uses_copy():
-        return _write_postgres(checked, **arguments)
-    return _all_counted(_write_generic(checked, **arguments), checked.figures)
+    return _write_postgres(
+        checked, kpi_import_id=kpi_import_id, user_id=user_id, rule=rule, accept_warnings=accept_warnings
+    )

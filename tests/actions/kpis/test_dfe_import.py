@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions.kpis.importing import writing
 from actions.kpis.services import kpi_import_from_path
 from actions.models import KPI, DfEMapping, KPIImport, KPIValue
 from tests.actions.kpis.dfe import (
@@ -24,20 +23,10 @@ from tests.actions.kpis.dfe import (
     neighbours,
     published,
 )
-from tests.conftest import require_postgres
 
 pytestmark = pytest.mark.django_db
 SN_2025 = "sn_model_2025_wide.csv"
 SN_2021 = "New_Statistical_Neighbour_Groupings_April_2021.csv"
-
-
-@pytest.fixture(params=["copy", "generic"])
-def writer(request, monkeypatch):
-    if request.param == "generic":
-        monkeypatch.setattr(writing, "_uses_copy", lambda: False)
-    else:
-        require_postgres()
-    return request.param
 
 
 def command(path, *args) -> str:
@@ -50,7 +39,7 @@ def figure(code: str, period_end: date, area: str, la_code: str = "") -> KPIValu
     return KPIValue.objects.get(kpi__code=code, period_end=period_end, area=area, la_code=la_code)
 
 
-def test_a_dfe_file_imports_as_published_through_the_command(tmp_path, writer):
+def test_a_dfe_file_imports_as_published_through_the_command(tmp_path):
     output = command(dfe_file(tmp_path, STABILITY))
     assert output.startswith(f"Imported {STABILITY}:")
     march_2025 = date(2025, 3, 31)
@@ -67,7 +56,7 @@ def test_a_dfe_file_imports_as_published_through_the_command(tmp_path, writer):
     assert KPIImport.objects.get().layout == "dfe"
 
 
-def test_the_statistical_neighbour_figure_is_the_mean_under_the_model_in_force(tmp_path, writer):
+def test_the_statistical_neighbour_figure_is_the_mean_under_the_model_in_force(tmp_path):
     command(dfe_file(tmp_path, STABILITY))
     for year, model_file, model_name in (
         ("2025", SN_2025, "DfE statistical neighbours, 2025"),
@@ -82,7 +71,7 @@ def test_the_statistical_neighbour_figure_is_the_mean_under_the_model_in_force(t
     assert neighbours(SN_2025) != neighbours(SN_2021)
 
 
-def test_dfe_symbols_are_kept_as_not_published_never_as_zero(tmp_path, writer):
+def test_dfe_symbols_are_kept_as_not_published_never_as_zero(tmp_path):
     command(dfe_file(tmp_path, ACTIVITY))
     suppressed = KPIValue.objects.filter(symbol="c")
     assert suppressed.exists()
@@ -97,7 +86,7 @@ def test_dfe_symbols_are_kept_as_not_published_never_as_zero(tmp_path, writer):
     assert (kept.value, kept.symbol, kept.numerator) == (None, "c", None)
 
 
-def test_importing_the_same_dfe_file_again_changes_nothing(tmp_path, writer):
+def test_importing_the_same_dfe_file_again_changes_nothing(tmp_path):
     path = dfe_file(tmp_path, ACTIVITY)
     first = command(path)
     stored = {(v.pk, v.value, v.symbol, v.updated_at) for v in KPIValue.objects.all()}
@@ -172,7 +161,7 @@ def health_file(tmp_path):
     return path
 
 
-def test_another_file_of_the_release_imports_with_the_seeded_mapping(tmp_path, writer):
+def test_another_file_of_the_release_imports_with_the_seeded_mapping(tmp_path):
     command(health_file(tmp_path))
     march_2025 = date(2025, 3, 31)
     w01 = figure("W01", march_2025, "havering")

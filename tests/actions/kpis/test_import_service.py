@@ -9,10 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.kpis import importing, services
-from actions.kpis.importing import checking, writing
+from actions.kpis.importing import checking
 from actions.models import KPI, KPIImport, KPIValue
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
-from tests.conftest import require_postgres
 from tests.factories import KPIValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +22,6 @@ GOOD_ROWS = [
     ["W01", date(2025, 4, 30), 88.5, "", "", "England", ""],
     ["CLA", date(2025, 4, 30), 231, "", "", "", ""],
 ]
-
-
-@pytest.fixture(params=["copy", "generic"])
-def writer(request, monkeypatch):
-    """Both ways of writing: COPY + one upsert (PostgreSQL), and the portable bulk upsert."""
-    if request.param == "generic":
-        monkeypatch.setattr(writing, "_uses_copy", lambda: False)
-    else:
-        require_postgres()
-    return request.param
 
 
 def write_file(tmp_path, name: str, data: bytes) -> Path:
@@ -48,7 +37,7 @@ def figures() -> dict:
     }
 
 
-def test_a_dry_run_says_what_would_happen_and_writes_nothing(tmp_path, writer):
+def test_a_dry_run_says_what_would_happen_and_writes_nothing(tmp_path):
     KPIValueFactory(kpi=KPI.objects.get(code="W01"), period_end=date(2025, 4, 30), value=Decimal("70"))
     before = figures()
     path = write_file(tmp_path, "april.xlsx", xlsx_bytes(GOOD_ROWS))
@@ -61,7 +50,7 @@ def test_a_dry_run_says_what_would_happen_and_writes_nothing(tmp_path, writer):
     assert figures() == before
 
 
-def test_an_import_writes_the_figures_with_their_provenance(tmp_path, writer, admin_user):
+def test_an_import_writes_the_figures_with_their_provenance(tmp_path, admin_user):
     path = write_file(tmp_path, "april.xlsx", xlsx_bytes(GOOD_ROWS))
     kpi_import = services.kpi_import_from_path(path=path, dry_run=False, user=admin_user)
     assert kpi_import.state == KPIImport.State.DONE, kpi_import.errors
@@ -76,7 +65,7 @@ def test_an_import_writes_the_figures_with_their_provenance(tmp_path, writer, ad
     assert value.updated_by == admin_user
 
 
-def test_importing_the_same_file_again_changes_nothing(tmp_path, writer):
+def test_importing_the_same_file_again_changes_nothing(tmp_path):
     path = write_file(tmp_path, "april.csv", csv_bytes([[str(c) for c in r] for r in GOOD_ROWS]))
     first = services.kpi_import_from_path(path=path, dry_run=False)
     stamps = dict(KPIValue.objects.values_list("pk", "updated_at"))
@@ -86,7 +75,7 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path, writer):
     assert set(KPIValue.objects.values_list("source_import", flat=True)) == {first.pk}
 
 
-def test_a_changed_note_or_count_is_an_update(tmp_path, writer):
+def test_a_changed_note_or_count_is_an_update(tmp_path):
     services.kpi_import_from_path(path=write_file(tmp_path, "a.xlsx", xlsx_bytes(GOOD_ROWS)), dry_run=False)
     changed = [row[:] for row in GOOD_ROWS]
     changed[1][6] = "Corrected"
@@ -98,7 +87,7 @@ def test_a_changed_note_or_count_is_an_update(tmp_path, writer):
     assert KPIValue.objects.get(kpi__code="W01", area="havering").source_import == second
 
 
-def test_one_bad_row_means_nothing_is_written(tmp_path, writer):
+def test_one_bad_row_means_nothing_is_written(tmp_path):
     KPIValueFactory(kpi=KPI.objects.get(code="W01"), period_end=date(2025, 4, 30), value=Decimal("70"))
     before = figures()
     bad = [*GOOD_ROWS, ["W01", date(2025, 5, 31), 150, "", "", "", ""]]
@@ -112,7 +101,7 @@ def test_one_bad_row_means_nothing_is_written(tmp_path, writer):
     assert figures() == before
 
 
-def test_a_figure_the_portal_derives_is_never_overwritten(tmp_path, writer):
+def test_a_figure_the_portal_derives_is_never_overwritten(tmp_path):
     KPIValue.objects.create(
         kpi=KPI.objects.get(code="H03"),
         period_end=date(2025, 4, 30),
@@ -182,7 +171,7 @@ def test_stale_previews_lose_their_stored_file(tmp_path, settings, admin_user):
 
 
 @pytest.mark.parametrize("layout", ["long", "wide"])
-def test_every_figure_is_written_across_progress_reports(tmp_path, writer, monkeypatch, layout):
+def test_every_figure_is_written_across_progress_reports(tmp_path, monkeypatch, layout):
     monkeypatch.setattr(checking, "PROGRESS_EVERY", 3)
     months = [date(2024, month, 28) for month in range(1, 13)]
     if layout == "long":

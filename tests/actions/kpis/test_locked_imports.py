@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from actions.kpis import importing, services
-from actions.kpis.importing import writing
 from actions.models import KPI, KPIImport, KPIValue, KPIValueAmendment
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes, xlsx_bytes
-from tests.conftest import require_postgres
 from tests.factories import KPIPeriodLockFactory, KPIValueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +26,6 @@ ROWS = [
     ["W02", "2025-04-30", "80", "", "", "", ""],  # as it is: unchanged
     ["W01", "2025-05-31", "74", "", "", "", ""],  # May is not locked
 ]
-
-
-@pytest.fixture(params=["copy", "generic"])
-def writer(request, monkeypatch):
-    """Both ways of writing: COPY + one upsert (PostgreSQL), and the portable bulk upsert."""
-    if request.param == "generic":
-        monkeypatch.setattr(writing, "_uses_copy", lambda: False)
-    else:
-        require_postgres()
-    return request.param
 
 
 @pytest.fixture
@@ -83,9 +69,7 @@ def run(tmp_path, *, user, reason="", rows=ROWS, dry_run=False, name="figures.cs
     )
 
 
-def test_someone_who_may_import_but_is_no_administrator_cannot_change_a_locked_figure(
-    tmp_path, writer, april_locked
-):
+def test_someone_who_may_import_but_is_no_administrator_cannot_change_a_locked_figure(tmp_path, april_locked):
     clerk = UserFactory(username="clerk")
     clerk.user_permissions.add(Permission.objects.get(codename="import_kpi_data"))
     before = figures()
@@ -106,7 +90,7 @@ def test_someone_who_may_import_but_is_no_administrator_cannot_change_a_locked_f
 
 
 def test_an_administrator_without_a_reason_is_refused_and_told_to_give_one(
-    tmp_path, writer, april_locked, admin_user
+    tmp_path, april_locked, admin_user
 ):
     before = figures()
     kpi_import = run(tmp_path, user=admin_user, reason="   ")
@@ -120,7 +104,7 @@ def test_an_administrator_without_a_reason_is_refused_and_told_to_give_one(
 
 
 def test_the_preview_refuses_too_so_nothing_waits_for_a_confirmation_that_would_fail(
-    tmp_path, writer, april_locked, admin_user
+    tmp_path, april_locked, admin_user
 ):
     kpi_import = run(tmp_path, user=admin_user, dry_run=True)
     assert kpi_import.state == KPIImport.State.FAILED
@@ -128,7 +112,7 @@ def test_the_preview_refuses_too_so_nothing_waits_for_a_confirmation_that_would_
 
 
 def test_an_administrator_with_a_reason_writes_and_each_locked_change_is_recorded(
-    tmp_path, writer, april_locked, admin_user
+    tmp_path, april_locked, admin_user
 ):
     preview = run(tmp_path, user=admin_user, reason=REASON, dry_run=True)
     assert preview.state == KPIImport.State.PREVIEWED, preview.errors
@@ -171,7 +155,7 @@ def test_an_administrator_with_a_reason_writes_and_each_locked_change_is_recorde
     assert added.old_value is None and added.new_value == Decimal("88.5000")
 
 
-def test_unchanged_figures_in_a_locked_period_pass_silently(tmp_path, writer, april_locked, lead_user):
+def test_unchanged_figures_in_a_locked_period_pass_silently(tmp_path, april_locked, lead_user):
     # Nobody may change April, but importing it as it stands changes nothing.
     rows = [LONG_HEADER, ["W02", "2025-04-30", "80"], ["W01", "2025-05-31", "74"]]
     kpi_import = run(tmp_path, user=lead_user, rows=rows)
@@ -180,14 +164,14 @@ def test_unchanged_figures_in_a_locked_period_pass_silently(tmp_path, writer, ap
     assert not KPIValueAmendment.objects.exists()
 
 
-def test_a_locked_figure_in_a_wide_file_is_refused_at_its_column(tmp_path, writer, april_locked, lead_user):
+def test_a_locked_figure_in_a_wide_file_is_refused_at_its_column(tmp_path, april_locked, lead_user):
     rows = [["kpi_code", "Mar 2025", "Apr 2025"], ["W01", 69, 71]]
     kpi_import = run(tmp_path, user=lead_user, rows=rows, name="wide.xlsx")
     assert kpi_import.state == KPIImport.State.FAILED
     assert [(e["row"], e["column"]) for e in kpi_import.errors] == [(2, "C (Apr 2025)")]
 
 
-def test_a_report_issued_between_preview_and_confirmation_is_respected(tmp_path, writer, admin_user):
+def test_a_report_issued_between_preview_and_confirmation_is_respected(tmp_path, admin_user):
     KPIValueFactory(kpi=KPI.objects.get(code="W01"), period_end=APRIL, value=Decimal("70"))
     rows = [LONG_HEADER, ["W01", "2025-04-30", "72"]]
     preview = run(tmp_path, user=admin_user, rows=rows, dry_run=True)
@@ -198,9 +182,7 @@ def test_a_report_issued_between_preview_and_confirmation_is_respected(tmp_path,
     assert KPIValue.objects.get(kpi__code="W01").value == Decimal("70")
 
 
-def test_a_figure_the_portal_derives_in_a_locked_period_is_neither_changed_nor_refused(
-    tmp_path, writer, lead_user
-):
+def test_a_figure_the_portal_derives_in_a_locked_period_is_neither_changed_nor_refused(tmp_path, lead_user):
     KPIValue.objects.create(
         kpi=KPI.objects.get(code="H03"), period_end=APRIL, area="england", value=5, is_derived=True
     )
@@ -234,16 +216,14 @@ def test_the_command_needs_a_reason_to_change_locked_figures(tmp_path, april_loc
 # locks, the staged figures in locked periods, the counts, two samples, drop (release).
 # Write: (savepoint), lock the locks table, the locks, drop and create the stage table,
 # COPY, ANALYZE, the staged figures in locked periods, the merge with its amendments,
-# drop (release). Elsewhere, preview: the locks, the KPI codes, the existing figures (a
-# chunk of 2,000 rows); write: the same in a transaction, then the update and the
-# amendments.
+# drop (release).
 # Each includes two for unusual figures: the earlier figures, and the KPIs (as there are some).
-QUERIES = {"copy": {"preview": 14, "write": 13}, "generic": {"preview": 5}}
+PREVIEW_QUERIES, WRITE_QUERIES = 14, 13
 
 
 @pytest.mark.parametrize("months", [2, 12])
 def test_the_lock_check_takes_the_same_queries_whatever_the_rows_and_locks(
-    tmp_path, writer, admin_user, months, django_assert_num_queries
+    tmp_path, admin_user, months, django_assert_num_queries
 ):
     """The locks are read once per import, never per row or per lock."""
     kpis = list(KPI.objects.filter(code__in=["W01", "W02", "S01"]))
@@ -266,16 +246,10 @@ def test_the_lock_check_takes_the_same_queries_whatever_the_rows_and_locks(
         services.open_table(path_of(tmp_path, rows), file_name="figures.csv", max_bytes=10**7)
     )
     rule = importing.LockRule(allowed=True, reason=REASON)
-    with django_assert_num_queries(QUERIES[writer]["preview"]) as preview:
+    with django_assert_num_queries(PREVIEW_QUERIES) as preview:
         importing.preview_staged(checked, rule=rule)
-    if writer == "copy":
-        with django_assert_num_queries(QUERIES[writer]["write"]) as write:
-            outcome = importing.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
-    else:
-        # SQLite's limit on parameters splits the bulk writes into batches as rows grow,
-        # so only the reads are counted there.
-        with CaptureQueriesContext(connection) as write:
-            outcome = importing.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
+    with django_assert_num_queries(WRITE_QUERIES) as write:
+        outcome = importing.write_staged(checked, kpi_import_id=None, user_id=admin_user.pk, rule=rule)
     checked.close()
     for captured in (preview, write):
         reads_of_locks = [q for q in captured.captured_queries if 'FROM "actions_kpiperiodlock"' in q["sql"]]
@@ -284,21 +258,18 @@ def test_the_lock_check_takes_the_same_queries_whatever_the_rows_and_locks(
     assert KPIValueAmendment.objects.count() == len(rows) - 1
 
 
-def test_an_import_of_unlocked_periods_only_adds_reading_the_locks(
-    tmp_path, writer, django_assert_num_queries
-):
-    """The fast path: an import that touches no locked period reads the locks once (and,
-    on PostgreSQL, locks their table); that is all the lock check costs it."""
+def test_an_import_of_unlocked_periods_only_adds_reading_the_locks(tmp_path, django_assert_num_queries):
+    """The fast path: an import that touches no locked period reads the locks once and
+    locks their table; that is all the lock check costs it."""
     KPIPeriodLockFactory()  # April 2025; the file is about 2024
     rows = [LONG_HEADER] + [["W01", date(2024, month, 28).isoformat(), "70"] for month in range(1, 13)]
     checked = importing.check_table(
         services.open_table(path_of(tmp_path, rows), file_name="figures.csv", max_bytes=10**7)
     )
-    # PostgreSQL: (savepoint), lock the locks table, the locks, drop and create the stage
-    # table, COPY, the merge, drop (release): 7 before locks existed. Elsewhere:
-    # (savepoint), the locks, the existing figures, the insert (release): 4 before. Then
-    # one looks for earlier figures, to flag unusual ones (there are none here).
-    with django_assert_num_queries(10 if writer == "copy" else 6):
+    # (savepoint), lock the locks table, the locks, drop and create the stage table, COPY,
+    # the merge, drop (release): 7 before locks existed. Then one looks for earlier figures,
+    # to flag unusual ones (there are none here).
+    with django_assert_num_queries(10):
         outcome = importing.write_staged(checked, kpi_import_id=None, user_id=None)
     checked.close()
     assert outcome.created == 12

@@ -1,6 +1,7 @@
-"""Settings of the test OpenID provider (tests/sso/provider); the database file comes from
-HCP_TEST_OP_DB, a temporary folder of the test run."""
+"""Settings of the test OpenID provider (tests/sso/provider); its database, a PostgreSQL
+database of its own for the test run, comes from HCP_TEST_OP_DB (Django's settings as JSON)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -30,7 +31,7 @@ TEMPLATES = [
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["HCP_TEST_OP_DB"]}}
+DATABASES = {"default": json.loads(os.environ["HCP_TEST_OP_DB"])}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 USE_TZ = True
