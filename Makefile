@@ -40,12 +40,16 @@ system-packages:
 	fi
 assets: static/build/app.css
 
+# honcho, but waiting up to 30 s (not its fixed 5) after Ctrl-C for the worker to finish its
+# tasks before it kills whatever is still running.
+HONCHO := $(BIN)/python -c 'import honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 30; honcho.command.main()'
+
 run: install assets
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a Celery worker and beat. Ctrl-C stops all three."
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(HONCHO) --procfile Procfile.dev start --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
