@@ -11,6 +11,9 @@ off that list, so the list is pruned of processes that are gone whenever one joi
 
 import atexit
 import json
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -37,6 +40,7 @@ def database_settings(pgdata: Path = PGDATA, *, name: str = DATABASE) -> dict:
     # atexit runs handlers last-registered first: this one runs before the package's own,
     # so that a process killed earlier does not keep the last one out from stopping the server.
     atexit.register(_forget_exited_processes, server.pgdata)
+    _exit_handlers_run_on_sigterm()
     info = server.get_postmaster_info()
     settings = {
         "ENGINE": "django.db.backends.postgresql",
@@ -59,6 +63,17 @@ def _forget_exited_processes(pgdata: Path) -> None:
         alive = [pid for pid in pids if psutil.pid_exists(pid)]
         if alive != pids:
             handles.write_text(json.dumps(alive))
+
+
+def _exit_handlers_run_on_sigterm() -> None:
+    """honcho stops ``runserver`` with SIGTERM, which by default ends a Python process without
+    its exit handlers; then the last process out would leave the server running. Programs
+    that handle SIGTERM themselves (Celery) replace this handler with their own."""
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _create_database(settings: dict) -> None:

@@ -114,6 +114,15 @@ def test_a_process_killed_outright_does_not_keep_the_server_running(pgdata):
     assert wait_until_stopped(pgdata) == []
 
 
+def test_the_last_process_stopped_with_sigterm_stops_the_server(pgdata):
+    """honcho stops ``make run``'s web server (runserver) with SIGTERM."""
+    web, _ = join(pgdata)
+    web.send_signal(signal.SIGTERM)
+    assert web.wait(timeout=60) == 128 + signal.SIGTERM
+
+    assert wait_until_stopped(pgdata) == []
+
+
 def test_a_server_left_by_killed_processes_is_joined_and_then_stopped(pgdata):
     killed, settings = join(pgdata)
     killed.kill()
