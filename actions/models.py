@@ -9,6 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from .rag import RAG
 
+# The one wording of the rule, wherever an action's dates are checked (services, forms, imports).
+DUE_BEFORE_START = "The due date must be the same as or after the start date."
+
 
 class Theme(models.Model):
     """One of the strategy's promises (WISH: Well, Inspired, Safe, Heard, Treated Fairly)."""
@@ -262,7 +265,7 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=models.Q(due_date__gte=models.F("start_date")),
                 name="action_due_not_before_start",
-                violation_error_message="The due date cannot be before the start date.",
+                violation_error_message=DUE_BEFORE_START,
             )
         ]
 

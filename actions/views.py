@@ -25,7 +25,7 @@ from .forms import (
     ProgressUpdateForm,
 )
 from .models import Action, Commitment, Theme
-from .resources import plan_template_sheets, read_plan_file, sign_dataset, unsign_dataset
+from .plan_import import plan_template_sheets, read_plan_file, sign_dataset, unsign_dataset
 
 PLAN_PAGE_SIZE = 100
 

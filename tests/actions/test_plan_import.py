@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import DUE_BEFORE_START, Action
+from core.formatting import person_name
 from tests.actions.kpis import spreadsheets
 from tests.factories import ActionFactory, SubgroupFactory
 
@@ -99,7 +100,7 @@ def test_a_file_with_a_bad_row_writes_nothing_and_says_which_row_column_and_why(
         ",W1,Unknown lead,,nobody-here,,,2025-04-01,2026-03-31,On track,,",
         f",W1,Bad date,,{lead_user.username},,,2025-02-30,2026-03-31,On track,,",
         f",W1,Due before start,,{lead_user.username},,,2025-04-01,2025-03-01,On track,,",
-        f",W1,Not a lead,,{panel_user.username},,,2025-04-01,2026-03-31,Sideways,X99,maybe",
+        f",W1,Bad cells,,{lead_user.username},,,2025-04-01,2026-03-31,Sideways,X99,maybe",
         ",,,,,,,,,,,",  # blank rows are ignored, and do not shift the row numbers
         "",
         ",W1,Unknown id,,t-lead,,,2025-04-01,2026-03-31,On track,,".replace(",W1", "999999,W1", 1),
@@ -112,14 +113,31 @@ def test_a_file_with_a_bad_row_writes_nothing_and_says_which_row_column_and_why(
     assert errors[3] == {"commitment": "There is no commitment with the code “Z9”."}
     assert "nobody-here" in errors[4]["lead"]
     assert "is not a date" in errors[5]["start_date"]
-    assert errors[6] == {"due_date": "The due date must be the same as or after the start date."}
-    assert set(errors[7]) == {"lead", "status", "kpis", "shareable"}
-    assert "not a subgroup lead" in errors[7]["lead"]
+    assert errors[6] == {"due_date": DUE_BEFORE_START}
+    assert set(errors[7]) == {"status", "kpis", "shareable"}
     assert "X99" in errors[7]["kpis"]
     assert "There is no action with the id" in errors[10]["id"]
     assert "Row 3, column commitment: There is no commitment with the code “Z9”." in html
     assert "Load the plan" not in html and not response.context["token"]
     assert not Action.objects.exists()
+
+
+def test_a_row_is_refused_by_the_services_rules_in_the_services_words(admin_client, lead_user, panel_user):
+    """One rule, one message: the import says what the action form says."""
+    action = ActionFactory(lead=lead_user, start_date=date(2025, 4, 1), due_date=date(2026, 3, 31))
+    upload = csv_file(
+        f",W1,Not a lead,,{panel_user.username},,,2025-04-01,2026-03-31,On track,,",
+        f"{action.pk},W1,{action.title},,{lead_user.username},,,2025-04-01,2025-03-01,On track,,",
+    )
+    response = preview(admin_client, upload)
+    errors = {r.row: r.errors for r in response.context["report"].invalid}
+    assert errors == {
+        2: [("lead", f"{person_name(panel_user)} is not a subgroup lead.")],
+        3: [("due_date", DUE_BEFORE_START)],
+    }
+    action.refresh_from_db()
+    assert action.due_date == date(2026, 3, 31)
+    assert not Action.objects.filter(title="Not a lead").exists()
 
 
 def test_a_forged_or_stale_confirmation_is_refused(admin_client, lead_user):
