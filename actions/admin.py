@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, WrittenThroughServices
 
 from .easyread.services import readability_check
 from .models import (
@@ -120,7 +120,7 @@ class SubgroupAdmin(admin.ModelAdmin):
         return obj.n_actions
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(WrittenThroughServices, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ("title", "due_date", "completed_on")
@@ -142,7 +142,9 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(WrittenThroughServices, SimpleHistoryAdmin):
+    """Added and changed in the portal (services.action_create, action_edit)."""
+
     list_display = ("title", "commitment", "lead", "subgroup", "status", "start_date", "due_date")
     list_filter = ("status", "commitment__theme", "subgroup", "shareable")
     search_fields = ("title", "description", "lead__username", "lead__first_name", "lead__last_name")
@@ -154,7 +156,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(WrittenThroughServices, SimpleHistoryAdmin):
     list_display = ("title", "action", "due_date", "completed_on")
     list_filter = ("action__commitment__theme", ("completed_on", admin.EmptyFieldListFilter))
     search_fields = ("title", "action__title")

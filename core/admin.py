@@ -1,6 +1,7 @@
 """Django admin pieces every app shares."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,3 +15,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class WrittenThroughServices:
+    """For a record whose rules live in a service (``services.py``): the admin shows it, and
+    the portal's pages, which call the service, add and change it. A ModelAdmin would save
+    the form's fields with none of those rules; so nothing here adds or changes one, and
+    ``save_model`` refuses even a path that skips the permissions (django-simple-history's
+    "Revert" form saves with view permission alone). Mix in before the admin class; works
+    for inlines too."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied
+
+    def save_formset(self, request, form, formset, change):
+        raise PermissionDenied

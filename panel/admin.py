@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from core.admin import WrittenThroughServices
+
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport, ReminderLog
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(WrittenThroughServices, admin.TabularInline):
     model = AgendaItem
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(WrittenThroughServices, admin.ModelAdmin):
     list_display = ("title", "starts_at", "location")
     list_filter = ("starts_at",)
     search_fields = ("title", "location", "notes")
@@ -18,7 +20,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelAction)
-class PanelActionAdmin(admin.ModelAdmin):
+class PanelActionAdmin(WrittenThroughServices, admin.ModelAdmin):
     list_display = ("text", "kind", "meeting", "owner", "due_date", "status")
     list_filter = ("kind", "status", "meeting")
     search_fields = ("text", "response", "owner__username", "owner__last_name")

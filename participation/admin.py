@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, WrittenThroughServices
 
 from .iv.services import record_view_log, record_views_log
 from .models import (
@@ -32,7 +32,7 @@ class ParticipationGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipationSession)
-class ParticipationSessionAdmin(admin.ModelAdmin):
+class ParticipationSessionAdmin(WrittenThroughServices, admin.ModelAdmin):
     list_display = ("held_on", "group", "kind", "title", "in_care", "care_leavers", "others")
     list_filter = ("kind", "group")
     search_fields = ("title", "notes", "group__name")
@@ -43,7 +43,7 @@ class ParticipationSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(SimpleHistoryAdmin):
+class FeedbackItemAdmin(WrittenThroughServices, SimpleHistoryAdmin):
     """Sharing with young people happens in the portal, which checks the easy read."""
 
     list_display = ("said", "group", "raised_on", "theme", "status", "action", "shared", "reported_back_on")
@@ -56,7 +56,7 @@ class FeedbackItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(YoungPersonMessage)
-class YoungPersonMessageAdmin(SimpleHistoryAdmin):
+class YoungPersonMessageAdmin(WrittenThroughServices, SimpleHistoryAdmin):
     """Messages come only from the young people's page; officers answer them in the portal."""
 
     list_display = ("received_at", "state", "theme", "group", "short_text", "handled_by")
@@ -112,7 +112,7 @@ class LogsChildRecordViews:
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(WrittenThroughServices, admin.ModelAdmin):
     list_display = ("name", "status", "dbs_expires_on", "training_completed_on", "independence_declared_on")
     list_filter = ("status",)
     search_fields = ("name", "email")
@@ -135,7 +135,7 @@ WORKFLOW_FIELDS = ("state", "state_changed_on", "closed_on", "end_reason", "anon
 
 
 @admin.register(Referral)
-class ReferralAdmin(LogsChildRecordViews, admin.ModelAdmin):
+class ReferralAdmin(WrittenThroughServices, LogsChildRecordViews, admin.ModelAdmin):
     list_display = ("child_reference", "state", "legal_status", "placement", "received_on", "closed_on")
     list_filter = ("state", "legal_status", "placement", "end_reason")
     search_fields = ("child_reference", "referrer_team")
@@ -166,7 +166,7 @@ class MatchAdmin(LogsChildRecordViews, admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(LogsChildRecordViews, admin.ModelAdmin):
+class VisitAdmin(WrittenThroughServices, LogsChildRecordViews, admin.ModelAdmin):
     list_display = ("visited_on", "match", "kind", "duration_minutes")
     list_filter = ("kind",)
     search_fields = ("match__referral__child_reference", "match__volunteer__name")
@@ -179,7 +179,7 @@ class VisitAdmin(LogsChildRecordViews, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(LogsChildRecordViews, admin.ModelAdmin):
+class ReviewAdmin(WrittenThroughServices, LogsChildRecordViews, admin.ModelAdmin):
     list_display = ("held_on", "match", "continue_match")
     list_filter = ("continue_match",)
     search_fields = ("match__referral__child_reference",)
