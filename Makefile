@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
+.PHONY: run test lint format check-migrations requirements pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
 
 # What WeasyPrint needs to print reports as PDF (Pango, HarfBuzz's subsetter) and the
 # font the print stylesheet names. Installed with apt when run as root and missing.
@@ -61,6 +61,14 @@ format: install
 
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The lock files (requirements*.txt) compiled from the short lists of what we chose
+# (requirements*.in) with pip-tools; every version already locked stays as it is.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+requirements: $(BIN)/.installed
+	$(PIP_COMPILE) requirements.in -o requirements.txt
+	$(PIP_COMPILE) requirements-dev.in -o requirements-dev.txt
+	$(PIP_COMPILE) requirements-bench.in -o requirements-bench.txt
 
 # Test processes (pytest-xdist); 0 runs everything in this one.
 PYTEST_PROCESSES ?= 2
