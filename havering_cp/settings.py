@@ -1,6 +1,6 @@
 """Settings for the Havering Corporate Parenting Panel portal.
 
-Everything comes from the environment (see README.md, "Configuration"). With nothing
+Everything comes from the environment (docs/configuration.md). With nothing
 set, the portal runs for a developer: DEBUG on, an embedded PostgreSQL in the project
 folder, kombu's filesystem broker and console e-mail. With DJANGO_DEBUG=0 it refuses to
 start without a real secret key and turns on every production safeguard.

@@ -1,4 +1,4 @@
-"""The portal's real mix of users, for Locust (run by ``bench/load/run.py``; see README).
+"""The portal's real mix of users, for Locust (run by ``bench/load/run.py``; see docs/performance.md).
 
 - Panel members browse the dashboard, the plan, the performance measures and the reports.
 - Subgroup leads read their actions and post progress updates; each update carries a unique
