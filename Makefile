@@ -49,7 +49,8 @@ run: install assets
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a Celery worker and beat. Ctrl-C stops all three."
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(HONCHO) --procfile Procfile.dev start --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(HONCHO) --procfile Procfile.dev start --port $(PORT) \
+		|| [ $$? = 130 ]  # 130: stopped by Ctrl-C, the normal end
 
 lint: install
 	$(BIN)/ruff check .
