@@ -116,11 +116,10 @@ def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
     return dict(counts)
 
 
-# Rows are written to these stamped with the time of writing (a progress update's
-# ``created_at``, an audit record's ``history_date``), which is after any day already past; and
-# a past day's ratings read only rows stamped by the end of that day. So writes to them never
-# change a past day's ratings, and the cached counts of past days outlive them.
-STAMPED_WHEN_WRITTEN = frozenset({"actions_historicalaction", "actions_progressupdate"})
+# What past days' ratings rest on besides the audit history (``actions_historicalaction``),
+# whose rows are stamped with the time of writing, after any day already past: a past day's
+# ratings read only rows stamped by the end of that day, so new history never changes them.
+PAST_RATINGS_REST_ON = ("actions_milestone",)
 
 
 def _rag_counts_on(days: list[date]) -> dict[date, dict[RAG, int]]:
@@ -153,7 +152,7 @@ def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list
     days = month_ends_up_to(as_of, months)
     past = [day for day in days if day < today]
     counts = dict(
-        cached("plan-ratings-by-day", past, lambda: _rag_counts_on(past), unaffected_by=STAMPED_WHEN_WRITTEN)
+        cached("plan-ratings-by-day", past, lambda: _rag_counts_on(past), tables=PAST_RATINGS_REST_ON)
     )
     counts.update(_rag_counts_on([day for day in days if day >= today]))
     return [(day, counts[day]) for day in days]

@@ -1,11 +1,14 @@
 import logging
+import threading
+import time
+from functools import partial
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.kpis.rules import sees_small_numbers
 from core import ratelimit
 from core.access import allowed, get_object_for, require
-from core.cache import cache_reachable, lazy
+from core.cache import cache_reachable
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
@@ -396,7 +399,7 @@ def young_people(request):
         request,
         "panel/young_people.html",
         {
-            "page": lazy(easy_read.young_people_page, today=today),
+            "page": partial(easy_read.young_people_page, today=today),
             "today": today,
             "form": form,
             "safety_text": SAFETY_TEXT,
@@ -432,7 +435,7 @@ def dashboard(request):
             "is_today": as_of == today,
             # Aggregates only, the same for everyone with the same view of small numbers (the
             # cached fragment is kept per view); computed only when it is not cached.
-            "board": lazy(dashboard_summary, as_of=as_of, small_numbers=small_numbers),
+            "board": partial(dashboard_summary, as_of=as_of, small_numbers=small_numbers),
             "small_numbers": small_numbers,
             "can_see_completion": allowed(request.user, "panel.see_reporting_completion"),
         },

@@ -155,7 +155,7 @@ def test_the_plans_ratings_month_by_month_come_from_the_audit_history(client, us
     page = response.content.decode()
     assert "The plan's ratings month by month" in page
     assert '<svg class="hcp-chart__svg"' in page and "The figures behind this chart" in page
-    columns = response.context["board"].rag_history.columns
+    columns = response.context["board"]().rag_history.columns  # computed when not cached
     assert len(columns) == 12 and columns[-1].day == today
     # red, amber, green, complete, no rating: green until today's change
     assert columns[-2].row == [0, 0, 1, 0, 0] and columns[-1].row == [1, 0, 0, 0, 0]
