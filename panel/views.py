@@ -68,6 +68,30 @@ def _broker_ok() -> bool:
         return False
 
 
+# /healthz answers within this, whatever hangs: a check that has not answered by then counts as
+# unreachable. (Each has a socket timeout of its own too, so its thread ends soon after.)
+HEALTH_CHECK_SECONDS = 2.5
+
+
+def _health_checks() -> dict[str, bool]:
+    checks = {"database": _database_ok, "broker": _broker_ok, "cache": cache_reachable}
+    answers: dict[str, bool] = {}
+
+    def run(name, check):
+        try:
+            answers[name] = bool(check())
+        finally:
+            connections.close_all()  # this thread's
+
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in checks.items()]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + HEALTH_CHECK_SECONDS
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {name: answers.get(name, False) for name in checks}
+
+
 @require_GET
 @never_cache
 def healthz(request):
@@ -76,9 +100,10 @@ def healthz(request):
     503 only when the database is unreachable: without it no page can be served. Without the
     broker (tasks wait in the database for the sweeps) or the cache (pages are computed from
     the database) the portal still serves, so it answers 200 "degraded", naming what is down.
-    Says only "ok" or "unreachable" for each: no hosts, versions or errors.
+    Says only "ok" or "unreachable" for each: no hosts, versions or errors. Answers within
+    HEALTH_CHECK_SECONDS whatever hangs.
     """
-    checks = {"database": _database_ok(), "broker": _broker_ok(), "cache": cache_reachable()}
+    checks = _health_checks()
     if not checks["database"]:
         status = "unavailable"
     elif all(checks.values()):
