@@ -14,8 +14,9 @@ from django.utils import timezone
 from actions.kpis.benchmarks import benchmark_positions
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber_commentary
 from actions.models import KPI, KPICommentary, KPIValue, Theme
+from actions.month_ends import rag_counts_over_time
 from actions.rag import RAG, RAG_ORDER
-from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
+from actions.selectors import plan_state, rag_by_theme
 from core.cache import cached
 from participation.derived_kpis import latest_derived
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
