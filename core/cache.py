@@ -48,7 +48,7 @@ from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 from django.db.backends.signals import connection_created
 from django.utils.safestring import mark_safe
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -130,18 +130,26 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-@once
-def _identity_of(name: str) -> str:
+_identities: dict[str, str] = {}
+
+
+def database_identity() -> str | None:
+    """The database's name and the random token stored in it (read once per process): a part
+    of every key, so that two databases on one Redis never share a version or an entry. None
+    while the database has no such table yet (being migrated): nothing can be cached for it."""
     from .models import DatabaseIdentity
 
-    identity, _ = DatabaseIdentity.objects.get_or_create(pk=1, defaults={"token": secrets.token_hex(16)})
-    return f"{name}:{identity.token}"
-
-
-def database_identity() -> str:
-    """The database's name and the random token stored in it (read once per process): a part
-    of every key, so that two databases on one Redis never share a version or an entry."""
-    return _identity_of(connection.settings_dict["NAME"])
+    name = connection.settings_dict["NAME"]
+    if name not in _identities:
+        try:
+            with transaction.atomic():
+                identity, _ = DatabaseIdentity.objects.get_or_create(
+                    pk=1, defaults={"token": secrets.token_hex(16)}
+                )
+        except ProgrammingError:
+            return None
+        _identities[name] = f"{name}:{identity.token}"
+    return _identities[name]
 
 
 def _version_key(table: str) -> str:
@@ -151,6 +159,8 @@ def _version_key(table: str) -> str:
 def table_versions(tables: Iterable[str] | None = None) -> dict[str, str] | None:
     """The current version of each of ``tables`` (default: every portal table), in one round
     trip, or None when the cache cannot be reached."""
+    if database_identity() is None:
+        return None
     keys = {_version_key(table): table for table in (data_tables() if tables is None else tables)}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
@@ -188,6 +198,10 @@ def _write_owed_versions() -> bool:
         tables = set(_owed)
     if not tables:
         return True
+    if database_identity() is None:  # no entry can rest on a database without one
+        with _owed_lock:
+            _owed.difference_update(tables)
+        return True
     write = getattr(cache, "set_many_or_raise", cache.set_many)
     try:
         write({_version_key(table): _new_token() for table in tables}, timeout=None)
@@ -223,6 +237,7 @@ class _BumpOnCommit:
     def __init__(self):
         self.tables: set[str] = set()
         self.done = False
+        self.__qualname__ = "core.cache bump on commit"  # how Django's log names it if it raises
 
     def __call__(self) -> None:
         self.done = True
