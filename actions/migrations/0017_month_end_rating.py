@@ -5,23 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0016_kpi_owner_commentary'),
+        ("actions", "0016_kpi_owner_commentary"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthEndRating',
+            name="MonthEndRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The last day of the month.')),
-                ('rating', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('complete', 'Complete'), ('none', 'No rating')], max_length=16)),
-                ('count', models.PositiveIntegerField()),
-                ('theme', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='actions.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="The last day of the month.")),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                            ("complete", "Complete"),
+                            ("none", "No rating"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="actions.theme",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'theme', 'rating'), name='one_count_per_month_theme_rating', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "theme", "rating"),
+                        name="one_count_per_month_theme_rating",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]
