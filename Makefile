@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check-migrations requirements pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
+.PHONY: run test test-cached lint format check-migrations requirements pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
 
 # What WeasyPrint needs to print reports as PDF (Pango, HarfBuzz's subsetter) and the
 # font the print stylesheet names. Installed with apt when run as root and missing.
@@ -77,6 +77,16 @@ pytest: install assets
 	$(BIN)/pytest -n $(PYTEST_PROCESSES)
 
 test: lint check-migrations pytest
+
+# The page tests again with the cache on Redis as in production (TEST_REAL_CACHE=1; the suite
+# runs with a dummy cache): every URL for every role, the cached pages and what writes to them.
+# Needs REDIS_URL.
+CACHED_TESTS := tests/test_permissions.py tests/actions/test_plan_view.py tests/actions/kpis/test_kpi_pages.py \
+	tests/panel/test_dashboard.py tests/panel/test_young_people.py tests/participation/test_panel_figures.py \
+	tests/actions/test_my_actions_view.py tests/panel/test_report_views.py tests/actions/test_add_update_view.py \
+	tests/actions/test_milestones_view.py tests/actions/test_action_form_views.py
+test-cached: install assets
+	TEST_REAL_CACHE=1 $(BIN)/pytest -n $(PYTEST_PROCESSES) $(CACHED_TESTS)
 
 # The suite as if it ran DAYS from now (e.g. DAYS=+15d), to catch a test that passes only on
 # some days of the month. Needs libfaketime (apt-get install faketime). Browser tests are left

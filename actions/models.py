@@ -827,3 +827,31 @@ class EasyReadText(models.Model):
     @property
     def waiting_for_approval(self) -> bool:
         return self.text != self.published_text
+
+
+class MonthEndRating(models.Model):
+    """How many of a promise's actions had each rating at the end of a month that has closed:
+    the dashboard's month-by-month chart, read instead of re-rating the audit history.
+
+    Written by ``actions.month_ends`` (when a month closes, and again after a back-dated
+    change); equal to ``plan_state(as_of=month)`` counted, which the tests check. ``theme`` is
+    empty for actions whose commitment no longer exists. Each rated month also has one row with
+    an empty ``rating`` and a count of 0, so that a month with no actions is known to be rated.
+    """
+
+    month = models.DateField(help_text="The last day of the month.")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, related_name="+")
+    rating = models.CharField(max_length=16, choices=RAG.choices, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "theme", "rating"],
+                name="one_count_per_month_theme_rating",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month}: {self.theme_id} {self.rating or 'rated'} {self.count}"

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.cache import cached
 from core.filters import Filters
 from core.formatting import person_name
-from core.months import month_ends_up_to
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
@@ -114,49 +112,6 @@ def rag_by_theme(*, as_of: date | None = None) -> dict[int, dict[RAG, int]]:
     for theme_id, rag, n in rows:
         counts[theme_id][RAG(rag)] = n
     return dict(counts)
-
-
-# Rows are written to these stamped with the time of writing (a progress update's
-# ``created_at``, an audit record's ``history_date``), which is after any day already past; and
-# a past day's ratings read only rows stamped by the end of that day. So writes to them never
-# change a past day's ratings, and the cached counts of past days outlive them.
-STAMPED_WHEN_WRITTEN = frozenset({"actions_historicalaction", "actions_progressupdate"})
-
-
-def _rag_counts_on(days: list[date]) -> dict[date, dict[RAG, int]]:
-    counts: dict[date, dict[RAG, int]] = {day: {} for day in days}
-    if not days:
-        return counts
-    per_day = [
-        plan_state(as_of=day, rating_only=True)
-        .order_by()
-        .annotate(day=Value(day, output_field=DateField()))
-        .values("day", "rag")
-        .annotate(n=Count("id"))
-        .values_list("day", "rag", "n")
-        for day in days
-    ]
-    for day, rag, n in per_day[0].union(*per_day[1:], all=True):
-        counts[day][RAG(rag)] = n
-    return counts
-
-
-def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list[tuple[date, dict[RAG, int]]]:
-    """How many actions had each rating at the end of each of the last ``months`` months
-    (the last one being ``as_of``, default today), oldest first: the plan as it stood on
-    each day (``plan_state``: the audit history, rated by the same rule). At most two
-    queries (a UNION ALL of one count per past day, kept in the cache until a milestone or
-    an action's history before that day changes; and today's), whatever the number of
-    actions or months."""
-    today = timezone.localdate()
-    as_of = min(as_of or today, today)
-    days = month_ends_up_to(as_of, months)
-    past = [day for day in days if day < today]
-    counts = dict(
-        cached("plan-ratings-by-day", past, lambda: _rag_counts_on(past), unaffected_by=STAMPED_WHEN_WRITTEN)
-    )
-    counts.update(_rag_counts_on([day for day in days if day >= today]))
-    return [(day, counts[day]) for day in days]
 
 
 def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed, get_object_for, require
-from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
 
@@ -78,6 +79,7 @@ def action_plan(request):
     require(request.user, "actions.view_plan")
     form, filters = _plan_filters(request)
     actions = selectors.plan_actions(filters=filters)
+    page = Paginator(actions, PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -85,12 +87,12 @@ def action_plan(request):
         "actions/plan.html",
         {
             "form": form,
-            # The page is the same for every reader with the same query: it is cached on the
-            # query (see the template), and these are worked out only when it is not.
-            "query": sorted(request.GET.lists()),
+            # The page is the same for every reader with the same filters and page: it is
+            # cached on them (see the template), unless the form shows errors.
+            "query": None if form.errors else (filters.key(), page.number),
             "today": timezone.localdate(),  # overdue and stale are relative to it
-            "page_obj": lazy(Paginator(actions, PLAN_PAGE_SIZE).get_page, request.GET.get("page")),
-            "rag_summary": lazy(selectors.rag_summary, actions),
+            "page_obj": page,
+            "rag_summary": partial(selectors.rag_summary, actions),  # only when not cached
             "filtered": bool(filters),
             "export_query": export_query.urlencode(),
             "can_manage": allowed(request.user, "actions.manage_plan"),

@@ -1,22 +1,32 @@
-"""The portal's cache: what is computed from data that rarely changes, kept until that data changes.
+"""The portal's cache: pages and fragments computed from data that rarely changes, kept until
+the tables they rest on change.
 
 Each table of the portal's apps has a *version*, a random token kept in the cache itself. Any
 write to a table (an INSERT, UPDATE or DELETE, whether it comes from ``save()``, a queryset's
 ``update()``, a bulk create or raw SQL such as the KPI import's upsert) gives that table a new
-token as soon as the writing transaction commits. A database execute wrapper installed on every
-connection (``install``, called by ``CoreConfig.ready``) sees both the writes and the reads, so
-no service has to remember to invalidate anything, and no page has to say what it depends on.
+token as soon as the writing transaction commits: a database execute wrapper installed on every
+connection (``install``, called by ``CoreConfig.ready``) sees the statement, so no service has
+to remember to invalidate anything. A write from outside Django (psql, a restore) must be
+followed by ``manage.py bump_cache`` (docs/operations.md).
 
-An entry is kept with the versions of every table the request had read when it was computed
-(before it and inside it, including what entries it used were computed from), and served only
-while all of them are still current. So a progress update makes the plan and the dashboard's
-plan figures stale, but not the KPI pages or the dashboard's measures, which read no table it
-wrote. The versions a request compares against are read once, in one round trip, before its
-first query of a portal table, so an entry is never older than the data the request reads.
+Every entry names, where it is cached, the tables it rests on (``cached(…, tables=…)``, or
+``{% cached … on "…" %}`` in a template), and is kept with their versions as they were read
+before it was computed; it is served only while all of them are still current.
 
-Nothing kept here may depend on who is asking beyond the key parts the caller gives (a role's
-view, such as whether small numbers are shown). An unreachable cache is a miss: the page is
-computed from the database (``ResilientRedisCache``), and ``/healthz`` reports it.
+Who may see an entry: it is shared by everyone who asks with the same key parts. The parts
+name everything the entry depends on besides the data: a date, a KPI's code, the cleaned
+filters and page, a role's view (whether the viewer sees small numbers, may manage the plan),
+and the user's id for a page that is theirs alone ("My actions"). Nothing else that differs
+between users may be inside an entry: their name in the header, CSRF tokens and forms that post
+stay outside it.
+
+Keys carry the database's identity (its name and a random id stored in it), so two databases
+on one Redis (a restored copy beside the original, say) never serve each other's entries.
+
+An unreachable cache (Redis's connection and timeout errors only) is a miss: the page is
+computed from the database (``ResilientRedisCache``), and ``/healthz`` reports it. A version
+bump that cannot be written is kept by the process and written again every
+``RETRY_BUMP_SECONDS`` until it is; until then the process serves nothing from the cache.
 
 django-cachalot keeps per-table invalidation too, but caches query results (the rendering cost
 stays) and would cache every query of the portal; here only named pages and fragments are kept.
@@ -24,12 +34,13 @@ stays) and would cache every query of the portal; here only named pages and frag
 
 import hashlib
 import logging
+import pickle
 import re
 import secrets
+import threading
 import time
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache as once
 from functools import wraps
 
@@ -37,13 +48,16 @@ from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
-from django.core.signals import request_finished, request_started
+from django.db import ProgrammingError, connection, transaction
 from django.db.backends.signals import connection_created
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
+# What "the cache cannot be reached" means; any other error is a fault and is raised.
+UNREACHABLE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 VERSION_PREFIX = "table-version:"
 # Writes to these tables change what cached pages show. Tables outside them (sessions,
 # sign-in records, one-time-password devices) and the logs below change nothing cached.
@@ -51,12 +65,15 @@ DATA_APPS = ("actions", "participation", "panel")
 DATA_TABLE_PREFIXES = tuple(f"{app}_" for app in DATA_APPS)
 IGNORED_TABLES = frozenset({"participation_recordview", "panel_reminderlog"})
 _WRITE = re.compile(r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)', re.IGNORECASE)
 _CTE = re.compile(r"\s*WITH\b", re.IGNORECASE)
 # While one request computes an entry, others that want it wait this long for it rather than
 # compute it too (each polling every LOCK_POLL seconds), then compute it themselves.
 LOCK_WAIT = 2.0
 LOCK_POLL = 0.02
+# An entry larger than this (pickled) is not kept: one page cannot fill the cache.
+MAX_ENTRY_BYTES = 512 * 1024
+# A version bump that could not be written is tried again this often, until it is.
+RETRY_BUMP_SECONDS = 0.5
 
 
 def _is_data_table(table: str) -> bool:
@@ -74,6 +91,20 @@ def data_tables() -> frozenset[str]:
     )
 
 
+def tables_named(names: Iterable[str]) -> frozenset[str]:
+    """The tables ``names`` stands for: each a portal table, or an app of ``DATA_APPS`` for
+    all of its tables. A name that is neither is a mistake in the code, and raises."""
+    tables: set[str] = set()
+    for name in names:
+        if name in DATA_APPS:
+            tables |= {table for table in data_tables() if table.startswith(f"{name}_")}
+        elif name in data_tables():
+            tables.add(name)
+        else:
+            raise ValueError(f"{name!r} is neither a portal table nor one of the apps {DATA_APPS}")
+    return frozenset(tables)
+
+
 def tables_written(sql) -> frozenset[str]:
     """The portal tables a statement writes to (none for a SELECT, even one that locks rows)."""
     sql = sql if isinstance(sql, str) else str(sql)
@@ -86,12 +117,6 @@ def tables_written(sql) -> frozenset[str]:
     return frozenset()
 
 
-def tables_read(sql) -> frozenset[str]:
-    """The portal tables a statement reads (any named after FROM or JOIN)."""
-    sql = sql if isinstance(sql, str) else str(sql)
-    return frozenset(table for table in _READ.findall(sql) if _is_data_table(table))
-
-
 def _caching() -> bool:
     return not isinstance(caches["default"], DummyCache)
 
@@ -100,19 +125,43 @@ def _caching() -> bool:
 
 
 def _new_token() -> str:
-    # Random, never a counter: a version lost with a cache restart can never come back and
-    # revive entries computed from older data.
+    # Random, never a counter: a version lost with a cache restart (or evicted) can never come
+    # back and revive entries computed from older data.
     return secrets.token_hex(8)
 
 
+_identities: dict[str, str] = {}
+
+
+def database_identity() -> str | None:
+    """The database's name and the random token stored in it (read once per process): a part
+    of every key, so that two databases on one Redis never share a version or an entry. None
+    while the database has no such table yet (being migrated): nothing can be cached for it."""
+    from .models import DatabaseIdentity
+
+    name = connection.settings_dict["NAME"]
+    if name not in _identities:
+        try:
+            with transaction.atomic():
+                identity, _ = DatabaseIdentity.objects.get_or_create(
+                    pk=1, defaults={"token": secrets.token_hex(16)}
+                )
+        except ProgrammingError:
+            return None
+        _identities[name] = f"{name}:{identity.token}"
+    return _identities[name]
+
+
 def _version_key(table: str) -> str:
-    return VERSION_PREFIX + table
+    return f"{VERSION_PREFIX}{database_identity()}:{table}"
 
 
-def table_versions() -> dict[str, str] | None:
-    """Every portal table's current version (one round trip), or None when the cache cannot be
-    reached (then nothing is cached and every page is computed from the database)."""
-    keys = {_version_key(table): table for table in data_tables()}
+def table_versions(tables: Iterable[str] | None = None) -> dict[str, str] | None:
+    """The current version of each of ``tables`` (default: every portal table), in one round
+    trip, or None when the cache cannot be reached."""
+    if database_identity() is None:
+        return None
+    keys = {_version_key(table): table for table in (data_tables() if tables is None else tables)}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
     if missing:
@@ -124,20 +173,62 @@ def table_versions() -> dict[str, str] | None:
     return {keys[key]: version for key, version in found.items()}
 
 
-def bump_tables(tables) -> None:
-    """Make every entry computed from these tables stale."""
-    cache.set_many({_version_key(table): _new_token() for table in tables}, timeout=None)
-    reading = _reading.get()
-    if reading is not None:
-        # This request changed data: what it reads from now on is compared with the new
-        # versions, and what it computes is not kept (it may rest on rows read before).
-        reading.versions = None
-        reading.wrote = True
+_owed: set[str] = set()  # tables whose new version this process has not written yet
+_owed_lock = threading.Lock()
+_retry: threading.Timer | None = None
 
 
-def bump_all_tables() -> None:
+def bump_tables(tables) -> bool:
+    """Make every entry resting on these tables stale: now (True), or as soon as the cache
+    answers again (False; until then this process serves nothing from the cache)."""
+    with _owed_lock:
+        _owed.update(tables)
+    return _write_owed_versions()
+
+
+def bump_all_tables() -> bool:
     """Make every cached entry stale."""
-    bump_tables(data_tables())
+    return bump_tables(data_tables())
+
+
+def _write_owed_versions() -> bool:
+    """Write the version bumps this process owes; False while they cannot be written (then
+    the process serves nothing from the cache, and tries again in the background)."""
+    with _owed_lock:
+        tables = set(_owed)
+    if not tables:
+        return True
+    if database_identity() is None:  # no entry can rest on a database without one
+        with _owed_lock:
+            _owed.difference_update(tables)
+        return True
+    write = getattr(cache, "set_many_or_raise", cache.set_many)
+    try:
+        write({_version_key(table): _new_token() for table in tables}, timeout=None)
+    except UNREACHABLE_ERRORS as error:
+        _note_unreachable(error)
+        _retry_later()
+        return False
+    with _owed_lock:
+        _owed.difference_update(tables)
+    return True
+
+
+def _retry_later() -> None:
+    global _retry
+    with _owed_lock:
+        if _retry is not None:
+            return
+        _retry = threading.Timer(RETRY_BUMP_SECONDS, _retry_now)
+        _retry.daemon = True
+        _retry.start()
+
+
+def _retry_now() -> None:
+    global _retry
+    with _owed_lock:
+        _retry = None
+    _write_owed_versions()
 
 
 class _BumpOnCommit:
@@ -146,18 +237,29 @@ class _BumpOnCommit:
     def __init__(self):
         self.tables: set[str] = set()
         self.done = False
+        self.__qualname__ = "core.cache bump on commit"  # how Django's log names it if it raises
 
     def __call__(self) -> None:
         self.done = True
         bump_tables(self.tables)
 
 
+def _pending_bump(connection) -> "_BumpOnCommit | None":
+    return next(
+        (f for _, f, _ in connection.run_on_commit if isinstance(f, _BumpOnCommit) and not f.done), None
+    )
+
+
+def _in_transaction(connection) -> bool:
+    # A test case's own transaction (never committed, rolled back after the test) stands for
+    # autocommit, as Django's ``durable`` check takes it: its writes count as committed.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def _bump_when_committed(connection, tables: frozenset[str]) -> None:
-    if connection.in_atomic_block:
+    if _in_transaction(connection):
         # A savepoint rolled back drops the callback with it; then the next write adds another.
-        pending = next(
-            (f for _, f, _ in connection.run_on_commit if isinstance(f, _BumpOnCommit) and not f.done), None
-        )
+        pending = _pending_bump(connection)
         if pending is None:
             pending = _BumpOnCommit()
             connection.on_commit(pending, robust=True)
@@ -166,50 +268,12 @@ def _bump_when_committed(connection, tables: frozenset[str]) -> None:
         bump_tables(tables)  # autocommit: the statement has already committed
 
 
-# --- What a request has read ----------------------------------------------------------------------
-
-
-_UNREACHABLE: dict = {}
-
-
-@dataclass
-class _Reading:
-    """The versions a request compares entries with, and the portal tables it has read."""
-
-    versions: dict[str, str] | None = None
-    tables: set[str] = field(default_factory=set)
-    wrote: bool = False
-
-    def current_versions(self) -> dict[str, str]:
-        if self.versions is None:
-            self.versions = table_versions() or _UNREACHABLE
-        return self.versions
-
-
-_reading: ContextVar[_Reading | None] = ContextVar("core_cache_reading", default=None)
-
-
-def _begin_request(**kwargs) -> None:
-    _reading.set(_Reading())
-
-
-def _end_request(**kwargs) -> None:
-    _reading.set(None)
-
-
 def _execute_wrapper(execute, sql, params, many, context):
-    if not _caching():
-        return execute(sql, params, many, context)
-    reading = _reading.get()
-    if reading is not None:
-        read = tables_read(sql)
-        if read:
-            reading.current_versions()  # before the first read, so no entry is older than it
-            reading.tables |= read
     result = execute(sql, params, many, context)
-    written = tables_written(sql)
-    if written:
-        _bump_when_committed(context["connection"], written)
+    if _caching():
+        written = tables_written(sql)
+        if written:
+            _bump_when_committed(context["connection"], written)
     return result
 
 
@@ -220,8 +284,6 @@ def _on_connection_created(sender, connection, **kwargs) -> None:
 
 def install() -> None:
     connection_created.connect(_on_connection_created, dispatch_uid="core.cache.table_versions")
-    request_started.connect(_begin_request, dispatch_uid="core.cache.begin_request")
-    request_finished.connect(_end_request, dispatch_uid="core.cache.end_request")
 
 
 # --- Reading through the cache ----------------------------------------------------------------
@@ -229,21 +291,18 @@ def install() -> None:
 
 @dataclass
 class _Entry:
-    versions: dict[str, str]  # of the tables it was computed from
+    versions: dict[str, str]  # of the tables it rests on
     value: object
-
-    def is_current(self, versions: dict[str, str]) -> bool:
-        return all(versions.get(table) == version for table, version in self.versions.items())
 
 
 def _key(name: str, parts) -> str:
     digest = hashlib.sha1(repr(tuple(parts)).encode(), usedforsecurity=False).hexdigest()
-    return f"entry:{name}:{digest}"
+    return f"entry:{database_identity()}:{name}:{digest}"
 
 
 def _current_entry(key: str, versions: dict[str, str]) -> _Entry | None:
     entry = cache.get(key)
-    return entry if isinstance(entry, _Entry) and entry.is_current(versions) else None
+    return entry if isinstance(entry, _Entry) and entry.versions == versions else None
 
 
 def _wait_for(key: str, versions: dict[str, str]) -> _Entry | None:
@@ -258,55 +317,39 @@ def _wait_for(key: str, versions: dict[str, str]) -> _Entry | None:
     return None
 
 
-def cached(name: str, parts, compute: Callable, *, unaffected_by: frozenset[str] = frozenset()):
-    """``compute()``, kept under ``name`` and ``parts`` until a table it rests on changes.
+def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
+    """``compute()``, kept under ``name`` and ``parts`` until one of ``tables`` changes.
 
-    ``parts`` must name everything the result depends on besides the data (a date, a KPI's
-    code, whether the viewer sees small numbers); never a user's identity or anything that
-    only one user may see. ``unaffected_by`` names tables whose later writes cannot change
-    the result although it reads them (say why where you use it).
+    ``tables`` names every table the result rests on (or an app, for all of its tables; see
+    ``tables_named``). ``parts`` names everything else it depends on (see the module's
+    docstring for what may and may not be one). Inside a transaction that has written, the
+    value is computed and not kept (it may rest on rows no one else can see yet).
     """
-    if not _caching():
+    if not _caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
         return compute()
-    reading, token = _reading.get(), None
-    if reading is None:  # outside a request: what this call reads is all it rests on
-        reading = _Reading()
-        token = _reading.set(reading)
+    versions = table_versions(tables_named(tables))
+    if versions is None:
+        return compute()
+    key = _key(name, parts)
+    entry = _current_entry(key, versions)
+    locked = entry is None and cache.add(f"lock:{key}", 1, timeout=30)
+    if entry is None and not locked:
+        entry = _wait_for(key, versions)  # someone else is computing it
+    if entry is not None:
+        return entry.value
     try:
-        versions = reading.current_versions()
-        if versions is _UNREACHABLE:
-            return compute()
-        key = _key(name, parts)
-        entry = _current_entry(key, versions)
-        locked = entry is None and cache.add(f"lock:{key}", 1, timeout=30)
-        if entry is None and not locked:
-            entry = _wait_for(key, versions)  # someone else is computing it
-        if entry is not None:
-            reading.tables |= entry.versions.keys()  # what contains it rests on them too
-            return entry.value
-        try:
-            value = compute()
-            if not reading.wrote and reading.versions is versions:
-                rests_on = reading.tables - unaffected_by
-                known = {table: versions[table] for table in rests_on if table in versions}
-                if len(known) == len(rests_on):
-                    cache.set(key, _Entry(known, value))
-            return value
-        finally:
-            if locked:
-                cache.delete(f"lock:{key}")
+        value = compute()
+        entry = _Entry(versions, value)
+        if len(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)) <= MAX_ENTRY_BYTES:
+            cache.set(key, entry)
+        return value
     finally:
-        if token is not None:
-            _reading.reset(token)
+        if locked:
+            cache.delete(f"lock:{key}")
 
 
-def cached_html(name: str, parts, render: Callable[[], str]) -> str:
-    return mark_safe(cached(name, parts, lambda: str(render())))  # noqa: S308 - rendered by a template
-
-
-def lazy(compute: Callable, *args, **kwargs) -> SimpleLazyObject:
-    """``compute(*args, **kwargs)`` run only if a template uses it: on a cached page it is not."""
-    return SimpleLazyObject(lambda: compute(*args, **kwargs))
+def cached_html(name: str, parts, render: Callable[[], str], *, tables: Iterable[str]) -> str:
+    return mark_safe(cached(name, parts, lambda: str(render()), tables=tables))  # noqa: S308 - from a template
 
 
 # --- A Redis cache that is never the reason a page fails ------------------------------------------
@@ -314,7 +357,8 @@ def lazy(compute: Callable, *args, **kwargs) -> SimpleLazyObject:
 
 _LOG_EVERY_SECONDS = 60
 # After a failure this process leaves Redis alone for a few seconds rather than paying a
-# connection attempt (or a timeout) on every cache call of every request.
+# connection attempt (or a timeout) on every cache call of every request. Version bumps are
+# not left: they are owed until written (``_write_owed_versions``).
 _RETRY_AFTER_SECONDS = 2
 _last_logged = 0.0
 _skip_until = 0.0
@@ -337,7 +381,7 @@ def _miss_on_error(default):
                 return default(*args, **kwargs) if callable(default) else default
             try:
                 return method(self, *args, **kwargs)
-            except Exception as error:  # redis-py's ConnectionError, TimeoutError, ...
+            except UNREACHABLE_ERRORS as error:
                 _note_unreachable(error)
                 return default(*args, **kwargs) if callable(default) else default
 
@@ -364,11 +408,13 @@ class ResilientRedisCache(RedisCache):
     delete = _miss_on_error(False)(RedisCache.delete)
     delete_many = _miss_on_error(None)(RedisCache.delete_many)
     has_key = _miss_on_error(False)(RedisCache.has_key)
+    # For version bumps, which must not be dropped.
+    set_many_or_raise = RedisCache.set_many
 
     def is_reachable(self) -> bool:
         try:
             return bool(self._cache.get_client(write=True).ping())
-        except Exception as error:
+        except UNREACHABLE_ERRORS as error:
             _note_unreachable(error)
             return False
 

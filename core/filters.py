@@ -12,3 +12,8 @@ class Filters:
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
+
+    def key(self) -> tuple:
+        """The chosen filters as plain values (a record by its primary key), for a cache key:
+        query parameters that are not filters, or filters left empty, make no difference."""
+        return tuple((name, getattr(value, "pk", value)) for name, value in vars(self).items() if value)

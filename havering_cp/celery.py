@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The dashboard's month-by-month ratings: the month just closed, or one a back-dated
+    # change made to be rated again (actions.month_ends).
+    "rate-closed-months": {
+        "task": "actions.tasks.rate_closed_months",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "participation-derived-kpis": {
         "task": "participation.tasks.record_derived_kpis",
         "schedule": crontab(day_of_month=1, hour=4, minute=0),

@@ -324,6 +324,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BROKER_CONNECTION_TIMEOUT = env_number("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0, minimum=0)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A Redis broker that stops answering is given up on after this (a hung one, not only a
+    # refused one): senders and /healthz fail over instead of waiting for TCP to time out.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_timeout": 5.0, "socket_connect_timeout": 2.0}
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live in the database
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

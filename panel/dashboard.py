@@ -14,8 +14,9 @@ from django.utils import timezone
 from actions.kpis.benchmarks import benchmark_positions
 from actions.kpis.selectors import KPIFigures, latest_kpi_figures, red_and_amber_commentary
 from actions.models import KPI, KPICommentary, KPIValue, Theme
+from actions.month_ends import rag_counts_over_time
 from actions.rag import RAG, RAG_ORDER
-from actions.selectors import plan_state, rag_by_theme, rag_counts_over_time
+from actions.selectors import plan_state, rag_by_theme
 from core.cache import cached
 from participation.derived_kpis import latest_derived
 from participation.iv.selectors import IVFigures, iv_panel_figures, overdue_visits
@@ -27,6 +28,16 @@ from .models import Meeting, ProgressReport
 from .reports import latest_report
 
 ATTENTION_LIMIT = 8
+# The tables of the KPI figures, their benchmarks among other councils and owners' commentary.
+MEASURES_REST_ON = (
+    "actions_kpi",
+    "actions_kpivalue",
+    "actions_kpicommentary",
+    "actions_theme",
+    "actions_localauthority",
+    "actions_statisticalneighbour",
+    "actions_neighbourmodel",
+)
 
 
 @dataclass
@@ -142,15 +153,20 @@ def dashboard_summary(*, as_of: date | None = None, small_numbers: bool = False)
     counts (otherwise a red measure whose figure is withheld is not ranked against others).
 
     The measures and the participation figures are kept in the cache apart from the plan,
-    and read first, so that a progress update (which changes only the plan) leaves them
-    cached (``core.cache`` ties an entry to every table its request had read by then).
+    each resting on its own tables, so that a progress update (which changes only the plan)
+    leaves them cached.
     """
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     measures = cached(
-        "dashboard-measures", [as_of, small_numbers], lambda: _measures(as_of, exact=small_numbers)
+        "dashboard-measures",
+        [as_of, small_numbers],
+        lambda: _measures(as_of, exact=small_numbers),
+        tables=MEASURES_REST_ON,
     )
-    people = cached("dashboard-participation", [as_of], lambda: _participation(as_of))
+    people = cached(
+        "dashboard-participation", [as_of], lambda: _participation(as_of), tables=["participation"]
+    )
     next_meeting = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
     report = latest_report()
 

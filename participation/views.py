@@ -4,6 +4,8 @@ Every role reads them; participation officers and administrators write. The figu
 page shows aggregates only, for the panel.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from actions.extensions import PageSection
 from core.access import allowed, get_object_for, require
-from core.cache import lazy
 from core.forms import save_or_show_errors
 
 from . import selectors, services
@@ -220,10 +221,10 @@ def figures(request):
         {
             # Aggregates only, the same for every reader: cached per day (see the template).
             "today": today,
-            "iv": lazy(iv_panel_figures, as_of=today),
+            "iv": partial(iv_panel_figures, as_of=today),
             # H03 and H04 as their KPI pages and the dashboard show them (one figure each).
-            "derived": lazy(latest_derived, as_of=today),
-            "participation": lazy(participation_panel_figures, as_of=today),
+            "derived": partial(latest_derived, as_of=today),
+            "participation": partial(participation_panel_figures, as_of=today),
             "aspiration": NATIONAL_ASPIRATION_PERCENT,
         },
     )

@@ -216,11 +216,21 @@ def cache_settings(url: str) -> dict:
 def redis_cache(settings):
     """Turn on the cache (Redis, as in production) for one test; the suite runs without one."""
     settings.CACHES = cache_settings(redis_url())
-    yield caches["default"]
-    client = caches["default"]._cache.get_client(write=True)
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    for key in client.scan_iter(f"{prefix}:*"):
+    cache = caches["default"]
+    yield cache
+    client = cache._cache.get_client(write=True)  # this one, whatever the test set since
+    for key in client.scan_iter(f"{cache.key_prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def _real_cache_when_asked(request):
+    """With TEST_REAL_CACHE=1 (``make test-cached``) every test has the cache on Redis, as in
+    production (``redis_cache``), instead of the suite's dummy cache."""
+    if os.environ.get("TEST_REAL_CACHE") == "1" and not {"redis_cache", "private_redis"} & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("redis_cache")
 
 
 @pytest.fixture

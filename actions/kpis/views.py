@@ -1,5 +1,6 @@
 """KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
 
+from functools import cache, partial
 from itertools import groupby
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import KPI, KPIImport
 from core.access import allowed, get_object_for, require
-from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
 
@@ -59,11 +59,11 @@ def kpi_list(request):
         {
             "form": form,
             "filtered": bool(filters),
-            # The page is the same for every reader with the same query and view of small
-            # numbers: it is cached on them (see the template), and this is worked out only
-            # when it is not.
-            "listing": lazy(_kpi_listing, filters),
-            "query": sorted(request.GET.lists()),
+            # The page is the same for every reader with the same filters and view of small
+            # numbers: it is cached on them (see the template), unless the form shows errors,
+            # and this is worked out only when it is not.
+            "listing": partial(_kpi_listing, filters),
+            "query": None if form.errors else filters.key(),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
@@ -77,8 +77,8 @@ def kpi_detail(request, code: str):
     kpi = get_object_for(
         request.user, "actions.view_kpis", KPI.objects.select_related("theme", "owner"), code=code
     )
-    # Computed only when the page is not in the cache (see the template).
-    history = lazy(selectors.kpi_history, kpi=kpi)
+    # Computed only when the page is not in the cache (see the template), the history once.
+    history = cache(partial(selectors.kpi_history, kpi=kpi))
     small_numbers = sees_small_numbers(request.user)
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
@@ -87,14 +87,14 @@ def kpi_detail(request, code: str):
         {
             "kpi": kpi,
             "history": history,
-            "latest": lazy(lambda: next((row for row in history if row.havering), None)),
-            "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
-            "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
-            "benchmark": lazy(kpi_benchmark, kpi=kpi, exact=small_numbers),
+            "latest": lambda: next((row for row in history() if row.havering), None),
+            "figure": lambda: selectors.figures_from_history(kpi=kpi, history=history()),
+            "chart": lambda: kpi_chart(kpi, history(), small_numbers=small_numbers),
+            "benchmark": partial(kpi_benchmark, kpi=kpi, exact=small_numbers),
             "actions": actions,
             "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
-            "commentaries": lazy(selectors.kpi_commentary_history, kpi=kpi),
+            "commentaries": partial(selectors.kpi_commentary_history, kpi=kpi),
             "can_comment": allowed(request.user, "actions.write_kpi_commentary", kpi),
         },
     )

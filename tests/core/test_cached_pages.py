@@ -163,3 +163,21 @@ def test_a_leads_update_shows_on_the_plan_and_their_list_at_once(client, users, 
     assert response.status_code == 302
     assert on_list in client.get(reverse("my_actions")).content.decode()
     assert on_plan in client.get(reverse("action_plan")).content.decode()
+
+
+def test_query_parameters_that_change_nothing_make_no_new_entries(client, users, redis_cache):
+    """Issue 23.6: entries keyed on the raw query string let anyone signed in fill Redis."""
+    redis = redis_cache._cache.get_client(write=True)
+
+    def entries() -> int:
+        return sum(1 for _ in redis.scan_iter(f"{redis_cache.key_prefix}:*entry:*"))
+
+    client.force_login(users["panel"])
+    for url in (reverse("action_plan"), reverse("kpi_list")):
+        client.get(url)
+        client.get(url, {"theme": "not-a-theme"})  # a form with errors is shown, not kept
+    kept = entries()
+    for n in range(5):
+        for url in (reverse("action_plan"), reverse("kpi_list")):
+            assert client.get(url, {"x": n, "page": 1000 + n}).status_code == 200
+    assert entries() == kept

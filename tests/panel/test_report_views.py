@@ -116,7 +116,8 @@ def test_generating_a_new_report_creates_it_pending(client, users, django_captur
         )
     report = ProgressReport.objects.get()
     assert (report.state, report.period_end, report.requested_by) == ("pending", last_month, users["admin"])
-    assert len(callbacks) == 1  # the build is queued only once the row is committed
+    queued = [callback for callback in callbacks if getattr(callback, "__module__", "") != "core.cache"]
+    assert len(queued) == 1  # the build is queued only once the row is committed (beside any version bump)
 
 
 def test_the_spreadsheet_has_date_cells_a_frozen_header_and_columns_sized_to_content(client, users):
