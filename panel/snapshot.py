@@ -86,7 +86,10 @@ def _commentary(entry) -> dict | None:
 def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
     rows: dict[int | None, list[dict]] = {}
     figures = latest_kpi_figures(
-        kpis=list(KPI.objects.select_related("theme", "owner").order_by("code")), as_of=as_of
+        kpis=list(
+            KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner").order_by("code")
+        ),
+        as_of=as_of,
     )
     said = current_commentaries(
         periods=[(figure.kpi.pk, figure.latest.period_end) for figure in figures if figure.latest]

@@ -75,7 +75,7 @@ def kpi_list(request):
 def kpi_detail(request, code: str):
     """A KPI's definition, chart, history with comparators and sources, and linked actions."""
     kpi = get_object_for(
-        request.user, "actions.view_kpis", KPI.objects.select_related("theme", "owner"), code=code
+        request.user, "actions.view_kpis", KPI.objects.select_related("theme", "owner", "tracks"), code=code
     )
     # Computed only when the page is not in the cache (see the template).
     history = lazy(selectors.kpi_history, kpi=kpi)
@@ -91,6 +91,7 @@ def kpi_detail(request, code: str):
             "figure": lazy(selectors.figures_from_history, kpi=kpi, history=history),
             "chart": lazy(kpi_chart, kpi, history, small_numbers=small_numbers),
             "benchmark": lazy(kpi_benchmark, kpi=kpi, exact=small_numbers),
+            "published": lazy(selectors.last_published, kpi=kpi),
             "actions": actions,
             "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
@@ -285,7 +286,7 @@ def kpi_import_template(request):
     """A workbook to fill in: the chosen layout's headings on the first sheet, the
     current KPI codes on the second, notes on the third."""
     require(request.user, "actions.import_kpis")
-    kpis = list(KPI.objects.order_by("code"))
+    kpis = list(KPI.objects.filter(source=KPI.Source.LOCAL).order_by("code"))
     codes = (
         ["kpi_code", "name", "unit", "frequency", "note"],
         [
