@@ -59,6 +59,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "kpi_import_detail",
         ),
     ),
+    NavItem("National Framework", "kpi_framework", roles=tuple(Role.values)),
     NavItem(
         "Participation",
         "participation:groups",

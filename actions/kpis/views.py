@@ -24,6 +24,7 @@ from .charts import kpi_chart
 from .files import FileRefused
 from .formatting import kpi_value_fields
 from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
+from .framework import framework_overview
 from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
@@ -67,6 +68,20 @@ def kpi_list(request):
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
+    )
+
+
+@login_required
+@require_GET
+def kpi_framework(request):
+    """DfE's National Framework indicators by outcome and domain, with Havering beside London,
+    its neighbours' median and England."""
+    require(request.user, "actions.view_kpis")
+    small_numbers = sees_small_numbers(request.user)
+    return render(
+        request,
+        "actions/kpis/framework.html",
+        {"outcomes": framework_overview(exact=small_numbers), "small_numbers": small_numbers},
     )
 
 

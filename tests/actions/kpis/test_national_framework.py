@@ -331,3 +331,25 @@ def test_charts_space_periods_by_date():
     xs = [point.x for point in chart.series[0].points]
     year, month = xs[1] - xs[0], xs[4] - xs[3]
     assert 11 < year / month < 13
+
+
+def row_of(page: str, code: str) -> str:
+    start = page.index(f'data-hcp-indicator="{code}"')
+    return " ".join(html.unescape(page[start : page.index("</tr>", start)]).split())
+
+
+def test_the_framework_page_groups_indicators_and_compares_havering(client, users, every_file):
+    client.force_login(users["panel"])
+    page = client.get(reverse("kpi_framework")).content.decode()
+    outcome = page.index("Outcome 4: Children in care and care leavers have stable, loving homes")
+    assert outcome < page.index("Stability and quality of where a child lives") < page.index("NF45")
+    nf45 = row_of(page, "NF45")
+    assert "year to March 2025" in nf45 and "12% (31 of 268)" in nf45
+    assert "10%" in nf45 and "11.5%" in nf45 and "median of 10 of 10" in nf45.lower()
+    assert "Better than the year before" in nf45 or "Worse than the year before" in nf45
+    assert " of 4" in nf45
+    nf66 = row_of(page, "NF66")
+    assert "15" in nf66 and "15.2" in nf66
+    nf46 = row_of(page, "NF46")
+    assert "Not loaded yet" in nf46 and "la_cla_on_31_march_by_characteristics.csv" in nf46
+    assert 'class="hcp-scroll-region"' in page
