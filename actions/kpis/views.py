@@ -1,5 +1,6 @@
 """KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
 
+from datetime import date
 from itertools import groupby
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from actions.models import KPI, KPIImport
+from actions.models import KPI, KPIImport, KPIValue, LocalAuthority
 from core.access import allowed, get_object_for, require
 from core.cache import lazy
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
@@ -207,6 +208,31 @@ def _kpi_import_new(request):
     return render(request, "actions/kpis/import_new.html", {"form": form})
 
 
+def _in_words(samples: list[dict]) -> list[dict]:
+    """Preview samples as people read them: councils by name and number ("Barking and
+    Dagenham (301)"), areas in words, UK dates. One query for the councils' names."""
+    figures = [sample[key] for sample in samples for key in ("new", "old") if sample.get(key)]
+    codes = {figure["area"][3:] for figure in figures if figure["area"].startswith("LA ")}
+    names = dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    areas = dict(KPIValue.Area.choices)
+
+    def words(figure: dict) -> dict:
+        area = figure["area"]
+        if area.startswith("LA "):
+            code = area[3:]
+            area = f"{names[code]} ({code})" if code in names else f"LA {code}"
+        try:
+            period = f"{date.fromisoformat(figure['period_end']):%-d %b %Y}"
+        except (TypeError, ValueError):
+            period = figure["period_end"]
+        return {**figure, "area": areas.get(area, area), "period_end": period}
+
+    return [
+        {**sample, **{key: words(sample[key]) for key in ("new", "old") if sample.get(key)}}
+        for sample in samples
+    ]
+
+
 @login_required
 @require_GET
 @never_cache
@@ -215,6 +241,7 @@ def kpi_import_detail(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
     created = kpi_import.preview.get("created", []) if isinstance(kpi_import.preview, dict) else []
     changed = kpi_import.preview.get("changed", []) if isinstance(kpi_import.preview, dict) else []
+    created, changed = _in_words(created), _in_words(changed)
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:

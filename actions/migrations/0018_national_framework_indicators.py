@@ -10,6 +10,7 @@ import csv
 from django.db import migrations
 
 from actions.kpis.neighbours import DATA
+from actions.migration_helpers import grant_role_permissions
 
 FRAMEWORK = DATA / "framework_indicators.csv"
 CLA_RATES = "cla_number_and_rate_per_10k_children"
@@ -157,12 +158,21 @@ NOT_LOADED = {
 TRACKS = {"S01": 45, "I03": 52, "I02": 53, "S04": 55}
 
 
+# Administrators keep DfE's mappings, neighbour models and council names in the Django admin.
+ADMIN = [
+    f"actions.{action}_{model}"
+    for model in ("dfemapping", "localauthority", "neighbourmodel", "statisticalneighbour")
+    for action in ("view", "add", "change", "delete")
+]
+
+
 def framework_rows() -> dict[int, dict]:
     with open(FRAMEWORK, encoding="utf-8-sig", newline="") as handle:
         return {int(row["sort_order"]): row for row in csv.DictReader(handle)}
 
 
 def seed(apps, schema_editor):
+    grant_role_permissions(apps, "Administrator", ADMIN)
     KPI = apps.get_model("actions", "KPI")
     KPIValue = apps.get_model("actions", "KPIValue")
     DfEMapping = apps.get_model("actions", "DfEMapping")
