@@ -22,6 +22,7 @@ from core.forms import save_or_show_errors
 from . import selectors, services
 from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
+from .figures_export import HEADER, UnknownCodes, figure_rows
 from .files import FileRefused
 from .formatting import kpi_value_fields
 from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
@@ -74,6 +75,19 @@ def kpi_list(request):
 
 @login_required
 @require_GET
+def kpi_figures_export(request):
+    """Every stored figure with its area, council, symbol and source, as
+    ``manage.py export_kpi_figures`` prints it (administrators: every figure, unsuppressed)."""
+    require(request.user, "actions.import_kpis")
+    try:
+        rows = figure_rows(codes=request.GET.getlist("kpi"), source=request.GET.get("source", ""))
+    except UnknownCodes as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    return csv_response("kpi-figures.csv", HEADER, rows)
+
+
+@login_required
+@require_GET
 def kpi_framework(request):
     """DfE's National Framework indicators by outcome and domain, with Havering beside London,
     its neighbours' median and England."""
@@ -82,7 +96,11 @@ def kpi_framework(request):
     return render(
         request,
         "actions/kpis/framework.html",
-        {"outcomes": framework_overview(exact=small_numbers), "small_numbers": small_numbers},
+        {
+            "outcomes": framework_overview(exact=small_numbers),
+            "small_numbers": small_numbers,
+            "can_export": allowed(request.user, "actions.import_kpis"),
+        },
     )
 
 

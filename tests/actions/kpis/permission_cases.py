@@ -26,6 +26,7 @@ CASES = [
     Case("kpi_detail", expect(200), args=lambda world: ["W01"]),
     Case("kpi_export", expect(200)),
     Case("kpi_framework", expect(200)),
+    Case("kpi_figures_export", ADMIN_ONLY),
     Case("kpi_detail", expect(200), args=lambda world: ["NF45"], id="GET kpi_detail published"),
     Case("kpi_import_list", ADMIN_ONLY),
     Case("kpi_import_new", ADMIN_ONLY),
