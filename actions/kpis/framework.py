@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from actions.models import KPI, DfEMapping, KPIValue
 
 from .benchmarks import Position, benchmark_positions
+from .formatting import kpi_figure, kpi_value_text
 from .rating import Trend, kpi_trend
 
 AREA = KPIValue.Area
@@ -73,18 +74,17 @@ def framework_indicators() -> list[KPI]:
     )
 
 
-def framework_overview(*, exact: bool) -> list[Outcome]:
-    """Every National Framework indicator under its outcome and domain. Four queries
-    whatever the number of indicators, plus benchmarking's three."""
+def framework_overview(*, exact: bool, as_of: date | None = None) -> list[Outcome]:
+    """Every National Framework indicator under its outcome and domain, with the figures
+    published for periods up to ``as_of`` (default: all). Four queries whatever the number
+    of indicators, plus benchmarking's three."""
     kpis = framework_indicators()
     indicators = {kpi.pk: Indicator(kpi=kpi) for kpi in kpis}
     latest = Window(RowNumber(), partition_by=[F("kpi_id"), F("area")], order_by=F("period_end").desc())
-    recent = (
-        KPIValue.objects.filter(kpi_id__in=indicators, area__in=SHOWN_AREAS)
-        .annotate(rank=latest)
-        .filter(rank__lte=2)
-        .order_by("kpi_id", "area", "rank")
-    )
+    values = KPIValue.objects.filter(kpi_id__in=indicators, area__in=SHOWN_AREAS)
+    if as_of is not None:
+        values = values.filter(period_end__lte=as_of)
+    recent = values.annotate(rank=latest).filter(rank__lte=2).order_by("kpi_id", "area", "rank")
     havering = {}
     others = []
     for value in recent:
@@ -104,7 +104,7 @@ def framework_overview(*, exact: bool) -> list[Outcome]:
             indicator.figures[value.area] = value
     for mapping in DfEMapping.objects.filter(kpi_id__in=indicators, is_active=True).order_by("pk"):
         indicators[mapping.kpi_id].mapping = indicators[mapping.kpi_id].mapping or mapping
-    for kpi_id, position in benchmark_positions(kpis=kpis, exact=exact).items():
+    for kpi_id, position in benchmark_positions(kpis=kpis, exact=exact, as_of=as_of).items():
         if position.period_end == indicators[kpi_id].period_end:
             indicators[kpi_id].position = position
     ordered = [indicators[kpi.pk] for kpi in kpis]
@@ -118,3 +118,32 @@ def framework_overview(*, exact: bool) -> list[Outcome]:
         )
         for outcome, in_outcome in groupby(ordered, key=lambda i: i.kpi.framework_outcome)
     ]
+
+
+def framework_report_rows(*, as_of: date) -> list[dict]:
+    """The meeting pack's framework section, as a panel member may read it (small counts
+    withheld), frozen into the report's data."""
+    rows = []
+    for outcome in framework_overview(exact=False, as_of=as_of):
+        for domain in outcome.domains:
+            for indicator in domain.indicators:
+                kpi = indicator.kpi
+                trend = indicator.travel
+                rows.append(
+                    {
+                        "code": kpi.code,
+                        "name": kpi.name,
+                        "outcome": outcome.name,
+                        "domain": domain.name,
+                        "period_end": indicator.period_end.isoformat() if indicator.loaded else None,
+                        "havering": kpi_figure(indicator.havering, kpi) if indicator.havering else "",
+                        "comparators": [
+                            [label, kpi_value_text(value, kpi) if value else "–"]
+                            for label, value in indicator.comparators
+                        ],
+                        "travel": trend.words if trend else "",
+                        "quartile": indicator.position.quartile if indicator.position else None,
+                        "file": indicator.file_name,
+                    }
+                )
+    return rows
