@@ -441,19 +441,21 @@ class LastPublished:
 
 def last_published(*, kpi: KPI) -> LastPublished | None:
     """For a local measure that tracks a published indicator: that indicator's latest Havering
-    figure and, for the same year, London, the neighbours' median and England. Two queries."""
+    figure and, for the same year, London, the neighbours' median and England. One query."""
     if kpi.tracks_id is None:
         return None
     published = kpi.tracks
-    latest = KPIValue.objects.filter(kpi=published, area=HAVERING).order_by("-period_end").first()
+    areas = (KPIValue.Area.LONDON, KPIValue.Area.STAT_NEIGHBOURS_MEDIAN, KPIValue.Area.ENGLAND)
+    values = list(
+        KPIValue.objects.filter(kpi=published, area__in=(HAVERING, *areas)).order_by("-period_end", "area")
+    )
+    latest = next((value for value in values if value.area == HAVERING), None)
     if latest is None:
         return LastPublished(published, None, [])
-    areas = (KPIValue.Area.LONDON, KPIValue.Area.STAT_NEIGHBOURS_MEDIAN, KPIValue.Area.ENGLAND)
     found = {
         value.area: value
-        for value in KPIValue.objects.filter(
-            kpi=published, period_end=latest.period_end, area__in=areas, value__isnull=False
-        )
+        for value in values
+        if value.period_end == latest.period_end and value.area != HAVERING and value.value is not None
     }
     labels = {KPIValue.Area.STAT_NEIGHBOURS_MEDIAN: "neighbours' median"}
     comparators = [
