@@ -23,6 +23,7 @@ def test_the_framework_page_from_the_dashboard_at_any_width(page, users, publish
     sign_in(page, users["panel"].username)
     page.goto("/panel/")
     follow(page.get_by_role("link", name="the National Framework indicators"))
+    expect(page.locator(".govuk-service-navigation__item--active")).to_contain_text("Performance")
     expect(page.get_by_role("heading", name="National Framework indicators", level=1)).to_be_visible()
     row = page.locator('[data-hcp-indicator="NF45"]')
     expect(row).to_contain_text("12% (31 of 268)")

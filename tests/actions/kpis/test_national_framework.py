@@ -353,3 +353,10 @@ def test_the_framework_page_groups_indicators_and_compares_havering(client, user
     nf46 = row_of(page, "NF46")
     assert "Not loaded yet" in nf46 and "la_cla_on_31_march_by_characteristics.csv" in nf46
     assert 'class="hcp-scroll-region"' in page
+
+
+def test_the_framework_page_is_linked_from_the_measures_page_and_the_dashboard(client, users):
+    client.force_login(users["panel"])
+    link = f'href="{reverse("kpi_framework")}"'
+    assert link in client.get(reverse("kpi_list")).content.decode()
+    assert link in client.get(reverse("panel:dashboard")).content.decode()
