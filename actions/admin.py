@@ -61,6 +61,7 @@ class KPIAdmin(admin.ModelAdmin):
         "owner",
     )
     list_filter = (
+        "source",
         "theme",
         "unit",
         "polarity",
@@ -73,10 +74,19 @@ class KPIAdmin(admin.ModelAdmin):
     )
     search_fields = ("code", "name", "definition", "owner__username", "owner__first_name", "owner__last_name")
     list_select_related = ("theme", "owner")
-    autocomplete_fields = ("owner",)
+    autocomplete_fields = ("owner", "tracks")
     fieldsets = (
         (None, {"fields": ("code", "name", "definition", "theme", "owner")}),
         ("How it is measured", {"fields": ("unit", "polarity", "frequency", "data_source", "is_derived")}),
+        (
+            "Published by DfE",
+            {
+                "fields": ("source", "tracks", "framework_outcome", "framework_domain", "framework_order"),
+                "description": "A measure published by DfE takes its figures only from DfE's files (DfE file "
+                "mappings); a local one only from the portal's own layouts, and may track the published "
+                "indicator its page shows beside its own series.",
+            },
+        ),
         (
             "Rating",
             {

@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -64,6 +65,10 @@ class KPI(models.Model):
         QUARTERLY = "quarterly", "Quarterly"
         ANNUAL = "annual", "Annual"
 
+    class Source(models.TextChoices):
+        LOCAL = "local", "Local (the council's own figures)"
+        DFE = "dfe", "Published by DfE"
+
     class ToleranceKind(models.TextChoices):
         POINTS = "points", "In the measure's own unit (points, for a percentage)"
         PERCENT_OF_TARGET = "percent_of_target", "As a percentage of the target"
@@ -107,6 +112,30 @@ class KPI(models.Model):
         blank=True,
         related_name="owned_kpis",
         help_text="The officer who explains this measure's figures to the panel each period.",
+    )
+    source = models.CharField(
+        max_length=5,
+        choices=Source.choices,
+        default=Source.LOCAL,
+        help_text="Where every figure of this measure comes from. A measure published by DfE takes "
+        "figures only from DfE's files; a local one only from the portal's own layouts, so an annual "
+        "published figure and a local in-year one never share a series.",
+    )
+    tracks = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trackers",
+        limit_choices_to={"source": "dfe"},
+        help_text="For a local measure: the published indicator it tracks between DfE's releases.",
+    )
+    framework_outcome = models.CharField(
+        max_length=120, blank=True, help_text="DfE's National Framework outcome or enabler."
+    )
+    framework_domain = models.CharField(max_length=120, blank=True, help_text="DfE's domain within it.")
+    framework_order = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Its number in DfE's list of National Framework indicators."
     )
 
     class Meta:
@@ -433,7 +462,9 @@ class KPIValue(models.Model):
     class Area(models.TextChoices):
         HAVERING = "havering", "Havering"
         STAT_NEIGHBOURS = "stat_neighbours", "Statistical neighbours"
+        STAT_NEIGHBOURS_MEDIAN = "sn_median", "Statistical neighbours' median"
         LONDON = "london", "London"
+        OUTER_LONDON = "outer_london", "Outer London"
         ENGLAND = "england", "England"
         COUNCIL = "council", "Another council (benchmarking)"
 
@@ -446,6 +477,8 @@ class KPIValue(models.Model):
         NOT_AVAILABLE = "x", "x: not available"
         NOT_AVAILABLE_COLON = ":", "(colon): not available"
         FEWER_THAN_FIVE = "~", "~: fewer than 5, or rounded to 0"
+        LOW = "low", "low: rounds to 0 but is not 0"
+        LOW_RELIABILITY = "u", "u: low reliability"
 
     # No index of its own: the unique index starts with the KPI. Fewer indexes make
     # bulk imports faster.
@@ -463,7 +496,7 @@ class KPIValue(models.Model):
         max_digits=14, decimal_places=4, null=True, blank=True, help_text="Empty when DfE did not publish it."
     )
     symbol = models.CharField(
-        max_length=1,
+        max_length=3,
         choices=Symbol.choices,
         blank=True,
         help_text="The symbol DfE published instead of a figure, if it did.",
@@ -522,7 +555,7 @@ class KPIValue(models.Model):
         """How a figure DfE did not publish reads on a page."""
         if self.symbol in ("c", "~"):
             return "suppressed by DfE"
-        if self.symbol == "k":
+        if self.symbol in ("k", "low"):
             return "fewer than 0.5, rounded to 0 by DfE"
         return "not published by DfE"
 
@@ -651,7 +684,10 @@ class DfEMapping(models.Model):
     )
     numerator_filters = models.JSONField(
         help_text='Filter columns and values of the figure’s row, e.g. {"cla_group": "CLA on 31 March", '
-        '"placement_stability": "With 3 or more placements during the year"}.'
+        '"placement_stability": "With 3 or more placements during the year"}. A column DfE has named '
+        'differently over the years, or a value it has worded differently, lists each with "|" between: '
+        '{"care_leaver_age|age": "17 to 18 years|Aged 17 to 18"}. Empty ({}): every row, as in the '
+        "workforce file's one row per council."
     )
     denominator_filters = models.JSONField(
         default=dict,
@@ -661,8 +697,9 @@ class DfEMapping(models.Model):
     )
     count_columns = models.CharField(
         max_length=200,
+        blank=True,
         help_text="The count column's name, with older names after it, separated by commas "
-        "(e.g. children_count, number).",
+        "(e.g. children_count, number). Empty: the file gives no count (an average, a rate).",
     )
     value_columns = models.CharField(
         max_length=200,
@@ -671,6 +708,10 @@ class DfEMapping(models.Model):
         "Empty: the figure is the count.",
     )
     is_active = models.BooleanField(default=True)
+    published_on = models.DateField(
+        null=True, blank=True, help_text="When DfE published the latest release this file comes from."
+    )
+    next_due = models.DateField(null=True, blank=True, help_text="When DfE says the next release is due.")
 
     class Meta:
         ordering = ["kpi__code", "pk"]
@@ -682,6 +723,23 @@ class DfEMapping(models.Model):
     @staticmethod
     def names(text: str) -> list[str]:
         return [name.strip().lower() for name in text.split(",") if name.strip()]
+
+    def clean(self):
+        if self.kpi_id and self.kpi.source != KPI.Source.DFE:
+            raise ValidationError(
+                {
+                    "kpi": f"{self.kpi.code} is a local measure: DfE's annual figures go on a published "
+                    "measure (source “Published by DfE”), which a local one can track."
+                }
+            )
+        for field in ("numerator_filters", "denominator_filters"):
+            filters = getattr(self, field)
+            if not isinstance(filters, dict) or not all(
+                isinstance(value, str | int) for value in filters.values()
+            ):
+                raise ValidationError(
+                    {field: 'Give column names and values, e.g. {"cla_group": "CLA on 31 March"}.'}
+                )
 
 
 class LocalAuthority(models.Model):

@@ -394,6 +394,8 @@ if not (len(OWN_LA_CODE) == 3 and OWN_LA_CODE.isdigit()):
     raise ImproperlyConfigured(f"OWN_LA_CODE={OWN_LA_CODE!r} must be DfE's three-digit LA number, e.g. 311.")
 # The region whose row in DfE's files is the "London" comparator.
 OWN_REGION_CODE = env.str("OWN_REGION_CODE", default="E12000007")
+# DfE publishes London councils' figures for Inner and Outer London too.
+OWN_SUBREGION_CODE = env.str("OWN_SUBREGION_CODE", default="E13000002")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uploads go to disk
 
 # The young people's page: every easy-read text must reach this Flesch reading ease

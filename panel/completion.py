@@ -63,7 +63,9 @@ def reporting_completion(*, now: datetime | None = None) -> Completion:
     completion = Completion(meeting=meeting, since=since)
     for action in actions:
         (completion.updated if action.updated else completion.not_updated).append(action)
-    figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme", "owner")))
+    figures = latest_kpi_figures(
+        kpis=list(KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner"))
+    )
     for figure, said in red_and_amber_commentary(figures):
         if said is None:
             completion.unexplained.append(figure)

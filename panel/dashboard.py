@@ -104,7 +104,9 @@ class _Measures:
 
 
 def _measures(as_of: date, *, exact: bool) -> _Measures:
-    figures = latest_kpi_figures(kpis=list(KPI.objects.select_related("theme", "owner")), as_of=as_of)
+    figures = latest_kpi_figures(
+        kpis=list(KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner")), as_of=as_of
+    )
     kpis_by_theme: dict[int, dict[RAG, int]] = {}
     for figure in figures:
         if figure.kpi.theme_id is not None:

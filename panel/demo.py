@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import mfa
 from actions.demo import seed_actions
 from actions.easyread.demo import seed_easy_read
-from actions.kpis.demo import seed_kpi_figures
+from actions.kpis.demo import seed_dfe_figures, seed_kpi_figures, seed_owners_and_commentary
 from actions.roles import Role
 from participation.demo import seed_participation
 
@@ -76,9 +76,12 @@ def seed_all(
     users = seed_users(password=password, totp_secret=totp_secret)
     seed_actions(users=users, scale=scale)
     seed_easy_read(users=users)
+    seed_dfe_figures()
     seed_kpi_figures(users=users, scale=scale)
     seed_participation(users=users, scale=scale)
     seed_meetings(users=users, today=timezone.localdate())
+    # Last: the ratings of the measures worked out from participation and IV records too.
+    seed_owners_and_commentary(users=users)
     return users
 
 

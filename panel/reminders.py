@@ -133,7 +133,9 @@ def send_lead_reminders(*, now=None) -> int:
 def kpis_owing_commentary() -> dict:
     """Red and amber measures whose owner has written no commentary on the latest figure,
     grouped by owner (measures without an owner are left out: nobody to remind)."""
-    figures = latest_kpi_figures(kpis=list(KPI.objects.filter(owner__isnull=False).select_related("owner")))
+    figures = latest_kpi_figures(
+        kpis=list(KPI.objects.filter(owner__isnull=False, source=KPI.Source.LOCAL).select_related("owner"))
+    )
     by_owner: dict = {}
     for figure, said in red_and_amber_commentary(figures):
         if said is None:

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.kpis.formatting import kpi_figure, kpi_number, kpi_value_fields, kpi_value_text
+from actions.kpis.framework import framework_report_rows
 from actions.kpis.selectors import current_commentaries, latest_kpi_figures
 from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
@@ -86,7 +87,10 @@ def _commentary(entry) -> dict | None:
 def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
     rows: dict[int | None, list[dict]] = {}
     figures = latest_kpi_figures(
-        kpis=list(KPI.objects.select_related("theme", "owner").order_by("code")), as_of=as_of
+        kpis=list(
+            KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner").order_by("code")
+        ),
+        as_of=as_of,
     )
     said = current_commentaries(
         periods=[(figure.kpi.pk, figure.latest.period_end) for figure in figures if figure.latest]
@@ -284,11 +288,14 @@ def build_snapshot(report, progress) -> dict:
         }
         for theme in Theme.objects.order_by("position")
     ]
+    pack = report.kind == report.Kind.MEETING_PACK
     return {
         "period_start": report.period_start.isoformat(),
         "period_end": as_of.isoformat(),
         "themes": themes,
         "context": kpis.get(None, []),
+        # DfE's National Framework indicators, as the inspectors read them (meeting packs).
+        "framework": framework_report_rows(as_of=as_of) if pack else [],
         "sections": sections,
         "questions": _open_questions(as_of),
         "agenda": _agenda(report.meeting),

@@ -309,19 +309,19 @@ class DfEMappingForm(forms.ModelForm):
             "count_columns",
             "value_columns",
             "is_active",
+            "published_on",
+            "next_due",
         )
 
     def clean(self):
         cleaned = super().clean()
         for name in ("numerator_filters", "denominator_filters"):
             filters = cleaned.get(name)
-            if filters is None or (filters == {} and name == "denominator_filters"):
+            if filters is None or filters == {}:  # {}: every row (one row per council and year)
                 continue
             # A JSON object of column → value; anything else would match no row.
-            if (
-                not isinstance(filters, dict)
-                or not filters
-                or not all(isinstance(key, str) and isinstance(value, str) for key, value in filters.items())
+            if not isinstance(filters, dict) or not all(
+                isinstance(key, str) and isinstance(value, str) for key, value in filters.items()
             ):
                 self.add_error(name, 'Give column names and values as {"column": "value", …}.')
         return cleaned
@@ -333,7 +333,15 @@ class DfEMappingAdmin(admin.ModelAdmin):
     renamed columns are mapped here rather than in a release."""
 
     form = DfEMappingForm
-    list_display = ("kpi", "publication_file", "numerator_filters", "denominator_filters", "is_active")
+    list_display = (
+        "kpi",
+        "publication_file",
+        "numerator_filters",
+        "denominator_filters",
+        "is_active",
+        "published_on",
+        "next_due",
+    )
     list_filter = ("is_active", "publication_file")
     search_fields = ("kpi__code", "kpi__name", "publication_file", "count_columns", "value_columns")
     list_select_related = ("kpi",)

@@ -196,6 +196,14 @@ def kpi_benchmark(*, kpi: KPI, exact: bool = False) -> Benchmark | None:
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.name))
     by_area = {value.area: value for value in values if value.area not in (AREA.HAVERING, AREA.COUNCIL)}
     comparators = [
-        (area.label, by_area.get(area)) for area in (AREA.STAT_NEIGHBOURS, AREA.LONDON, AREA.ENGLAND)
+        (area.label, by_area.get(area))
+        for area in (
+            AREA.STAT_NEIGHBOURS_MEDIAN,
+            AREA.STAT_NEIGHBOURS,
+            AREA.LONDON,
+            AREA.OUTER_LONDON,
+            AREA.ENGLAND,
+        )
+        if area in by_area or area in (AREA.STAT_NEIGHBOURS, AREA.LONDON, AREA.ENGLAND)
     ]
     return Benchmark(position=position, rows=rows, comparators=comparators)

@@ -147,10 +147,13 @@ def kpi_chart(kpi: KPI, history: list[HistoryRow], *, small_numbers: bool = Fals
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
 
+    # Periods are spaced by date: a year between two annual figures is twelve months wide.
+    first, last = rows[0].period_end.toordinal(), rows[-1].period_end.toordinal()
+
     def x_of(index: int) -> float:
-        if len(rows) == 1:
+        if last == first:
             return LEFT + plot_width / 2
-        return LEFT + plot_width * index / (len(rows) - 1)
+        return LEFT + plot_width * (rows[index].period_end.toordinal() - first) / (last - first)
 
     def y_of(number: float) -> float:
         return TOP + plot_height * (1 - (number - low) / (high - low))
@@ -204,13 +207,18 @@ def _ticks(low: float, high: float, step: float) -> list[float]:
 def _x_ticks(rows: list[HistoryRow], x_of, plot_width: float) -> list[Tick]:
     """At most MAX_X_LABELS period labels, always the last one, never two crowded together."""
     every = max(1, math.ceil(len(rows) / MAX_X_LABELS))
-    x_ticks = [
-        Tick(x_of(index), f"{row.period_end:%b %y}")
-        for index, row in enumerate(rows)
-        if index % every == 0 or index == len(rows) - 1
-    ]
-    if len(x_ticks) > 1 and x_ticks[-1].position - x_ticks[-2].position < plot_width / (MAX_X_LABELS * 1.5):
-        del x_ticks[-2]
+    gap = plot_width / (MAX_X_LABELS * 1.5)
+    x_ticks: list[Tick] = []
+    for index, row in enumerate(rows):
+        if index % every and index != len(rows) - 1:
+            continue
+        tick = Tick(x_of(index), f"{row.period_end:%b %y}")
+        while x_ticks and tick.position - x_ticks[-1].position < gap:
+            if index != len(rows) - 1:
+                break
+            x_ticks.pop()  # the last period's label wins over a crowded one before it
+        else:
+            x_ticks.append(tick)
     return x_ticks
 
 

@@ -1,9 +1,13 @@
 """Synthetic KPI figures for the demo: targets, and about three years of invented
 monthly or quarterly values for Havering and its comparators.
 
-Every number here is made up. Each figure comes from a random generator seeded with
-its KPI, area and period, so running the seeding again (even on a later day, when it
-adds the newest periods) never changes a figure already there.
+Every local number here is made up (and each Havering figure says so in its note). Each
+comes from a random generator seeded with its KPI, area and period, so running the
+seeding again (even on a later day, when it adds the newest periods) never changes a
+figure already there. A measure that tracks a DfE indicator with figures gets no invented
+comparators: it is compared through DfE's real published figures, which
+``seed_dfe_figures`` (run first) imports from the files in ``actions/data/dfe`` exactly as
+an administrator would.
 """
 
 import random
@@ -14,10 +18,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import KPI, KPIImport, KPIValue
+from actions.models import KPI, KPICommentary, KPIImport, KPIValue
+from actions.rag import RAG
 from core.months import month_ends_up_to, previous_month_end, previous_quarter_end
 
+from .neighbours import DATA, PUBLISHED_MODELS
+from .selectors import latest_kpi_figures
+from .services import kpi_import_from_path
+
 DEMO_IMPORT_NAME = "DEMO performance figures.xlsx"
+SYNTHETIC = "Synthetic demo figure (made up, not Havering's)"
 BASE_YEAR = 2024
 
 
@@ -124,6 +134,10 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         defaults={"uploaded_by": admin, "state": KPIImport.State.DONE, "finished_at": timezone.now()},
     )
     months = 36 * min(scale, 10)
+    # Measures compared through DfE's real figures get no invented comparators.
+    published = set(
+        KPIValue.objects.filter(kpi__source=KPI.Source.DFE).values_list("kpi_id", flat=True).distinct()
+    )
     values = []
     for kpi in KPI.objects.filter(code__in=DEMO_KPIS):
         spec = DEMO_KPIS[kpi.code]
@@ -142,7 +156,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         else:
             periods = month_ends_up_to(previous_month_end(today), months)
         areas = [KPIValue.Area.HAVERING]
-        if kpi.polarity != KPI.Polarity.NEUTRAL:
+        if kpi.polarity != KPI.Polarity.NEUTRAL and kpi.tracks_id not in published:
             areas += list(COMPARATOR_AREAS)
         for period in periods:
             for area in areas:
@@ -151,7 +165,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
                         kpi=kpi,
                         period_end=period,
                         area=area,
-                        note="",
+                        note=SYNTHETIC if area == KPIValue.Area.HAVERING else "",
                         source_import=demo_import,
                         updated_by=admin,
                         **_figure(spec, kpi, area, period),
@@ -161,7 +175,7 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         values,
         update_conflicts=True,
         unique_fields=["kpi", "area", "la_code", "period_end"],
-        update_fields=["value", "numerator", "denominator", "source_import", "updated_by"],
+        update_fields=["value", "numerator", "denominator", "note", "source_import", "updated_by"],
         batch_size=1000,
     )
     total = KPIValue.objects.filter(source_import=demo_import).count()
@@ -169,3 +183,58 @@ def seed_kpi_figures(*, users: dict, scale: int = 1, today: date | None = None) 
         rows_created=total, rows_total=total, rows_processed=total
     )
     return total
+
+
+# DfE's list of indicators and its neighbour models: read by migrations, not imported.
+NOT_FIGURES = {"framework_indicators.csv", *(path.name for _, _, path in PUBLISHED_MODELS)}
+
+
+def seed_dfe_figures() -> int:
+    """DfE's real published figures (the files in ``actions/data/dfe``), imported through
+    the same import as an upload. A file already imported is left alone. Returns how many
+    files were imported."""
+    done = set(
+        KPIImport.objects.filter(state=KPIImport.State.DONE, layout="dfe").values_list("file_name", flat=True)
+    )
+    imported = 0
+    for path in sorted(DATA.glob("*.csv")):
+        if path.name in done or path.name in NOT_FIGURES:
+            continue
+        kpi_import = kpi_import_from_path(path=path, dry_run=False, accept_warnings=True)
+        imported += kpi_import.state == KPIImport.State.DONE
+    return imported
+
+
+COMMENTARY = {
+    RAG.RED: (
+        "Below target and not recovering (synthetic demo commentary).",
+        "Weekly review with team managers until the figure is back within tolerance (synthetic).",
+    ),
+    RAG.AMBER: ("Close to target; the team is watching the trend (synthetic demo commentary).", ""),
+}
+
+
+@transaction.atomic
+def seed_owners_and_commentary(*, users: dict) -> int:
+    """Every red or amber demo measure gets a named owner (the demo lead owns the first)
+    and their commentary on its latest figure. Returns how many measures have one."""
+    owners = [users["lead"], users["participation"], users["admin"]]
+    flagged = [figure for figure in latest_kpi_figures() if figure.rag in (RAG.RED, RAG.AMBER)]
+    for number, figure in enumerate(flagged):
+        kpi = figure.kpi
+        if kpi.owner_id is None:
+            kpi.owner = owners[number % len(owners)]
+            kpi.save(update_fields=["owner"])
+        commentary, corrective = COMMENTARY[figure.rag]
+        if not KPICommentary.objects.filter(kpi=kpi, period_end=figure.latest.period_end).exists():
+            KPICommentary.objects.create(
+                kpi=kpi,
+                period_end=figure.latest.period_end,
+                rag=figure.rag.value,
+                commentary=commentary,
+                corrective_action=corrective,
+                author=kpi.owner,
+            )
+    if not KPI.objects.filter(owner=users["lead"]).exists():
+        KPI.objects.filter(code="S01").update(owner=users["lead"])
+    return len(flagged)

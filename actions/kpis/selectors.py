@@ -4,6 +4,7 @@ a KPI (the list, the detail page, the dashboard, progress reports) takes its fig
 and ratings from here.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,7 +132,9 @@ def latest_kpi_figures(
     period (its own period may be earlier: DfE publishes once a year). Three queries
     whatever the number of KPIs or figures: the KPIs (unless given as a list), the recent
     Havering figures of each and the comparators (window functions)."""
-    kpis = list(kpis if kpis is not None else KPI.objects.select_related("theme"))
+    kpis = list(
+        kpis if kpis is not None else KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme")
+    )
     figures = {kpi.pk: KPIFigures(kpi=kpi) for kpi in kpis}
     if not figures:
         return []
@@ -142,10 +145,16 @@ def latest_kpi_figures(
     ranked = havering.annotate(rank=newest_first).filter(rank__lte=RECENT_PERIODS).order_by("kpi_id", "rank")
     for value in ranked:
         figures[value.kpi_id].recent.append(value)
+    # A local measure that tracks a published indicator is also compared through DfE's
+    # figures for it (where it has no comparator of its own): its own series stays its own.
+    tracked = defaultdict(list)
     periods = Q()
     for slot in figures.values():
         if slot.latest:
             periods |= Q(kpi_id=slot.kpi.pk, period_end__lte=slot.latest.period_end)
+            if slot.kpi.tracks_id:
+                tracked[slot.kpi.tracks_id].append(slot)
+                periods |= Q(kpi_id=slot.kpi.tracks_id, period_end__lte=slot.latest.period_end)
     if periods:
         comparators = (
             KPIValue.objects.filter(periods, area__in=COMPARATOR_AREAS)
@@ -157,8 +166,15 @@ def latest_kpi_figures(
             )
             .filter(rank=1)
         )
+        published = []
         for value in comparators:
-            figures[value.kpi_id].comparators[value.area] = value
+            if value.kpi_id in figures:
+                figures[value.kpi_id].comparators[value.area] = value
+            if value.kpi_id in tracked:
+                published.append(value)
+        for value in published:
+            for slot in tracked[value.kpi_id]:
+                slot.comparators.setdefault(value.area, value)
     return list(figures.values())
 
 
@@ -178,7 +194,9 @@ def kpi_list_figures(*, filters: KPIFilters = KPIFilters()) -> tuple[list[KPIFig
     direction of travel are worked out in Python, so this is three queries whatever the
     filters: the KPIs, their recent figures and the comparators."""
     figures = latest_kpi_figures(
-        kpis=KPI.objects.select_related("theme").order_by(F("theme__position").asc(nulls_last=True), "code")
+        kpis=KPI.objects.filter(source=KPI.Source.LOCAL)
+        .select_related("theme")
+        .order_by(F("theme__position").asc(nulls_last=True), "code")
     )
     shown = [
         figure
@@ -410,3 +428,37 @@ def red_and_amber_commentary(
     watched.sort(key=lambda figure: (figure.rag != RAG.RED, figure.kpi.code))
     said = current_commentaries(periods=[(figure.kpi.pk, figure.latest.period_end) for figure in watched])
     return [(figure, said.get((figure.kpi.pk, figure.latest.period_end))) for figure in watched]
+
+
+@dataclass(frozen=True)
+class LastPublished:
+    """DfE's latest published figures of the indicator a local measure tracks."""
+
+    kpi: KPI
+    havering: KPIValue | None
+    comparators: list[tuple[str, KPIValue]]
+
+
+def last_published(*, kpi: KPI) -> LastPublished | None:
+    """For a local measure that tracks a published indicator: that indicator's latest Havering
+    figure and, for the same year, London, the neighbours' median and England. One query."""
+    if kpi.tracks_id is None:
+        return None
+    published = kpi.tracks
+    areas = (KPIValue.Area.LONDON, KPIValue.Area.STAT_NEIGHBOURS_MEDIAN, KPIValue.Area.ENGLAND)
+    values = list(
+        KPIValue.objects.filter(kpi=published, area__in=(HAVERING, *areas)).order_by("-period_end", "area")
+    )
+    latest = next((value for value in values if value.area == HAVERING), None)
+    if latest is None:
+        return LastPublished(published, None, [])
+    found = {
+        value.area: value
+        for value in values
+        if value.period_end == latest.period_end and value.area != HAVERING and value.value is not None
+    }
+    labels = {KPIValue.Area.STAT_NEIGHBOURS_MEDIAN: "neighbours' median"}
+    comparators = [
+        (labels.get(area, KPIValue.Area(area).label), found[area]) for area in areas if area in found
+    ]
+    return LastPublished(published, latest, comparators)

@@ -325,6 +325,8 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
         kpi_import.layout = checked.layout
         kpi_import.rows_processed = checked.rows_read
         if not checked.ok:
+            if checked.not_recognised is not None:
+                kpi_import.preview = {"not_recognised": checked.not_recognised}
             return _finish(
                 kpi_import,
                 errors=[error.as_dict() for error in checked.errors],

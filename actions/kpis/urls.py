@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("", views.kpi_list, name="kpi_list"),
     path("export/", views.kpi_export, name="kpi_export"),
+    path("framework/", views.kpi_framework, name="kpi_framework"),
+    path("figures.csv", views.kpi_figures_export, name="kpi_figures_export"),
     path("imports/", views.kpi_import_list, name="kpi_import_list"),
     path("imports/new/", views.kpi_import_new, name="kpi_import_new"),
     path("imports/template.xlsx", views.kpi_import_template, name="kpi_import_template"),

@@ -1,5 +1,6 @@
 """KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
 
+from datetime import date
 from functools import cache, partial
 from itertools import groupby
 
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from actions.models import KPI, KPIImport
+from actions.models import KPI, KPIImport, KPIValue, LocalAuthority
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
@@ -21,9 +22,11 @@ from core.forms import save_or_show_errors
 from . import selectors, services
 from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
+from .figures_export import HEADER, UnknownCodes, figure_rows
 from .files import FileRefused
 from .formatting import kpi_value_fields
 from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
+from .framework import framework_overview
 from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
@@ -72,10 +75,41 @@ def kpi_list(request):
 
 @login_required
 @require_GET
+def kpi_figures_export(request):
+    """Every stored figure with its area, council, symbol and source, as
+    ``manage.py export_kpi_figures`` prints it (administrators: every figure, unsuppressed)."""
+    require(request.user, "actions.import_kpis")
+    try:
+        rows = figure_rows(codes=request.GET.getlist("kpi"), source=request.GET.get("source", ""))
+    except UnknownCodes as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    return csv_response("kpi-figures.csv", HEADER, rows)
+
+
+@login_required
+@require_GET
+def kpi_framework(request):
+    """DfE's National Framework indicators by outcome and domain, with Havering beside London,
+    its neighbours' median and England."""
+    require(request.user, "actions.view_kpis")
+    small_numbers = sees_small_numbers(request.user)
+    return render(
+        request,
+        "actions/kpis/framework.html",
+        {
+            "outcomes": framework_overview(exact=small_numbers),
+            "small_numbers": small_numbers,
+            "can_export": allowed(request.user, "actions.import_kpis"),
+        },
+    )
+
+
+@login_required
+@require_GET
 def kpi_detail(request, code: str):
     """A KPI's definition, chart, history with comparators and sources, and linked actions."""
     kpi = get_object_for(
-        request.user, "actions.view_kpis", KPI.objects.select_related("theme", "owner"), code=code
+        request.user, "actions.view_kpis", KPI.objects.select_related("theme", "owner", "tracks"), code=code
     )
     # Computed only when the page is not in the cache (see the template), the history once.
     history = cache(partial(selectors.kpi_history, kpi=kpi))
@@ -91,6 +125,7 @@ def kpi_detail(request, code: str):
             "figure": lambda: selectors.figures_from_history(kpi=kpi, history=history()),
             "chart": lambda: kpi_chart(kpi, history(), small_numbers=small_numbers),
             "benchmark": partial(kpi_benchmark, kpi=kpi, exact=small_numbers),
+            "published": partial(selectors.last_published, kpi=kpi),
             "actions": actions,
             "small_numbers": small_numbers,
             "can_import": allowed(request.user, "actions.import_kpis"),
@@ -191,6 +226,31 @@ def _kpi_import_new(request):
     return render(request, "actions/kpis/import_new.html", {"form": form})
 
 
+def _in_words(samples: list[dict]) -> list[dict]:
+    """Preview samples as people read them: councils by name and number ("Barking and
+    Dagenham (301)"), areas in words, UK dates. One query for the councils' names."""
+    figures = [sample[key] for sample in samples for key in ("new", "old") if sample.get(key)]
+    codes = {figure["area"][3:] for figure in figures if figure["area"].startswith("LA ")}
+    names = dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    areas = dict(KPIValue.Area.choices)
+
+    def words(figure: dict) -> dict:
+        area = figure["area"]
+        if area.startswith("LA "):
+            code = area[3:]
+            area = f"{names[code]} ({code})" if code in names else f"LA {code}"
+        try:
+            period = f"{date.fromisoformat(figure['period_end']):%-d %b %Y}"
+        except (TypeError, ValueError):
+            period = figure["period_end"]
+        return {**figure, "area": areas.get(area, area), "period_end": period}
+
+    return [
+        {**sample, **{key: words(sample[key]) for key in ("new", "old") if sample.get(key)}}
+        for sample in samples
+    ]
+
+
 @login_required
 @require_GET
 @never_cache
@@ -199,6 +259,7 @@ def kpi_import_detail(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
     created = kpi_import.preview.get("created", []) if isinstance(kpi_import.preview, dict) else []
     changed = kpi_import.preview.get("changed", []) if isinstance(kpi_import.preview, dict) else []
+    created, changed = _in_words(created), _in_words(changed)
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
     confirm_form = None
     if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
@@ -285,7 +346,7 @@ def kpi_import_template(request):
     """A workbook to fill in: the chosen layout's headings on the first sheet, the
     current KPI codes on the second, notes on the third."""
     require(request.user, "actions.import_kpis")
-    kpis = list(KPI.objects.order_by("code"))
+    kpis = list(KPI.objects.filter(source=KPI.Source.LOCAL).order_by("code"))
     codes = (
         ["kpi_code", "name", "unit", "frequency", "note"],
         [

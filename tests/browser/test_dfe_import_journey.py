@@ -67,7 +67,7 @@ def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, t
     sign_out(page)
 
     sign_in(page, "councillor")
-    page.goto("/kpis/S01/")
+    page.goto("/kpis/NF45/")  # DfE's figures are on the published measure S01 tracks
     page.wait_for_load_state()
     rows = published(STABILITY, S01, "2025")
     expect(page.get_by_text("12% (31 of 268)").first).to_be_visible()
@@ -90,7 +90,7 @@ def test_dfe_files_import_unchanged_and_the_kpi_page_benchmarks_havering(page, t
     ).to_be_visible()
     assert_accessible(page)
 
-    page.goto("/kpis/I02/")
+    page.goto("/kpis/NF53/")
     page.wait_for_load_state()
     expect(page.locator("[data-hcp-benchmark]")).to_be_visible()
     assert_accessible(page)

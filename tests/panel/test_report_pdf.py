@@ -177,3 +177,18 @@ def test_latest_report_is_the_one_for_the_latest_period_whatever_order_they_were
     client.force_login(users["panel"])
     page = client.get(reverse("panel:dashboard")).content.decode()
     assert f'href="{october.get_absolute_url()}"' in page
+
+
+def test_the_meeting_pack_has_a_national_framework_section(users):
+    from actions.kpis.neighbours import DATA
+    from actions.kpis.services import kpi_import_from_path
+
+    assert kpi_import_from_path(path=DATA / "la_cla_placement_stability.csv", dry_run=False).state == "done"
+    pack = build(pack_for(date(2026, 3, 12)))
+    rows = {row["code"]: row for row in pack.data["framework"]}
+    assert rows["NF45"]["havering"] == "12% (31 of 268)" and rows["NF45"]["period_end"] == "2025-03-31"
+    assert ["Statistical neighbours' median", "11.5%"] in rows["NF45"]["comparators"]
+    assert rows["NF46"]["period_end"] is None
+    text = " ".join(" ".join(text_of(bytes(pack.pdf))).split())
+    assert "National Framework indicators" in text and "12% (31 of 268)" in text
+    assert "Not loaded yet (DfE's file la_cla_on_31_march_by_characteristics.csv)" in text

@@ -46,3 +46,30 @@ def test_demo_users_sign_in_with_the_printed_authenticator_key(client, monkeypat
     assert code == current_code(hex_key_from_base32("JBSWY3DPEHPK3PXP"))
     client.post(reverse("mfa_verify"), {"code": code})
     assert client.get(reverse("participation:iv:home")).status_code == 200
+
+
+def test_the_demo_shows_real_dfe_figures_and_every_flagged_measure_has_an_owner_and_commentary(client):
+    """Havering's real published figures and the 2025 neighbours on first sign-in; local
+    monthly figures stay synthetic and say so; red and amber measures are explained."""
+    from datetime import date
+
+    from actions.kpis.demo import SYNTHETIC
+    from actions.kpis.selectors import latest_kpi_figures
+    from actions.models import KPI, KPICommentary, KPIValue
+    from actions.rag import RAG
+
+    call_command("seed_demo")
+    nf45 = KPIValue.objects.get(kpi__code="NF45", period_end=date(2025, 3, 31), area="havering")
+    assert (nf45.value, nf45.numerator, nf45.denominator) == (12, 31, 268)
+    (s01,) = latest_kpi_figures(kpis=list(KPI.objects.filter(code="S01")))
+    assert s01.latest.note == SYNTHETIC
+    assert s01.comparators["england"].kpi.code == "NF45"  # DfE's, not invented
+    flagged = [figure for figure in latest_kpi_figures() if figure.rag in (RAG.RED, RAG.AMBER)]
+    assert flagged
+    for figure in flagged:
+        assert figure.kpi.owner is not None and figure.kpi.owner.get_full_name(), figure.kpi.code
+        assert KPICommentary.objects.filter(kpi=figure.kpi, period_end=figure.latest.period_end).exists()
+    assert KPI.objects.filter(owner__username="lead").exists()
+    client.force_login(get_user_model().objects.get(username="panel"))
+    page = client.get(reverse("kpi_detail", args=["NF45"])).content.decode()
+    assert "ranks <strong>" in page and "Bexley" in page

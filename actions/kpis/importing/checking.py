@@ -25,6 +25,20 @@ LONG_COLUMNS = ("kpi_code", "period_end", "value", "numerator", "denominator", "
 REQUIRED_LONG = ("kpi_code", "period_end", "value")
 WIDE_TEXT_COLUMNS = ("name", "kpi_name", "measure")  # for people reading the sheet; ignored
 DFE_COLUMNS = ("time_period", "time_identifier", "geographic_level")
+# The ten columns every Explore Education Statistics file starts with; the rest are its
+# filters and figures.
+DFE_STANDARD = frozenset(
+    (
+        *DFE_COLUMNS,
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "la_name",
+        "new_la_code",
+    )
+)
 MAX_NOTE = 2000
 PROGRESS_EVERY = 20_000
 NO_FIGURES = "The file has no figures: it has a header row and nothing under it."
@@ -38,6 +52,7 @@ class KPIRef(NamedTuple):
     unit: str
     derived: bool
     code: str
+    published: bool = False  # published by DfE: its figures come only from DfE's files
 
 
 class PeriodRef(NamedTuple):
@@ -117,8 +132,10 @@ class Checker:
         self.header_row = 1
         self.today = timezone.localdate()
         by_code = {
-            code.upper(): KPIRef(pk, unit, derived, code.upper())
-            for code, pk, unit, derived in KPI.objects.values_list("code", "pk", "unit", "is_derived")
+            code.upper(): KPIRef(pk, unit, derived, code.upper(), source == KPI.Source.DFE)
+            for code, pk, unit, derived, source in KPI.objects.values_list(
+                "code", "pk", "unit", "is_derived", "source"
+            )
         }
         self.kpis = Cache(lambda cell: by_code[str(cell).strip().upper()] if not blank(cell) else None)
         self.periods = PeriodCache(_period_ref)
@@ -218,6 +235,15 @@ class Checker:
         return found
 
     def derived(self, number: int, column: str, kpi: KPIRef, area: str) -> bool:
+        if kpi.published and self.result.layout != DFE:
+            self.result.add_error(
+                number,
+                column,
+                f"{kpi.code} is published by DfE: its figures come only from DfE's own files, so that "
+                "a published annual figure and a local in-year one never share a series. Import DfE's "
+                "file, or give the figure to the local measure that tracks it.",
+            )
+            return True
         if kpi.derived and area == KPIValue.Area.HAVERING:
             self.result.add_error(
                 number,
@@ -317,7 +343,13 @@ class LongChecker(Checker):
         numerator = self.counts[columns.get(cells, "numerator", "")]
         denominator = self.counts[columns.get(cells, "denominator", "")]
         parsed = (kpi, period, value, area, numerator, denominator)
-        if BAD in parsed or None in (kpi, value) or kpi.derived or columns.get(cells, "note", "") != "":
+        if (
+            BAD in parsed
+            or None in (kpi, value)
+            or kpi.derived
+            or kpi.published
+            or columns.get(cells, "note", "") != ""
+        ):
             return False
         if not sense.plausible(
             unit=kpi.unit,

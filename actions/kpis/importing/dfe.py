@@ -6,7 +6,7 @@ the row whose filter columns hold a mapping's ``numerator_filters`` gives the fi
 gives the denominator. Areas: the council's own row (``OWN_LA_CODE``) is Havering's
 figure, ``National`` is England, the ``Regional`` row ``OWN_REGION_CODE`` is London,
 and every other council's row is kept for benchmarking (area "council", by its LA
-number). A symbol instead of a number (c, z, k, x, :, ~) is staged as "not published".
+number). A symbol instead of a number (c, z, k, x, :, ~, low, u) is staged as "not published".
 
 Havering's statistical-neighbour figure is then worked out from the same file: the mean
 of its neighbours' published figures, under the model in force for the period, saying
@@ -16,15 +16,15 @@ which model and how many of the ten neighbours it took.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from statistics import fmean
+from statistics import fmean, median
 from typing import NamedTuple
 
 from django.conf import settings
 
-from actions.models import DfEMapping, KPIValue, NeighbourModel, StatisticalNeighbour
+from actions.models import KPI, DfEMapping, KPIValue, NeighbourModel, StatisticalNeighbour
 
 from .cells import SYMBOLS, dfe_period, shown
-from .checking import BAD, DFE, PROGRESS_EVERY, Checker, KPIRef, PeriodRef
+from .checking import BAD, DFE, DFE_STANDARD, PROGRESS_EVERY, Checker, KPIRef, PeriodRef
 
 AREA = KPIValue.Area
 
@@ -51,17 +51,19 @@ class Plan:
 
     kpi: KPIRef
     filter_at: tuple[int, ...]
-    numerator_key: tuple[str, ...]
-    denominator_key: tuple[str, ...] | None
+    numerator_key: tuple[frozenset[str], ...]
+    denominator_key: tuple[frozenset[str], ...] | None
     count_at: int | None
     value_at: int | None
 
     def role(self, cells: list) -> int | None:
         """0 for a row that gives the figure, 1 for its denominator's, else None."""
-        key = tuple(cells[i].strip().lower() for i in self.filter_at)
-        if key == self.numerator_key:
+        key = [cells[i].strip().lower() for i in self.filter_at]
+        if all(cell in allowed for cell, allowed in zip(key, self.numerator_key, strict=True)):
             return 0
-        if key == self.denominator_key:
+        if self.denominator_key is not None and all(
+            cell in allowed for cell, allowed in zip(key, self.denominator_key, strict=True)
+        ):
             return 1
         return None
 
@@ -70,27 +72,45 @@ def _first(names: list[str], wanted: list[str]) -> int | None:
     return next((names.index(name) for name in wanted if name in names), None)
 
 
+def _choices(text) -> frozenset[str]:
+    """A filter value, or the ways DfE has worded it ("17 to 18 years|Aged 17 to 18")."""
+    return frozenset(part.strip().lower() for part in str(text).split("|"))
+
+
+def _filters(filters: dict, names: list[str]) -> dict[int, frozenset[str]] | None:
+    """The filters on this file's columns (a key may name the column's older names after a
+    "|"), or None when the file lacks one of them."""
+    placed = {}
+    for key, value in filters.items():
+        at = _first(names, [name.strip().lower() for name in key.split("|")])
+        if at is None:
+            return None
+        placed[at] = _choices(value)
+    return placed
+
+
 def _plan(mapping: DfEMapping, kpi: KPIRef, names: list[str]) -> Plan | None:
     """The mapping on these columns, or None when the file lacks one it needs."""
-    numerator = {
-        key.strip().lower(): str(value).strip().lower() for key, value in mapping.numerator_filters.items()
-    }
-    changes = {
-        key.strip().lower(): str(value).strip().lower() for key, value in mapping.denominator_filters.items()
-    }
-    columns = sorted(set(numerator) | set(changes))
+    numerator = _filters(mapping.numerator_filters, names)
+    changes = _filters(mapping.denominator_filters, names)
+    if numerator is None or changes is None:
+        return None
     count_at = _first(names, DfEMapping.names(mapping.count_columns))
     value_at = _first(names, DfEMapping.names(mapping.value_columns))
-    if any(column not in names for column in columns) or count_at is None:
+    if mapping.count_columns.strip() and count_at is None:
         return None
     if mapping.value_columns.strip() and value_at is None:
         return None
+    if count_at is None and value_at is None:
+        return None
+    columns = sorted(set(numerator) | set(changes))
     denominator = {**numerator, **changes}
+    anything = frozenset({""})
     return Plan(
         kpi=kpi,
-        filter_at=tuple(names.index(column) for column in columns),
-        numerator_key=tuple(numerator.get(column, "") for column in columns),
-        denominator_key=tuple(denominator.get(column, "") for column in columns) if changes else None,
+        filter_at=tuple(columns),
+        numerator_key=tuple(numerator.get(at, anything) for at in columns),
+        denominator_key=tuple(denominator.get(at, anything) for at in columns) if changes else None,
         count_at=count_at,
         value_at=value_at,
     )
@@ -105,27 +125,34 @@ class DfEChecker(Checker):
         self.at = {name: names.index(name) for name in names if name}
         plans = self.plans(names)
         if not plans:
-            self.refuse("No KPI mapping takes this file")
+            self.refuse("No mapping takes this file")
             return
         parts = self.collect(plans)
         if self.result.error_count or not self.result.rows_read:
             return
         council = self.build(plans, parts)
         if not self.result.figures:
-            self.refuse("No row of this file is one that a KPI mapping takes")
+            self.refuse("No row of this file is one that a mapping takes")
             return
-        self.neighbour_means(council)
+        self.neighbour_figures(council)
 
     def refuse(self, opening: str) -> None:
+        filters = [name for name in self.header if name.strip().lower() not in DFE_STANDARD][:12]
+        self.result.not_recognised = filters
         self.result.add_error(
             self.header_row,
             "",
-            f"{opening}. Its columns are: {', '.join(self.header)}. An administrator can map a KPI to it "
-            "in the Django admin (DfE file mappings).",
+            f"{opening}: this DfE file is not recognised. Its filter and figure columns are: "
+            f"{', '.join(filters) or 'none'}. An administrator can start a mapping for it "
+            "(DfE file mappings, Add) naming the filter values of the rows that give a figure.",
         )
 
     def plans(self, names: list[str]) -> list[Plan]:
-        mappings = DfEMapping.objects.filter(is_active=True).select_related("kpi").order_by("pk")
+        mappings = (
+            DfEMapping.objects.filter(is_active=True, kpi__source=KPI.Source.DFE)
+            .select_related("kpi")
+            .order_by("pk")
+        )
         plans = []
         for mapping in mappings:
             kpi = KPIRef(mapping.kpi.pk, mapping.kpi.unit, mapping.kpi.is_derived, mapping.kpi.code)
@@ -141,18 +168,32 @@ class DfEChecker(Checker):
             return AREA.ENGLAND, ""
         if level == "regional":
             at = self.at.get("region_code")
-            return (
-                (AREA.LONDON, "")
-                if at is not None and cells[at].strip() == settings.OWN_REGION_CODE
-                else None
-            )
+            region = cells[at].strip() if at is not None else ""
+            if region == settings.OWN_REGION_CODE:
+                return AREA.LONDON, ""
+            return (AREA.OUTER_LONDON, "") if region == settings.OWN_SUBREGION_CODE else None
         if level != "local authority":
             return None
         code = cells[self.at["old_la_code"]].strip() if "old_la_code" in self.at else ""
         new_code = cells[self.at["new_la_code"]].strip() if "new_la_code" in self.at else ""
         if code == settings.OWN_LA_CODE or (new_code and new_code == settings.OWN_LA_NEW_CODE):
             return AREA.HAVERING, ""
+        # Councils that share a service have one row ("314 / 318") in some files: it is
+        # each one's figure.
         return (AREA.COUNCIL, code) if code else None
+
+    def places(self, cells: list) -> list[tuple[str, str]]:
+        """Every area and LA number the row gives a figure for."""
+        where = self.where(cells)
+        if where is None:
+            return []
+        area, code = where
+        if "/" not in code:
+            return [where]
+        codes = [part.strip() for part in code.split("/")]
+        if settings.OWN_LA_CODE in codes:
+            return [(AREA.HAVERING, "")] + [(area, other) for other in codes if other != settings.OWN_LA_CODE]
+        return [(area, other) for other in codes if len(other) == 3 and other.isdigit()]
 
     def collect(self, plans: list[Plan]) -> dict[Slot, list]:
         """The rows each figure is made of, by slot: [figure's row, denominator's row]."""
@@ -166,22 +207,23 @@ class DfEChecker(Checker):
             rows += 1
             if rows % PROGRESS_EVERY == 0:
                 self.tick(rows)
-            where = self.where(cells)
-            if where is None:
+            places = self.places(cells)
+            if not places:
                 continue
             for index, plan in enumerate(plans):
                 role = plan.role(cells)
                 if role is None:
                     continue
-                slot = Slot(index, (cells[i_identifier], cells[i_period]), *where)
-                pair = parts.setdefault(slot, [None, None])
-                if pair[role] is not None:
-                    self.result.add_error(
-                        number,
-                        "",
-                        f"This row repeats row {pair[role].row} (the same area, year and filters).",
-                    )
-                pair[role] = Part(number, cells)
+                for where in places:
+                    slot = Slot(index, (cells[i_identifier], cells[i_period]), *where)
+                    pair = parts.setdefault(slot, [None, None])
+                    if pair[role] is not None:
+                        self.result.add_error(
+                            number,
+                            "",
+                            f"This row repeats row {pair[role].row} (the same area, year and filters).",
+                        )
+                    pair[role] = Part(number, cells)
         self.result.rows_read = rows
         return parts
 
@@ -261,9 +303,10 @@ class DfEChecker(Checker):
                 council[(plan.kpi, period)][slot.la_code] = (Decimal(value), figure.row)
         return council
 
-    def neighbour_means(self, council: dict) -> None:
-        """Stage Havering's statistical-neighbour figure for each KPI and period the
-        file gives other councils' figures for."""
+    def neighbour_figures(self, council: dict) -> None:
+        """Stage the median of Havering's statistical neighbours' published figures (as DfE's
+        dashboard shows it) and their mean (as LAIT does), for each KPI and period the file
+        gives other councils' figures for, under the model in force for the period."""
         models = list(NeighbourModel.objects.order_by("-in_force_from"))
         sets = defaultdict(list)
         for model_id, code in (
@@ -280,15 +323,21 @@ class DfEChecker(Checker):
             found = [figures[code] for code in neighbours if code in figures]
             if not found:
                 continue
-            mean = fmean(float(value) for value, _ in found)
-            self.stage(
-                min(row for _, row in found),
-                "",
-                kpi,
-                period,
-                AREA.STAT_NEIGHBOURS,
-                value=f"{mean:.1f}",
-                numerator=None,
-                denominator=None,
-                note=f"Mean of {len(found)} of {len(neighbours)} statistical neighbours ({model.name})",
-            )
+            values = [value for value, _ in found]
+            first = min(row for _, row in found)
+            taken = f"{len(found)} of {len(neighbours)} statistical neighbours ({model.name})"
+            for area, figure, word in (
+                (AREA.STAT_NEIGHBOURS_MEDIAN, median(values), "Median"),
+                (AREA.STAT_NEIGHBOURS, Decimal(f"{fmean(float(value) for value in values):.1f}"), "Mean"),
+            ):
+                self.stage(
+                    first,
+                    "",
+                    kpi,
+                    period,
+                    area,
+                    value=format(figure.normalize(), "f"),
+                    numerator=None,
+                    denominator=None,
+                    note=f"{word} of {taken}",
+                )

@@ -43,6 +43,8 @@ class Checked:
     periods: frozenset = frozenset()
     period_column: str = ""
     period_columns: dict = field(default_factory=dict)
+    # For a DfE file no mapping takes: its filter and figure columns.
+    not_recognised: list[str] | None = None
 
     @property
     def ok(self) -> bool:

@@ -72,7 +72,7 @@ def _stage_in_postgres(cursor, staged, figures: int, *, analyze: bool) -> None:
         "CREATE TEMPORARY TABLE kpi_import_stage ("
         " kpi_id bigint NOT NULL, period_end date NOT NULL, area varchar(16) NOT NULL,"
         " la_code varchar(3) NOT NULL, value numeric(14, 4), numerator integer, denominator integer,"
-        " note text NOT NULL, symbol varchar(1) NOT NULL, row_number integer NOT NULL"
+        " note text NOT NULL, symbol varchar(3) NOT NULL, row_number integer NOT NULL"
         ") ON COMMIT DROP"
     )
     staged.seek(0)

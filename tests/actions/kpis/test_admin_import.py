@@ -102,11 +102,11 @@ def test_the_admin_export_is_in_the_import_layout_and_escapes_formulas():
 def test_a_dfe_file_imports_unchanged_in_the_admin_too(admin_client):
     response = choose_file(admin_client, STABILITY, dfe_bytes(STABILITY), CSV_FORMAT)
     assert response.status_code == 200
-    assert "1580 new figures, 0 changed, 0 already up to date" in response.content.decode()
+    assert "1600 new figures, 0 changed, 0 already up to date" in response.content.decode()
     confirm = response.context["confirm_form"].initial
     response = admin_client.post(reverse("admin:actions_kpivalue_process_import"), confirm, follow=True)
-    assert f"Imported {STABILITY}: 1580 new figures" in response.content.decode()
-    havering = KPIValue.objects.get(kpi__code="S01", period_end=date(2025, 3, 31), area="havering")
+    assert f"Imported {STABILITY}: 1600 new figures" in response.content.decode()
+    havering = KPIValue.objects.get(kpi__code="NF45", period_end=date(2025, 3, 31), area="havering")
     assert (havering.value, havering.numerator, havering.denominator) == (Decimal(12), 31, 268)
     assert KPIImport.objects.get().layout == "dfe"
 

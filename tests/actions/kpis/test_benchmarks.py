@@ -47,7 +47,7 @@ def expected_position(filters: dict, *, lower_is_better: bool) -> tuple[int, int
 
 def test_the_kpi_page_shows_figures_neighbours_rank_and_quartile_read_from_the_file(client, users, stability):
     client.force_login(users["panel"])
-    page = client.get(reverse("kpi_detail", args=["S01"])).content.decode()
+    page = client.get(reverse("kpi_detail", args=["NF45"])).content.decode()
     rows = published(STABILITY, S01, "2025")
     assert (rows["311"]["children_count"], rows["311"]["children_percent"]) == ("31", "12")
     assert "12% (31 of 268)" in page
@@ -139,6 +139,7 @@ def test_a_havering_figure_withheld_from_the_viewer_is_not_ranked_among_those_sh
 
 
 def test_a_newer_havering_figure_keeps_the_latest_comparators_with_their_own_period(client, users, stability):
+    """S01 is local and tracks NF45: its own April figure, compared through DfE's NF45."""
     kpi = KPI.objects.get(code="S01")
     KPIValue.objects.create(kpi=kpi, period_end=date(2025, 4, 30), area="havering", value=Decimal(11))
     figure = next(f for f in latest_kpi_figures(kpis=[kpi]))

@@ -44,15 +44,15 @@ def test_a_dfe_file_imports_as_published_through_the_command(tmp_path):
     assert output.startswith(f"Imported {STABILITY}:")
     march_2025 = date(2025, 3, 31)
     rows = published(STABILITY, S01, "2025")
-    havering = figure("S01", march_2025, "havering")
+    havering = figure("NF45", march_2025, "havering")
     assert (havering.value, havering.numerator, havering.denominator) == (Decimal(12), 31, 268)
     assert havering.value == Decimal(rows["311"]["children_percent"])
-    assert figure("S01", march_2025, "england").value == Decimal(rows["England"]["children_percent"]) == 10
-    assert figure("S01", march_2025, "london").value == Decimal(rows["London"]["children_percent"]) == 10
+    assert figure("NF45", march_2025, "england").value == Decimal(rows["England"]["children_percent"]) == 10
+    assert figure("NF45", march_2025, "london").value == Decimal(rows["London"]["children_percent"]) == 10
     # Every other council's row is kept for benchmarking, by its LA number.
-    councils = KPIValue.objects.filter(kpi__code="S01", period_end=march_2025, area="council")
+    councils = KPIValue.objects.filter(kpi__code="NF45", period_end=march_2025, area="council")
     assert councils.count() == len([code for code in rows if code.isdigit() and code != "311"])
-    assert figure("S01", march_2025, "council", "303").value == Decimal(rows["303"]["children_percent"])
+    assert figure("NF45", march_2025, "council", "303").value == Decimal(rows["303"]["children_percent"])
     assert KPIImport.objects.get().layout == "dfe"
 
 
@@ -65,7 +65,7 @@ def test_the_statistical_neighbour_figure_is_the_mean_under_the_model_in_force(t
         mean, taken = neighbour_mean(
             published(STABILITY, S01, year), neighbours(model_file), "children_percent"
         )
-        sn = figure("S01", date(int(year), 3, 31), "stat_neighbours")
+        sn = figure("NF45", date(int(year), 3, 31), "stat_neighbours")
         assert sn.value == Decimal(f"{mean:.1f}")
         assert sn.note == f"Mean of {taken} of 10 statistical neighbours ({model_name})"
     assert neighbours(SN_2025) != neighbours(SN_2021)
@@ -82,7 +82,7 @@ def test_dfe_symbols_are_kept_as_not_published_never_as_zero(tmp_path):
         "2025",
     )
     code = next(code for code, row in rows.items() if row["care_leaver_percent"] == "c")
-    kept = figure("I03", date(2025, 3, 31), "council", code)
+    kept = figure("NF52", date(2025, 3, 31), "council", code)
     assert (kept.value, kept.symbol, kept.numerator) == (None, "c", None)
 
 
@@ -97,7 +97,7 @@ def test_importing_the_same_dfe_file_again_changes_nothing(tmp_path):
 
 
 def test_a_file_no_mapping_takes_is_refused_naming_its_columns(tmp_path):
-    DfEMapping.objects.filter(kpi__code__in=["S01", "S02"]).delete()
+    DfEMapping.objects.filter(publication_file=STABILITY.removesuffix(".csv")).delete()
     with pytest.raises(CommandError) as refused:
         command(dfe_file(tmp_path, STABILITY))
     assert not KPIValue.objects.exists()
@@ -105,11 +105,17 @@ def test_a_file_no_mapping_takes_is_refused_naming_its_columns(tmp_path):
 
 
 def test_the_refusal_names_the_columns(tmp_path):
-    DfEMapping.objects.filter(kpi__code__in=["S01", "S02"]).delete()
+    DfEMapping.objects.filter(publication_file=STABILITY.removesuffix(".csv")).delete()
     kpi_import = kpi_import_from_path(path=dfe_file(tmp_path, STABILITY), dry_run=False)
     message = kpi_import.errors[0]["message"]
-    assert message.startswith("No KPI mapping takes this file. Its columns are: time_period, time_identifier")
-    assert "cla_group, placement_stability, children_count, children_percent" in message
+    assert message.startswith("No mapping takes this file: this DfE file is not recognised.")
+    assert "columns are: cla_group, placement_stability, children_count, children_percent" in message
+    assert kpi_import.preview["not_recognised"] == [
+        "cla_group",
+        "placement_stability",
+        "children_count",
+        "children_percent",
+    ]
 
 
 def test_a_mapping_edited_for_renamed_columns_reads_an_older_file(tmp_path):
@@ -119,14 +125,14 @@ def test_a_mapping_edited_for_renamed_columns_reads_an_older_file(tmp_path):
     path.write_bytes(data)
     with pytest.raises(CommandError):
         command(path)
-    mapping = DfEMapping.objects.get(kpi__code="S01")
+    mapping = DfEMapping.objects.get(kpi__code="NF45")
     mapping.numerator_filters = {
         "looked_after_group": S01["cla_group"],
         "placement_stability": S01["placement_stability"],
     }
     mapping.save()
     command(path)
-    assert figure("S01", date(2025, 3, 31), "havering").numerator == 31
+    assert figure("NF45", date(2025, 3, 31), "havering").numerator == 31
 
 
 def health_file(tmp_path):
@@ -164,11 +170,11 @@ def health_file(tmp_path):
 def test_another_file_of_the_release_imports_with_the_seeded_mapping(tmp_path):
     command(health_file(tmp_path))
     march_2025 = date(2025, 3, 31)
-    w01 = figure("W01", march_2025, "havering")
+    w01 = figure("W01-DFE", march_2025, "havering")
     assert (w01.value, w01.numerator, w01.denominator) == (Decimal(90), 180, 200)
-    assert figure("W01", march_2025, "london").value == Decimal(89)
-    assert figure("W02", march_2025, "england").numerator == 55000
-    assert figure("W02", march_2025, "council", "303").symbol == "c"
+    assert figure("W01-DFE", march_2025, "london").value == Decimal(89)
+    assert figure("W02-DFE", march_2025, "england").numerator == 55000
+    assert figure("W02-DFE", march_2025, "council", "303").symbol == "c"
 
 
 def test_a_dfe_file_is_recognised_on_the_import_page_too(client, admin_user, settings, tmp_path):
@@ -180,11 +186,15 @@ def test_a_dfe_file_is_recognised_on_the_import_page_too(client, admin_user, set
     assert kpi_import.state == KPIImport.State.PREVIEWED, kpi_import.errors
     assert kpi_import.layout == "dfe" and kpi_import.rows_created > 1500
     client.post(reverse("kpi_import_confirm", args=[kpi_import.pk]))
-    assert figure("S01", date(2025, 3, 31), "havering").numerator == 31
+    assert figure("NF45", date(2025, 3, 31), "havering").numerator == 31
 
 
 def test_the_seeded_mappings_cover_every_measure_dfe_publishes():
-    assert sorted(DfEMapping.objects.values_list("kpi__code", flat=True)) == sorted(
-        ["W01", "W02", "W03", "I02", "I03", "S01", "S02", "S04", "CLA"]
-    )
-    assert KPI.objects.filter(code="CLA").exists()
+    """The National Framework's indicators, and published twins of the local measures that
+    DfE's files fed before: no mapping feeds a local measure."""
+    numbers = (3, 4, 7, 10, 13, 16, 19, 22, 45, 51, 52, 53, 54, 55, 63, 64, 65, 66, 67)
+    framework = [f"NF{number:02d}" for number in numbers]
+    twins = ["W01-DFE", "W02-DFE", "W03-DFE", "S02-DFE", "CLA-DFE"]
+    assert sorted(DfEMapping.objects.values_list("kpi__code", flat=True)) == sorted(framework + twins)
+    assert not DfEMapping.objects.filter(kpi__source="local").exists()
+    assert KPI.objects.get(code="CLA").tracks.code == "CLA-DFE"
