@@ -86,25 +86,37 @@ ALLOWED_ATTRIBUTES = {"*": {"class"}, "a": {"href"}, "img": {"src", "alt"}}
 
 
 class _GovukTreeprocessor(Treeprocessor):
-    """Gives each element its GOV.UK class; points screenshots at the static files and links
-    between guides (``subgroup-lead.md``) at their Help pages."""
+    """Gives each element its GOV.UK class; points links between guides (``subgroup-lead.md``)
+    at their Help pages, and screenshots at the static files."""
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
             if element.tag in CLASSES:
                 element.set("class", CLASSES[element.tag])
-            if element.tag == "img":
-                src = element.get("src", "")
-                if src.startswith(IMAGE_PREFIX):
-                    name = src.removeprefix(IMAGE_PREFIX)
-                    element.set("src", static(f"guide/{name}"))
-                    size = "phone" if name.endswith("-phone.png") else "laptop"
-                    element.set("class", f"hcp-guide__screenshot hcp-guide__screenshot--{size}")
             if element.tag == "a":
                 href = element.get("href", "")
                 guide = guide_named(href.removesuffix(".md")) if href.endswith(".md") else None
                 if guide is not None:
                     element.set("href", guide.get_absolute_url())
+        for parent in list(root.iter()):
+            for position, image in enumerate(list(parent)):
+                if image.tag == "img" and image.get("src", "").startswith(IMAGE_PREFIX):
+                    parent[position] = self._screenshot(image, linked=parent.tag != "a")
+
+    @staticmethod
+    def _screenshot(image: ET.Element, *, linked: bool) -> ET.Element:
+        """The picture from the static files. A laptop's page shrinks to the column, so it
+        is also a link to itself at full size."""
+        name = image.get("src").removeprefix(IMAGE_PREFIX)
+        size = "phone" if name.endswith("-phone.png") else "laptop"
+        image.set("src", static(f"guide/{name}"))
+        image.set("class", f"hcp-guide__screenshot hcp-guide__screenshot--{size}")
+        if size == "phone" or not linked:
+            return image
+        link = ET.Element("a", {"href": image.get("src"), "class": "govuk-link"})
+        link.tail, image.tail = image.tail, None
+        link.append(image)
+        return link
 
 
 class _GovukExtension(Extension):

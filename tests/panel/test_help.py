@@ -35,7 +35,9 @@ def test_a_guide_is_rendered_with_govuk_styles_and_its_screenshots_from_static_f
     client.force_login(users["lead"])
     html = client.get("/help/subgroup-lead/").content.decode()
     assert '<h1 class="govuk-heading-xl">' in html
-    assert f'src="{static("guide/subgroup-lead-my-actions-laptop.png")}"' in html
+    laptop = static("guide/subgroup-lead-my-actions-laptop.png")
+    # A laptop's page shrinks to the column, so it links to itself at full size.
+    assert f'<a class="govuk-link" href="{laptop}"><img alt="My actions on a laptop"' in html
     assert 'class="hcp-guide__screenshot hcp-guide__screenshot--phone"' in html
 
 
