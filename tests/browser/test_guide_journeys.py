@@ -14,7 +14,7 @@ from panel import reports
 from panel.demo import seed_all
 from panel.models import Meeting, ProgressReport
 from panel.snapshot import build_snapshot
-from participation.models import ParticipationSession, Referral
+from participation.models import ParticipationSession, Referral, YoungPersonMessage
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
 from tests.browser.conftest import AXE, assert_accessible, follow, sign_in
 from tests.browser.guide_screenshots import SIZES, Camera, output_dir
@@ -133,7 +133,8 @@ def test_a_subgroup_lead_adds_a_progress_update(device, camera_for):
     assert_accessible(page)
     camera.shot("my-actions")
 
-    first = page.locator("main tbody tr").first.get_by_role("link").first
+    # The first action's title (each action's first link, whether its row or its card).
+    first = page.locator('main a[href^="/plan/actions/"]').first
     title = first.inner_text()
     visit(page, first)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
@@ -180,7 +181,9 @@ def test_a_participation_officer_logs_a_session_and_answers_a_message(device, ca
     page.get_by_label("Promise (theme) it is about").select_option(label="Inspired")
     camera.shot("message")
     submit(page, 'Turn into a "You said" item')
-    expect(page.get_by_text("Can we have a games night at the hub?").first).to_be_visible()
+    message = YoungPersonMessage.objects.get(text__contains="games night")
+    assert message.feedback_item.said == "Can we have a games night at the hub?"
+    assert not message.is_waiting
 
 
 def test_an_iv_coordinator_adds_a_referral_matches_it_and_logs_a_visit(device, camera_for):
