@@ -4,9 +4,11 @@ django-otp's own device admins are swapped for read-only lists: a device goes on
 through the reset, which also ends the user's sessions.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +36,19 @@ if admin.site.is_registered(User):
 class PortalUserAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "two_factor")
     actions = [reset_two_factor]
+    # A role is a group, so roles are ticked as checkboxes, with their names as labels: the
+    # admin's two-list picker and its split date boxes fail axe (unlabelled inputs, ARIA
+    # on a span). Access comes from roles only: no per-user permissions to pick, which would
+    # grant admin rights that no role shows; the dates are for reading.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Roles and access", {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     def get_queryset(self, request):
         enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

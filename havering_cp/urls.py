@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from panel import sso_views
+from panel import help_views, sso_views
 from panel import views as panel_views
 from panel.forms import AdminSignInForm, ChangePasswordForm
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("panel/", include("panel.urls")),
     path("healthz", panel_views.healthz, name="healthz"),
     path("accessibility/", panel_views.accessibility, name="accessibility"),
+    path("help/", help_views.help_index, name="help"),
+    path("help/<slug:slug>/", help_views.help_guide, name="help_guide"),
     path("young-people/", panel_views.young_people, name="young_people"),
     path("young-people/sent/", panel_views.young_people_sent, name="young_people_sent"),
     path("accounts/login/", panel_views.SignInView.as_view(), name="login"),

@@ -35,6 +35,8 @@ ADMIN_POST = only(("admin",), ok=400)
 CASES = [
     Case("healthz", expect(200, anonymous=200)),
     Case("accessibility", expect(200, anonymous=200)),
+    Case("help", READ_ALL),
+    Case("help_guide", READ_ALL, args=lambda w: ["iv-coordinator"]),
     Case("young_people", expect(200, anonymous=200)),
     Case(
         "young_people",
