@@ -210,6 +210,10 @@ class ActionResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._history_user = kwargs.get("user")
 
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            instance.version += 1  # an edit form opened before the import is refused
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
