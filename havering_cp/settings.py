@@ -211,6 +211,8 @@ LOGOUT_REDIRECT_URL = "login"
 # user has been away for this long.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions that do not turn a committed write into an error when they cannot be saved.
+SESSION_ENGINE = "core.sessions"
 # Flash messages live in the server-side session, never in a cookie (a signed cookie is readable).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
