@@ -330,7 +330,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A message a worker took and never acknowledged (the whole worker was killed) goes
+    # back to the queue after this long: longer than any task may run (the time limit
+    # below), or a task still running would be delivered twice. docs/operations.md.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 35 * 60}
+# No task runs longer (a KPI import is presumed dead after 30 minutes too).
+CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = env_number("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0, minimum=0)
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live in the database
 CELERY_TASK_ACKS_LATE = True
