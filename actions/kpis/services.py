@@ -32,6 +32,7 @@ from actions.models import (
 )
 from actions.rag import RAG
 from core.tasking import send_on_commit
+from core.uploads import upload_transaction
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importing import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
@@ -198,18 +199,23 @@ def kpi_import_upload(*, uploaded_file: UploadedFile, user, amendment_reason: st
     kind_for(file_name)
     if uploaded_file.size > settings.KPI_IMPORT_MAX_BYTES:
         raise FileRefused(too_big_message(uploaded_file.size))
-    with transaction.atomic():
-        kpi_import = KPIImport.objects.create(
-            file_name=file_name,
-            uploaded_by=user,
-            source=KPIImport.Source.WEB,
-            file_size=uploaded_file.size,
-            amendment_reason=amendment_reason.strip(),
-        )
-        kpi_import.stored_file.save(f"import-{kpi_import.pk}{suffix}", uploaded_file, save=True)
-        if _in_background(kpi_import):
-            _send_to_worker(kpi_import)
-            return kpi_import
+    try:
+        # The file is moved into place only with its row (core.uploads).
+        with upload_transaction() as stage:
+            kpi_import = KPIImport.objects.create(
+                file_name=file_name,
+                uploaded_by=user,
+                source=KPIImport.Source.WEB,
+                file_size=uploaded_file.size,
+                amendment_reason=amendment_reason.strip(),
+            )
+            stage(kpi_import.stored_file, f"import-{kpi_import.pk}{suffix}", uploaded_file)
+            kpi_import.save(update_fields=["stored_file"])
+    except ValidationError as error:
+        raise FileRefused(error.messages[0]) from error
+    if _in_background(kpi_import):
+        _send_to_worker(kpi_import)
+        return kpi_import
     return kpi_import_run(kpi_import_id=kpi_import.pk) or kpi_import
 
 
