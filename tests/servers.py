@@ -10,6 +10,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2
+from django.db import connection
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -61,3 +64,18 @@ def private_postgres():
     finally:
         subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), capture_output=True, timeout=90)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def drop_database_connection() -> None:
+    """End Django's database connection from the server's side, as a PostgreSQL restart does
+    (on the shared server too: it ends only this connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    db = connection.settings_dict
+    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
+    try:
+        other.autocommit = True
+        other.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()

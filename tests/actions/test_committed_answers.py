@@ -2,7 +2,6 @@
 turned into an error when the session cannot be saved after it, and the same form sent
 twice stores one update."""
 
-import psycopg2
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -10,22 +9,9 @@ from django.urls import reverse
 from actions import services
 from actions.models import ProgressUpdate
 from tests.factories import ActionFactory
+from tests.servers import drop_database_connection
 
 FORM = {"status": "off_track", "done": "Funding fell through.", "submission_token": "", "version": ""}
-
-
-def _drop_this_requests_connection() -> None:
-    """End the web process's database connection for real, as a PostgreSQL restart does."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    db = connection.settings_dict
-    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
-    try:
-        other.autocommit = True
-        other.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +24,7 @@ def test_an_update_that_committed_is_answered_as_added_when_the_session_cannot_b
 
     def commit_then_lose_the_database(**arguments):
         update = create(**arguments)  # committed: its own transaction
-        _drop_this_requests_connection()
+        drop_database_connection()
         return update
 
     monkeypatch.setattr(services, "progress_update_create", commit_then_lose_the_database)
