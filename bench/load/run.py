@@ -38,9 +38,11 @@ from pathlib import Path
 
 import psutil  # requirements-bench.txt
 
-from tests.servers import free_port, private_postgres
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, private_postgres  # noqa: E402 - after the path above
+
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "out"
 DB_NAME = "hcp_load"
