@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-cached lint format check-migrations requirements pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check clean
+.PHONY: run test test-cached lint format check-migrations requirements pytest test-another-day assets install system-packages demo bench bench-import bench-dashboard bench-load deploy-check backup restore clean
 
 # What WeasyPrint needs to print reports as PDF (Pango, HarfBuzz's subsetter) and the
 # font the print stylesheet names. Installed with apt when run as root and missing.
@@ -118,6 +118,15 @@ bench-load: install assets
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m pip check
 	$(BIN)/python bench/load/run.py $(BENCH_LOAD_ARGS)
+
+# The database (pg_dump, custom format) and the media folder in one dated archive under
+# backups/; `make restore ARCHIVE=backups/… DATABASE=new_name` restores into a NEW database
+# (docs/operations.md, "Backup and restore").
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	$(BIN)/python manage.py restore "$(ARCHIVE)" --database "$(DATABASE)"
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles .celery .cache

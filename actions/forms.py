@@ -1,6 +1,8 @@
 """Forms of the delivery plan's pages. They check the shape of what was sent; the rules
 about it (dates in order, reopening a completed action) live in services.py."""
 
+from uuid import uuid4
+
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.utils.text import Truncator
 
 from core.formatting import person_name
 from core.forms import GovukDateField, GovukFormMixin
+from core.versioning import VersionField
 
 from .models import KPI, Action, Commitment, Subgroup, Theme
 from .rag import RAG
@@ -130,9 +133,12 @@ class ProgressUpdateForm(GovukFormMixin, forms.Form):
     shareable = forms.BooleanField(
         label="Young people may see this update on the easy-read page", required=False
     )
+    # A new one each time the form is drawn: the same form sent twice stores one update.
+    submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = uuid4
         self.helper.layout = Layout(
             Field.radios("status", legend_size=Size.MEDIUM, small=True),
             Field.textarea("done", rows=5, max_characters=5000),
@@ -154,6 +160,7 @@ class MilestonesForm(GovukFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose milestones of this action only."},
     )
+    version = VersionField()  # the action's
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,6 +222,7 @@ class ActionForm(GovukFormMixin, forms.Form):
     shareable = forms.BooleanField(
         label="Young people may see this action on the easy-read page", required=False
     )
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -281,6 +281,8 @@ class Action(models.Model):
     shareable = models.BooleanField(
         default=False, help_text="May be shown to young people on the easy-read page."
     )
+    # Raised by every change, progress updates and milestones included (core.versioning).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -342,6 +344,8 @@ class ProgressUpdate(models.Model):
     shareable = models.BooleanField(
         default=False, help_text="May be shown to young people on the easy-read page."
     )
+    # The form's one-off token: the same form sent twice is recognised, not stored twice.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

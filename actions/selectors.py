@@ -386,3 +386,36 @@ def action_change_history(*, action: Action) -> list[ChangeEntry]:
 
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, date):
+        return f"{value:%-d %b %Y}"
+    return str(value)
+
+
+def action_changes_since(*, action: Action, version: int) -> tuple[str, datetime, list[str]]:
+    """Who changed the action last, when, and a line for each change after ``version``
+    (fields, milestones and progress updates): what an edit refused by
+    ``core.versioning.check_version`` shows."""
+    read = action.history.filter(version__lte=version).order_by("-version", "-history_date").first()
+    since = read.history_date if read else action.created_at
+    last = action.history.filter(version__gt=version).select_related("history_user").order_by("-history_date")
+    last = last.first()
+    who, when = (person_name(last.history_user), last.history_date) if last else ("", action.updated_at)
+    lines = []
+    for entry in reversed(action_change_history(action=action)):
+        if entry.when <= since:
+            continue
+        if entry.summary:
+            lines.append(f"{entry.subject}: {entry.summary.lower()} by {entry.who}")
+        for change in entry.changes:
+            subject = "" if entry.subject == "Action" else f"{entry.subject}: "
+            lines.append(f"{subject}{change.label}: {_shown(change.old)} → {_shown(change.new)}")
+    for update in action.updates.filter(created_at__gt=since).select_related("author").order_by("created_at"):
+        lines.append(
+            f"Progress update added by {person_name(update.author)}: {update.get_status_display().lower()}"
+        )
+    return who, when, lines

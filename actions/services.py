@@ -7,6 +7,7 @@ user given here as its author, so the action's page can show who changed what.
 
 from collections.abc import Iterable
 from datetime import date
+from uuid import UUID
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -14,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.formatting import person_name
+from core.versioning import bump, check_version
 
 from .models import DUE_BEFORE_START, KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup
 from .plan_import import ROW_COLUMN, ImportReport, RowReport, read_plan_row, row_errors
 from .roles import Role, has_role
+from .selectors import action_changes_since
 
 COMPLETED_NOT_REOPENED = (
     "This action is completed. To add an update, reopen it by choosing the status it is now at."
@@ -85,13 +88,32 @@ EDITABLE_FIELDS = (
 )
 
 
+def _lock_action(action: Action, *, version: int | None = None) -> Action:
+    """The action's row, locked until the transaction ends; refused if it changed since
+    the form that is being saved read it at ``version``."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    check_version(
+        action,
+        version,
+        noun="action",
+        changes=lambda: action_changes_since(action=action, version=version),
+    )
+    return action
+
+
 @transaction.atomic
-def action_edit(*, action: Action, by, kpis: Iterable[KPI] | None = None, **changes) -> Action:
-    """Change an action's details (administrators). Unknown fields are a programming error."""
+def action_edit(
+    *, action: Action, by, kpis: Iterable[KPI] | None = None, version: int | None = None, **changes
+) -> Action:
+    """Change an action's details (administrators). Unknown fields are a programming error.
+
+    ``version`` is the action's version when the form was drawn: a save over a change
+    made since (by anyone, a progress update included) is refused.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"cannot edit {sorted(unknown)}")
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = _lock_action(action, version=version)
     _check_dates(
         start_date=changes.get("start_date", action.start_date),
         due_date=changes.get("due_date", action.due_date),
@@ -101,6 +123,7 @@ def action_edit(*, action: Action, by, kpis: Iterable[KPI] | None = None, **chan
     for name, value in changes.items():
         setattr(action, name, value)
     action.full_clean()
+    bump(action)
     action._history_user = by
     action.save()
     if kpis is not None:
@@ -118,13 +141,22 @@ def progress_update_create(
     next_steps: str = "",
     evidence_url: str = "",
     shareable: bool = False,
+    submission_token: UUID | None = None,
 ) -> ProgressUpdate:
     """Record a progress update and move the action to the status it reports.
 
     A completed action takes an update only when the update reopens it (any status
     but completed): the record of a finished action is not added to by accident.
+    The same form sent again (its ``submission_token``, e.g. after an answer that got
+    lost) returns the update it stored the first time and stores nothing. The update
+    counts as a change to the action (its version), so an edit form opened before it
+    does not put the old status back.
     """
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = _lock_action(action)
+    if submission_token is not None:
+        stored = ProgressUpdate.objects.filter(submission_token=submission_token, action=action).first()
+        if stored is not None:
+            return stored
     if status not in Action.Status.values:
         raise ValidationError({"status": "Choose the action's status."})
     if not done.strip():
@@ -139,35 +171,54 @@ def progress_update_create(
         next_steps=next_steps.strip(),
         evidence_url=evidence_url.strip(),
         shareable=shareable,
+        submission_token=submission_token,
     )
     update.full_clean()
     update.save()
-    if action.status != status:
-        action.status = status
-        action._history_user = author
-        action.save(update_fields=["status", "updated_at"])
+    _action_changed(action, by=author, status=status)
     return update
+
+
+def _action_changed(action: Action, *, by, **changes) -> None:
+    """Save a change to a locked action, or count one to what belongs to it (its
+    milestones, its updates), as a new version with its author in the history."""
+    for name, value in changes.items():
+        setattr(action, name, value)
+    bump(action)
+    action._history_user = by
+    action.save(update_fields=[*changes, "version", "updated_at"])
 
 
 @transaction.atomic
 def milestone_add(*, action: Action, by, title: str, due_date: date) -> Milestone:
+    action = _lock_action(action)
     if due_date < action.start_date:
         raise ValidationError({"due_date": "A milestone cannot be due before the action starts."})
     milestone = Milestone(action=action, title=title.strip(), due_date=due_date)
     milestone.full_clean()
     milestone._history_user = by
     milestone.save()
+    _action_changed(action, by=by)
     return milestone
 
 
 @transaction.atomic
-def milestones_mark(*, action: Action, by, completed_ids: Iterable[int], on: date | None = None) -> int:
+def milestones_mark(
+    *,
+    action: Action,
+    by,
+    completed_ids: Iterable[int],
+    on: date | None = None,
+    version: int | None = None,
+) -> int:
     """Make exactly the given milestones of the action complete (the others open).
 
     Newly ticked ones are completed ``on`` (today by default); ones already complete
     keep their date. Ids of another action's milestones are refused. Returns how many
-    milestones changed.
+    milestones changed. ``version`` is the action's when the form was drawn: ticks
+    over a change made since (someone else's ticks) are refused.
     """
+    action = _lock_action(action, version=version)
     on = on or timezone.localdate()
     milestones = list(Milestone.objects.select_for_update().filter(action=action))
     wanted = set(completed_ids)
@@ -183,6 +234,8 @@ def milestones_mark(*, action: Action, by, completed_ids: Iterable[int], on: dat
         milestone._history_user = by
         milestone.save(update_fields=["completed_on"])
         changed += 1
+    if changed:
+        _action_changed(action, by=by)
     return changed
 
 

@@ -173,7 +173,8 @@ def _milestones_page(request, action, *, tick_form=None, add_form=None):
         {
             "action": action,
             "milestones": milestones,
-            "tick_form": tick_form or MilestonesForm(milestones=milestones),
+            "tick_form": tick_form
+            or MilestonesForm(milestones=milestones, initial={"version": action.version}),
             "add_form": add_form,
         },
     )
@@ -185,14 +186,16 @@ def action_milestones(request, pk: int):
     action = _action_to_update(request, pk)
     if request.method != "POST":
         return _milestones_page(request, action)
-    form = MilestonesForm(request.POST, milestones=action.milestones.all())
+    form = MilestonesForm(
+        request.POST, milestones=action.milestones.all(), initial={"version": action.version}
+    )
     if form.is_valid():
         changed = save_or_show_errors(
             form,
             services.milestones_mark,
             action=action,
             by=request.user,
-            data={"completed_ids": form.cleaned_data["completed"]},
+            data={"completed_ids": form.cleaned_data["completed"], "version": form.cleaned_data["version"]},
         )
         if changed is not None:
             messages.success(request, f"Milestones saved ({changed} changed).")

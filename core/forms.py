@@ -7,6 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django.core.exceptions import ValidationError
 
+from .versioning import EditConflict
+
 
 class GovukFormMixin:
     """Gives a form a crispy helper that renders GOV.UK markup and a submit button.
@@ -19,7 +21,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "version" in self.fields and self.initial.get("version") is None:
+            del self.fields["version"]  # drawn for a new record: nothing to compare with
         self.helper = FormHelper(self)
+        self.helper.render_hidden_fields = True  # e.g. a record's version (core.versioning)
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -28,10 +33,15 @@ def save_or_show_errors(form, service, /, *, data: dict | None = None, **argumen
 
     Services enforce the rules and raise ValidationError; its messages go onto the form
     (and nothing is written) and None is returned. Otherwise the service's result is.
+    An edit refused because the record changed meanwhile (``core.versioning``) keeps
+    what the user typed and takes the record's new version, so saving again keeps it.
     """
     try:
         return service(**arguments, **(form.cleaned_data if data is None else data))
     except ValidationError as error:
+        if isinstance(error, EditConflict):
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = str(error.current_version)
         form.add_error(None, error)
         return None
 

@@ -71,6 +71,11 @@ app.conf.beat_schedule = {
         "task": "panel.tasks.send_commentary_reminders",
         "schedule": crontab(hour=8, minute=10),
     },
+    # An import whose run stopped without saying so (a lost worker) ends within minutes of its timeout.
+    "stop-timed-out-kpi-imports": {
+        "task": "actions.kpis.tasks.stop_timed_out_kpi_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     "discard-stale-kpi-import-previews": {
         "task": "actions.kpis.tasks.discard_stale_kpi_import_previews",
         "schedule": crontab(hour=3, minute=30),

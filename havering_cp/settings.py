@@ -205,6 +205,8 @@ LOGOUT_REDIRECT_URL = "login"
 # user has been away for this long.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions that do not turn a committed write into an error when they cannot be saved.
+SESSION_ENGINE = "core.sessions"
 # Flash messages live in the server-side session, never in a cookie (a signed cookie is readable).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -323,7 +325,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A message a worker took and never acknowledged (the whole worker was killed) goes
+    # back to the queue after this long: longer than any task may run (the time limit
+    # below), or a task still running would be delivered twice. docs/operations.md.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 35 * 60}
+# No task runs longer (a KPI import is presumed dead after 30 minutes too).
+CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = env_number("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0, minimum=0)
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A Redis broker that stops answering is given up on after this (a hung one, not only a

@@ -128,6 +128,8 @@ class ProgressReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the build lease: the Celery task's id (panel.reports.claim_report).
+    lease_owner = models.CharField(max_length=64, blank=True, editable=False)
     issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -122,40 +122,48 @@ def ensure_due_reports(*, today: date) -> list[int]:
     return reports_needing_a_build()
 
 
-def claim_report(*, report_id: int) -> bool:
-    """Take the right to build a report. Only one worker wins; a ready report is never taken."""
+def claim_report(*, report_id: int, owner: str = "") -> bool:
+    """Take the right to build a report. Only one worker wins; a ready report is never taken.
+
+    The lease belongs to ``owner`` (the Celery task's id, the same for its retries and
+    for its redelivery after the worker was killed): the owner's next attempt takes it
+    back at once instead of waiting for it to lapse.
+    """
     claimable = Q(state__in=[ProgressReport.State.PENDING, ProgressReport.State.FAILED]) | Q(
         state=ProgressReport.State.BUILDING, started_at__lt=_lease_expired_before()
     )
+    if owner:
+        claimable |= Q(state=ProgressReport.State.BUILDING, lease_owner=owner)
     now = timezone.now()
     claimed = (
         ProgressReport.objects.filter(claimable, pk=report_id)
         .exclude(state=ProgressReport.State.READY)
-        .update(state=ProgressReport.State.BUILDING, started_at=now, progress=0, error="")
+        .update(state=ProgressReport.State.BUILDING, started_at=now, progress=0, error="", lease_owner=owner)
     )
     return claimed == 1
 
 
-def record_progress(*, report_id: int, percent: int, note: str) -> None:
+def record_progress(*, report_id: int, percent: int, note: str, owner: str = "") -> None:
     """Show progress, and renew the lease that keeps other workers off this report."""
-    ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
-        progress=percent, progress_note=note[:200], started_at=timezone.now()
-    )
+    ProgressReport.objects.filter(
+        pk=report_id, state=ProgressReport.State.BUILDING, lease_owner=owner
+    ).update(progress=percent, progress_note=note[:200], started_at=timezone.now())
 
 
-def build_report(*, report_id: int, snapshot_builder) -> bool:
+def build_report(*, report_id: int, snapshot_builder, owner: str = "") -> bool:
     """Build one report if we can claim it. Returns True if this call issued it.
 
     ``snapshot_builder(report, progress)`` returns the report's data; ``progress`` is
-    a callable ``(percent, note)`` it calls as it goes.
+    a callable ``(percent, note)`` it calls as it goes. ``owner`` names the attempt
+    (see ``claim_report``); only the lease's owner issues the report.
     """
-    if not claim_report(report_id=report_id):
+    if not claim_report(report_id=report_id, owner=owner):
         return False
     report = ProgressReport.objects.select_related("meeting").get(pk=report_id)
     ProgressReport.objects.filter(pk=report_id).update(attempts=report.attempts + 1)
 
     def progress(percent: int, note: str) -> None:
-        record_progress(report_id=report_id, percent=percent, note=note)
+        record_progress(report_id=report_id, percent=percent, note=note, owner=owner)
 
     try:
         data = snapshot_builder(report, progress)
@@ -170,12 +178,22 @@ def build_report(*, report_id: int, snapshot_builder) -> bool:
         pdf = report_pdf(report=report, data=data)
     except Exception as exc:
         logger.exception("Building report %s failed", report_id)
-        ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
-            state=ProgressReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], progress=0
-        )
+        try:
+            ProgressReport.objects.filter(
+                pk=report_id, state=ProgressReport.State.BUILDING, lease_owner=owner
+            ).update(
+                state=ProgressReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], progress=0
+            )
+        except DatabaseError:
+            # The database is away (a restart): the lease is this attempt's, so its
+            # retry takes the report back without waiting for the lease to lapse.
+            logger.warning("Report %s could not be marked failed; its retry will take it back", report_id)
         raise
     with transaction.atomic():
-        issued = ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.BUILDING).update(
+        mine = ProgressReport.objects.filter(
+            pk=report_id, state=ProgressReport.State.BUILDING, lease_owner=owner
+        )
+        issued = mine.update(
             state=ProgressReport.State.READY,
             data=data,
             html=html,

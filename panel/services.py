@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.uploads import upload_transaction
+
 from .models import AgendaItem, Meeting, PanelAction
 
 DONE_NEEDS_RESPONSE = "Say what was done or answered before marking it done."
@@ -26,13 +28,19 @@ def meeting_save(
     return meeting
 
 
-@transaction.atomic
 def agenda_item_add(
     *, meeting: Meeting, position: int, title: str, presenter: str = "", paper: UploadedFile | None = None
 ) -> AgendaItem:
-    return AgendaItem.objects.create(
-        meeting=meeting, position=position, title=title, presenter=presenter, paper=paper or ""
-    )
+    """Add an item to the agenda, with its paper (stored only if the item is: core.uploads)."""
+    with upload_transaction() as stage:
+        item = AgendaItem(meeting=meeting, position=position, title=title, presenter=presenter)
+        if paper:
+            try:
+                stage(item.paper, paper.name, paper)
+            except ValidationError as error:
+                raise ValidationError({"paper": error.messages}) from error
+        item.save()
+    return item
 
 
 @transaction.atomic

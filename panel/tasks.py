@@ -42,7 +42,10 @@ def build_due_reports() -> list[int]:
     max_retries=3,
 )
 def build_report(self, report_id: int) -> bool:
-    issued = reports.build_report(report_id=report_id, snapshot_builder=build_snapshot)
+    # The lease is the task's (its id survives retries and redelivery after a killed worker).
+    issued = reports.build_report(
+        report_id=report_id, snapshot_builder=build_snapshot, owner=self.request.id or ""
+    )
     if issued:
         send_on_commit(announce_report, report_id)
     return issued

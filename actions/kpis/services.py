@@ -11,13 +11,14 @@ imports in one step, with ``--dry-run`` to stop after the check.
 """
 
 import logging
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from actions.models import (
@@ -31,6 +32,7 @@ from actions.models import (
 )
 from actions.rag import RAG
 from core.tasking import send_on_commit
+from core.uploads import upload_transaction
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importing import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
@@ -50,6 +52,16 @@ RUN_TASK = "actions.kpis.tasks.run_kpi_import"
 # A run that has not finished after this long is presumed dead (its worker was lost)
 # and may be taken over when its task is delivered again.
 RUN_TIMEOUT = timedelta(minutes=30)
+# After a run stops half-way (the database restarted, the worker was lost), how often
+# and how many times its bookkeeping is tried again while the database is away.
+BOOKKEEPING_PAUSE_SECONDS = 5
+BOOKKEEPING_ATTEMPTS = 60
+RUN_INTERRUPTED = (
+    "The import stopped before it finished ({why}), so nothing was imported. "
+    "The file is kept: confirm it again to import it."
+)
+CHECK_INTERRUPTED = "The check of the file stopped before it finished ({why}); nothing was imported."
+DATABASE_AWAY = "the database was unavailable"
 # Previews nobody confirmed: their stored files are deleted after this long.
 PREVIEW_LIFETIME = timedelta(days=2)
 
@@ -187,18 +199,23 @@ def kpi_import_upload(*, uploaded_file: UploadedFile, user, amendment_reason: st
     kind_for(file_name)
     if uploaded_file.size > settings.KPI_IMPORT_MAX_BYTES:
         raise FileRefused(too_big_message(uploaded_file.size))
-    with transaction.atomic():
-        kpi_import = KPIImport.objects.create(
-            file_name=file_name,
-            uploaded_by=user,
-            source=KPIImport.Source.WEB,
-            file_size=uploaded_file.size,
-            amendment_reason=amendment_reason.strip(),
-        )
-        kpi_import.stored_file.save(f"import-{kpi_import.pk}{suffix}", uploaded_file, save=True)
-        if _in_background(kpi_import):
-            _send_to_worker(kpi_import)
-            return kpi_import
+    try:
+        # The file is moved into place only with its row (core.uploads).
+        with upload_transaction() as stage:
+            kpi_import = KPIImport.objects.create(
+                file_name=file_name,
+                uploaded_by=user,
+                source=KPIImport.Source.WEB,
+                file_size=uploaded_file.size,
+                amendment_reason=amendment_reason.strip(),
+            )
+            stage(kpi_import.stored_file, f"import-{kpi_import.pk}{suffix}", uploaded_file)
+            kpi_import.save(update_fields=["stored_file"])
+    except ValidationError as error:
+        raise FileRefused(error.messages[0]) from error
+    if _in_background(kpi_import):
+        _send_to_worker(kpi_import)
+        return kpi_import
     return kpi_import_run(kpi_import_id=kpi_import.pk) or kpi_import
 
 
@@ -245,7 +262,63 @@ def kpi_import_run(*, kpi_import_id: int) -> KPIImport | None:
         return _finish(kpi_import, errors=_refusal("The uploaded file is no longer stored; upload it again."))
     # A confirmed upload was previewed, warnings and all, and confirmed as it stands.
     confirmed = kpi_import.confirmed_at is not None
-    return _process(kpi_import, Path(kpi_import.stored_file.path), apply=confirmed, accept_warnings=confirmed)
+    try:
+        return _process(
+            kpi_import, Path(kpi_import.stored_file.path), apply=confirmed, accept_warnings=confirmed
+        )
+    except (OperationalError, InterfaceError):
+        # Nothing was half-written (one transaction); say so once the database is back.
+        logger.warning("KPI import %s stopped: the database was unavailable", kpi_import_id, exc_info=True)
+        _when_the_database_is_back(
+            lambda: kpi_import_interrupted(kpi_import_id=kpi_import_id, why=DATABASE_AWAY)
+        )
+        return KPIImport.objects.get(pk=kpi_import_id)
+
+
+def _when_the_database_is_back(write):
+    """Run ``write`` on a fresh connection, trying again while the database is away."""
+    for attempt in range(BOOKKEEPING_ATTEMPTS):
+        connection.close()  # the one that failed is dead
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if attempt == BOOKKEEPING_ATTEMPTS - 1:
+                raise  # the sweep (kpi_imports_stop_timed_out) finishes it later
+            time.sleep(BOOKKEEPING_PAUSE_SECONDS)
+
+
+def kpi_import_interrupted(*, kpi_import_id: int, why: str) -> bool:
+    """End a run that stopped half-way, saying ``why``. A confirmed import goes back to
+    waiting for confirmation with its file kept, so it can simply be confirmed again; a
+    check that stopped has failed. Returns whether the import was still running."""
+    with transaction.atomic():
+        kpi_import = KPIImport.objects.select_for_update().filter(
+            pk=kpi_import_id, state=KPIImport.State.RUNNING
+        )
+        kpi_import = kpi_import.first()
+        if kpi_import is None:
+            return False
+        if kpi_import.confirmed_at is None or not kpi_import.stored_file:
+            _finish(kpi_import, errors=_refusal(CHECK_INTERRUPTED.format(why=why)))
+            return True
+        kpi_import.state = KPIImport.State.PREVIEWED
+        kpi_import.confirmed_at = kpi_import.started_at = None
+        kpi_import.rows_processed = 0
+        kpi_import.errors = _refusal(RUN_INTERRUPTED.format(why=why))
+        kpi_import.save(update_fields=["state", "confirmed_at", "started_at", "rows_processed", "errors"])
+        return True
+
+
+def kpi_imports_stop_timed_out(*, now=None) -> int:
+    """The sweep: end every run that has not finished within ``RUN_TIMEOUT`` (its worker
+    was lost, or its bookkeeping could not be written). Returns how many."""
+    cutoff = (now or timezone.now()) - RUN_TIMEOUT
+    minutes = int(RUN_TIMEOUT.total_seconds() // 60)
+    stuck = KPIImport.objects.filter(state=KPIImport.State.RUNNING, started_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    why = f"it had not finished after {minutes} minutes"
+    return sum(kpi_import_interrupted(kpi_import_id=pk, why=why) for pk in stuck)
 
 
 def kpi_import_from_path(
@@ -361,6 +434,8 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
         return _finish(kpi_import, outcome=outcome, state=state)
     except FileRefused as exc:
         return _finish(kpi_import, errors=_refusal(str(exc)))
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: not the file's fault (see kpi_import_run)
     except Exception:
         logger.exception("KPI import %s failed", kpi_import.pk)
         return _finish(

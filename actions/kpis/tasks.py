@@ -15,3 +15,8 @@ def run_kpi_import(kpi_import_id: int) -> str | None:
 @shared_task
 def discard_stale_kpi_import_previews() -> int:
     return services.kpi_import_discard_stale_previews()
+
+
+@shared_task
+def stop_timed_out_kpi_imports() -> int:
+    return services.kpi_imports_stop_timed_out()

@@ -21,7 +21,6 @@ slowest answer and the status codes while the fault lasts, and how long recovery
 
 import argparse
 import csv
-import glob
 import json
 import os
 import secrets
@@ -30,7 +29,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -41,6 +39,10 @@ from pathlib import Path
 import psutil  # requirements-bench.txt
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port, private_postgres  # noqa: E402 - after the path above
+
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "out"
 DB_NAME = "hcp_load"
@@ -76,12 +78,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,52 +101,6 @@ def manage(env: dict, *args: str, timeout: int = 1200) -> None:
 
 
 # --- Private servers for the fault runs -------------------------------------------------------
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    # initdb refuses to run as root; .ci and this machine run as root.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def _pg_bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name) or name
-
-
-@contextmanager
-def private_postgres():
-    """A PostgreSQL server of our own on a free port; yields (url, restart(seconds_down))."""
-    folder = Path(tempfile.mkdtemp(prefix="hcp-load-pg-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(
-        _as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on"
-    pg_ctl = [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60"]
-    subprocess.run(
-        _as_postgres([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True, timeout=90
-    )
-
-    def restart(seconds_down: float) -> None:
-        subprocess.run(
-            _as_postgres([*pg_ctl, "-m", "fast", "stop"]), check=True, capture_output=True, timeout=90
-        )
-        time.sleep(seconds_down)
-        subprocess.run(
-            _as_postgres([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True, timeout=90
-        )
-
-    try:
-        yield f"postgres://postgres@127.0.0.1:{port}", restart
-    finally:
-        subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), capture_output=True, timeout=90)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

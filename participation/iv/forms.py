@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import GovukDateField, GovukFormMixin
+from core.versioning import VersionField
 
 from ..models import Referral, Visit, Volunteer
 from .selectors import matchable_volunteers
@@ -88,6 +89,7 @@ class ReferralForm(GovukFormMixin, forms.Form):
         help_text="A recorded objection blocks a match (Children Act 1989 s23ZB).",
     )
     received_on = GovukDateField(label="Date the referral was received")
+    version = VersionField()
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):

@@ -18,6 +18,8 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from core.versioning import bump, check_version
+
 from ..models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
 from ..services import raise_if
 
@@ -224,7 +226,12 @@ def referral_create(*, user, **fields) -> Referral:
 
 
 @transaction.atomic
-def referral_update(*, referral: Referral, user, **fields) -> Referral:
+def referral_update(*, referral: Referral, user, version: int | None = None, **fields) -> Referral:
+    """Change a referral's details; refused if it changed since the form read it at
+    ``version``. Referrals keep no field history (a child's details are not copied), so
+    the refusal says when, not what."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    check_version(referral, version, noun="referral", changes=lambda: ("", referral.updated_at, []))
     if referral.is_closed:
         raise ValidationError(
             f"This referral is {referral.get_state_display().lower()}; it cannot be changed"
@@ -234,6 +241,7 @@ def referral_update(*, referral: Referral, user, **fields) -> Referral:
     if referral.state == State.RECEIVED:
         referral.state_changed_on = referral.received_on
         referral.events.filter(to_state=State.RECEIVED).update(on=referral.received_on)
+    bump(referral)
     referral.save()
     return referral
 
@@ -335,6 +343,7 @@ def referral_move(
     )
     referral.state = to_state
     referral.state_changed_on = on
+    bump(referral)
     referral.save()
     return referral
 

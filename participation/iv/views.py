@@ -167,7 +167,7 @@ def referral_edit(request, pk):
         messages.error(request, "This referral is closed; it cannot be changed.")
         return redirect(referral)
     initial = {field: getattr(referral, field) for field in services.REFERRAL_FIELDS}
-    form = ReferralForm(request.POST or None, initial=initial)
+    form = ReferralForm(request.POST or None, initial=initial | {"version": referral.version})
     if (
         request.method == "POST"
         and form.is_valid()

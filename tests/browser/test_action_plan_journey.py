@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from actions.models import Commitment
 from actions.roles import Role
+from actions.services import progress_update_create
 from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.factories import ActionFactory, MilestoneFactory, ProgressUpdateFactory, UserFactory
 
@@ -104,4 +105,26 @@ def test_an_administrators_plan_pages_are_accessible(page, tmp_path):
     page.get_by_label("Delivery plan spreadsheet").set_input_files(str(plan))
     follow(page.get_by_role("button", name="Check the file"))
     expect(page.get_by_text("Row 3, column commitment").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_edit_refused_over_a_leads_update_says_what_changed_and_fits_320_pixels(page):
+    UserFactory(username="plan-admin", role=Role.ADMINISTRATOR)
+    lead = UserFactory(username="lead-cy", first_name="Demo", last_name="Lead", role=Role.SUBGROUP_LEAD)
+    action = ActionFactory(lead=lead, title="Awards evening", status="on_track")
+    sign_in(page, "plan-admin")
+    page.set_viewport_size({"width": 320, "height": 256})
+    page.goto(f"/plan/actions/{action.pk}/edit/")
+    page.get_by_label("Title").fill("Awards evening 2026")
+
+    progress_update_create(action=action, author=lead, status="off_track", done="The venue fell through.")
+    follow(page.get_by_role("button", name="Save action"))
+
+    summary = page.get_by_role("alert")
+    expect(
+        summary.get_by_text(re.compile(r"This action was changed by Demo Lead at \d\d:\d\d"))
+    ).to_be_visible()
+    expect(summary.get_by_text("Status: On track → Off track")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Awards evening 2026")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)

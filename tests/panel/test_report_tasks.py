@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -119,6 +120,42 @@ def test_a_worker_killed_mid_report_leaves_it_for_another_to_finish(settings):
         wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready", timeout=60)
     report.refresh_from_db()
     assert report.attempts == 2
+    assert ProgressReport.objects.filter(kind="monthly", period_end=date(2025, 4, 30)).count() == 1
+
+
+def test_a_build_whose_pool_process_is_killed_is_built_again_at_once_and_exactly_once(tmp_path):
+    """#22.2: the redelivered task owns the lease its killed attempt took, so it need not
+    wait the 600 s for the lease to lapse nor the hourly sweep."""
+    require_postgres()
+    redis_url()
+    celery_app.control.purge()
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+    marker = tmp_path / "hanging-pid"
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/panel/killable_worker.py")],
+        env=_worker_environment(HANG_MARKER=str(marker)),
+        cwd=ROOT,
+    )
+    try:
+        tasks.build_report.delay(report.pk)
+        wait_for(
+            lambda: ProgressReport.objects.get(pk=report.pk).progress_note.startswith(
+                "Started by the killable"
+            ),
+            timeout=60,
+        )
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        killed_at = time.monotonic()
+        wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready", timeout=120)
+        print(f"rebuilt {time.monotonic() - killed_at:.1f} s after the pool process was killed")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert report.issued_at is not None
     assert ProgressReport.objects.filter(kind="monthly", period_end=date(2025, 4, 30)).count() == 1
 
 
