@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.db import connection
 
 from tests.panel.test_settings import ROOT
 
@@ -44,6 +46,10 @@ def test_ctrl_c_stops_web_worker_and_beat_without_errors_or_kills(tmp_path):
         "CACHE_DIR": str(tmp_path / "cache"),
         "DJANGO_SETTINGS_MODULE": "havering_cp.settings",
     }
+    if "DATABASE_URL" in environment:
+        # The test database (CI's DATABASE_URL names a database no one has created).
+        url = urlsplit(environment["DATABASE_URL"])
+        environment["DATABASE_URL"] = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
     log_path = tmp_path / "honcho.log"
     with log_path.open("w") as log:
         honcho = subprocess.Popen(
