@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from core.client_address import client_address
+
 from . import mfa
 from .forms import CodeForm, EnrolForm, NewBackupCodesForm
 
@@ -39,7 +41,9 @@ def mfa_verify(request):
         if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
             security_log.info("mfa verified user_id=%s", request.user.pk)
             return HttpResponseRedirect(_next_url(request))
-        security_log.warning("mfa code refused user_id=%s", request.user.pk)
+        security_log.warning(
+            "mfa code refused user_id=%s address=%s", request.user.pk, client_address(request)
+        )
         form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 

@@ -5,6 +5,8 @@ import logging
 from django.core.exceptions import SuspiciousOperation
 from django.utils.cache import add_never_cache_headers
 
+from core.client_address import client_address
+
 FORM_ENCODED = "application/x-www-form-urlencoded"
 security_log = logging.getLogger("hcp.security")
 
@@ -60,7 +62,8 @@ class NoStoreForSignedInMiddleware:
 
 class RefusalLogMiddleware:
     """Log every refusal of a signed-in user (403, and 404: records hidden from a role answer 404)
-    with the user's id, the method and the path; never the query string, which may name a child."""
+    with the user's id, their address, the method and the path; never the query string, which
+    may name a child."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,9 +74,10 @@ class RefusalLogMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 security_log.warning(
-                    "refused status=%s user_id=%s method=%s path=%s",
+                    "refused status=%s user_id=%s address=%s method=%s path=%s",
                     response.status_code,
                     user.pk,
+                    client_address(request),
                     request.method,
                     request.path,
                 )

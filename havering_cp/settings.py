@@ -232,7 +232,8 @@ AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_IP_USERNAME_LIMIT = env_int("AXES_IP_USERNAME_LIMIT", default=5, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
+# The client's address, found behind the proxy (core/client_address.py), for the lock-out too.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # A request to the single sign-on callback is neither counted nor locked by django-axes: the
 # provider has checked the password (and does its own lock-out), and a refusal there (no role)
 # would otherwise count against everyone signing in from the council's address.
@@ -349,8 +350,14 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
-if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies that append the client's address to X-Forwarded-For (core/client_address.py);
+# one when the portal sits behind the TLS proxy. Nothing to the left of theirs is believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+if env.str("AXES_PROXY_COUNT", default=""):
+    raise ImproperlyConfigured("AXES_PROXY_COUNT is now TRUSTED_PROXY_COUNT.")
 
 # No inline script or style anywhere: every page's CSS and JS is a file we serve.
 CONTENT_SECURITY_POLICY = {
