@@ -486,6 +486,13 @@ MEETING_PACK_DAYS_BEFORE = env_int("MEETING_PACK_DAYS_BEFORE", default=7)
 # (its worker died) and may be claimed by another worker.
 REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", default=600, minimum=1)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", default=3, minimum=1)
+# Printing one report's PDF is stopped after this (panel/pdf.py); the whole build task after
+# REPORT_BUILD_SECONDS (Celery's soft time limit; the worker process is killed 30 s later). By
+# default both end inside the lease, so no second worker takes over a build that is stuck.
+REPORT_PDF_SECONDS = env_number("REPORT_PDF_SECONDS", default=180, minimum=0)
+REPORT_BUILD_SECONDS = env_int(
+    "REPORT_BUILD_SECONDS", default=max(1, REPORT_BUILD_LEASE_SECONDS * 7 // 10), minimum=1
+)
 MEETING_PAPER_MAX_BYTES = env_int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 LEAD_REMINDER_DAYS_BEFORE = env_int("LEAD_REMINDER_DAYS_BEFORE", default=14)
 

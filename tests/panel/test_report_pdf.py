@@ -1,6 +1,8 @@
 """The PDF of a meeting pack, read back: summary first, contents, page numbers, figures, tags."""
 
 import io
+import re
+import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,10 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import KPI, Action
-from panel import reports
+from panel import pdf, reports
 from panel.models import Meeting, PanelAction, ProgressReport
 from panel.snapshot import build_snapshot
-from tests.factories import ActionFactory, KPIValueFactory
+from tests.factories import ActionFactory, FeedbackItemFactory, KPIValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +179,34 @@ def test_latest_report_is_the_one_for_the_latest_period_whatever_order_they_were
     client.force_login(users["panel"])
     page = client.get(reverse("panel:dashboard")).content.decode()
     assert f'href="{october.get_absolute_url()}"' in page
+
+
+def test_a_very_long_word_does_not_stall_the_pack(users):
+    """WeasyPrint's time grows with the square of an unbroken word, and a table row is never
+    split across pages (this pack took 440 s before); the pack prints the start of a long
+    text, with break opportunities in long runs of characters."""
+    FeedbackItemFactory(raised_on=date(2026, 3, 1), said="a" * 25_000, response="b" * 25_000)
+    started = time.monotonic()
+    report = build(pack_for(date(2026, 3, 12)))
+    assert time.monotonic() - started < 20
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    # The start of the text, as far as the cell's limit (which may run over a page break).
+    printed = "".join(text.split()).replace(pdf.ZERO_WIDTH_SPACE, "")
+    assert sum(len(run) for run in re.findall("a{10,}", printed)) == pdf.CHARACTERS_PER_CELL - 1
+
+
+def test_a_pdf_that_takes_too_long_fails_with_a_message(settings, users):
+    settings.REPORT_PDF_SECONDS = 0.05  # no pack prints that fast
+    report = pack_for(date(2026, 3, 12))
+    with pytest.raises(pdf.PdfTookTooLong):
+        reports.build_report(report_id=report.pk, snapshot_builder=build_snapshot)
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.FAILED
+    assert "took longer than 0.05 seconds to print" in report.error
+
+
+def test_a_report_build_task_is_stopped_before_its_lease_runs_out(settings):
+    from panel.tasks import build_report
+
+    assert build_report.soft_time_limit == settings.REPORT_BUILD_SECONDS
+    assert build_report.time_limit < settings.REPORT_BUILD_LEASE_SECONDS
