@@ -267,6 +267,8 @@ for _item in env.list("OIDC_ROLE_MAP", default=[]):
 # An SSO sign-in counts as the second factor when the ID token's "amr" says "mfa", or always
 # with OIDC_TRUST_IDP_MFA=1 (only when a Conditional Access policy requires MFA for the portal).
 OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", default=False)
+# Seconds of difference allowed between the provider's clock and ours (ID token iat, nbf, exp).
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", default=60)
 # A council user with a mapped group and no portal account gets one at first sign-in.
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
 if OIDC_ENABLED:
