@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin
 
 from .easyread.services import readability_check
 from .models import (
@@ -45,7 +45,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(SafeInitialAdmin):
     list_display = (
         "code",
         "name",
@@ -94,7 +94,7 @@ class KPIAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(admin.ModelAdmin):
+class SubgroupAdmin(SafeInitialAdmin):
     list_display = ("name", "chair", "member_count", "action_count")
     search_fields = ("name", "chair__username", "chair__first_name", "chair__last_name")
     list_select_related = ("chair",)
@@ -142,7 +142,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(SafeInitialAdmin, SimpleHistoryAdmin):
     list_display = ("title", "commitment", "lead", "subgroup", "status", "start_date", "due_date")
     list_filter = ("status", "commitment__theme", "subgroup", "shareable")
     search_fields = ("title", "description", "lead__username", "lead__first_name", "lead__last_name")
@@ -154,7 +154,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(SafeInitialAdmin, SimpleHistoryAdmin):
     list_display = ("title", "action", "due_date", "completed_on")
     list_filter = ("action__commitment__theme", ("completed_on", admin.EmptyFieldListFilter))
     search_fields = ("title", "action__title")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import SafeInitialAdmin
+
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport, ReminderLog
 
 
@@ -18,7 +20,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelAction)
-class PanelActionAdmin(admin.ModelAdmin):
+class PanelActionAdmin(SafeInitialAdmin):
     list_display = ("text", "kind", "meeting", "owner", "due_date", "status")
     list_filter = ("kind", "status", "meeting")
     search_fields = ("text", "response", "owner__username", "owner__last_name")

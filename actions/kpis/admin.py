@@ -24,7 +24,7 @@ from actions.models import (
     NeighbourModel,
     StatisticalNeighbour,
 )
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin
 
 from . import services
 from .files import FileRefused, describe_size, kind_for
@@ -134,7 +134,7 @@ class KPIValueForm(forms.ModelForm):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(ImportExportModelAdmin):
+class KPIValueAdmin(SafeInitialAdmin, ImportExportModelAdmin):
     resource_classes = [KPIValueResource]
     import_formats = [KPICSVFormat, KPIXLSXFormat]
     export_formats = [base_formats.CSV, base_formats.XLSX]
@@ -328,7 +328,7 @@ class DfEMappingForm(forms.ModelForm):
 
 
 @admin.register(DfEMapping)
-class DfEMappingAdmin(admin.ModelAdmin):
+class DfEMappingAdmin(SafeInitialAdmin):
     """Which rows of DfE's files make each KPI's figure: editable, so that a new year's
     renamed columns are mapped here rather than in a release."""
 
