@@ -1,20 +1,25 @@
 """A progress report or meeting pack as a tagged A4 PDF, for the panel to take into the room.
 
-Rendered by WeasyPrint from the report's frozen data. It fetches nothing: the stylesheet
-is read from this folder and the fonts are the machine's own, and any other URL in the
-document is refused.
+Rendered by WeasyPrint from the report's frozen data. It fetches nothing from outside: the
+stylesheet is read from this folder, the fonts are the machine's own, the portal's static
+files are read from disk, and any other URL in the document is refused.
 """
 
+import mimetypes
+import posixpath
 import re
 import signal
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STYLESHEET = Path(__file__).with_name("report_pdf.css")
 # A pack the panel can read before the meeting, whatever the size of the plan: the red
@@ -38,8 +43,33 @@ class PdfTookTooLong(Exception):
     pass
 
 
-def _fetch_nothing(url: str, *args, **kwargs):
-    raise ValueError(f"A report PDF loads nothing from outside: {url}")
+# Relative references in a report (``{% static %}``) resolve against this made-up address
+# (.invalid never resolves), so that the fetcher can tell the portal's own files from the rest.
+BASE_URL = "https://portal.invalid/"
+
+
+class StaticFilesOnly(URLFetcher):
+    """WeasyPrint's fetcher, refusing every URL but the portal's own static files, which it
+    reads from disk through Django's finders: a report never reaches the network or the
+    machine's other files. A refused resource is left out with a warning; the PDF is built."""
+
+    def fetch(self, url, headers=None):
+        static = urljoin(BASE_URL, settings.STATIC_URL)
+        path = posixpath.normpath(urlsplit(url).path) if url.startswith(static) else ""
+        found = (
+            finders.find(path.removeprefix(settings.STATIC_URL))
+            if path.startswith(settings.STATIC_URL)
+            else None
+        )
+        if not found:
+            raise ValueError(f"A report PDF loads only the portal's static files, not {url}")
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": content_type})
+
+
+def document(html: str) -> HTML:
+    """WeasyPrint's document for ``html``, fetching nothing but the portal's static files."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
 
 
 def _breakable(value):
@@ -115,10 +145,9 @@ def report_pdf(*, report, data: dict) -> bytes:
     """The PDF of ``report`` built from ``data`` (its snapshot, summary included)."""
     context = _breakable({"data": data, **_printed(data)})
     html = render_to_string("panel/reports/pdf.html", {"report": report, **context})
-    document = HTML(string=html, url_fetcher=_fetch_nothing)
     # PDF/UA-1: tagged (headings, lists, table headers), with the language and title set.
     with _time_limit(settings.REPORT_PDF_SECONDS):
-        return document.write_pdf(
+        return document(html).write_pdf(
             stylesheets=[CSS(string=STYLESHEET.read_text(encoding="utf-8"))],
             pdf_variant="pdf/ua-1",
             pdf_identifier=f"hcp-report-{report.pk}".encode(),

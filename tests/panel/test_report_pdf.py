@@ -210,3 +210,26 @@ def test_a_report_build_task_is_stopped_before_its_lease_runs_out(settings):
 
     assert build_report.soft_time_limit == settings.REPORT_BUILD_SECONDS
     assert build_report.time_limit < settings.REPORT_BUILD_LEASE_SECONDS
+
+
+def test_a_report_reads_the_portals_static_files_and_refuses_every_other_url(tmp_path, caplog):
+    """WeasyPrint 70 wants a fetcher object: a plain function crashed every build that referred
+    to any resource. Only the portal's own static files are read (from disk)."""
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    fetcher = pdf.StaticFilesOnly()
+    html = (
+        '<html lang="en"><body><h1>Logo</h1><img src="/static/favicon.svg" alt="">'
+        f'<img src="file://{secret}" alt=""><img src="http://127.0.0.1:9/x.png" alt="">'
+        '<img src="/static/../havering_cp/settings.py" alt=""></body></html>'
+    )
+    assert pdf.document(html).write_pdf().startswith(b"%PDF")
+    assert fetcher.fetch(pdf.BASE_URL + "static/favicon.svg").content_type == "image/svg+xml"
+    for url in (
+        f"file://{secret}",
+        "http://127.0.0.1:9/x.png",
+        pdf.BASE_URL + "static/../havering_cp/settings.py",
+        pdf.BASE_URL + "media/papers/x.pdf",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
