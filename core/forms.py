@@ -23,7 +23,9 @@ class GovukFormMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 what = str(field.label or "The text").removesuffix(" (optional)")
-                field.error_messages["max_length"] = f"{what} must be {field.max_length} characters or fewer"
+                field.error_messages.setdefault(
+                    "max_length", f"{what} must be {field.max_length} characters or fewer"
+                )
         self.helper = FormHelper(self)
         self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
         self.helper.add_input(Submit("submit", self.submit_label))
