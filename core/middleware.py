@@ -3,7 +3,7 @@
 import logging
 
 from django.core.exceptions import SuspiciousOperation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from core.client_address import client_address
 
@@ -45,8 +45,11 @@ class NoStoreForSignedInMiddleware:
     """``Cache-Control: no-store`` on every page and file a signed-in user gets (ASVS 8.2.1).
 
     Whatever a signed-in user sees may be child-level or unpublished (IV records,
-    exports, meeting papers), so no browser or proxy keeps a copy. Public pages and
-    static files (served before this runs) stay cacheable.
+    exports, meeting papers), so no browser or proxy keeps a copy. So is the answer to any
+    form sent without signing in (it may repeat what a young person typed). The public
+    pages (the young people's page, the accessibility statement, sign-in) are
+    ``private, no-cache``: a browser may keep them but asks again each time, and no shared
+    cache keeps them (they carry a CSRF token). Static files are served before this runs.
     """
 
     def __init__(self, get_response):
@@ -55,8 +58,10 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or request.method not in ("GET", "HEAD"):
             add_never_cache_headers(response)
+        elif not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
         return response
 
 
