@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin import SafeInitialAdmin
+
 from . import mfa
 from .models import SingleSignOnIdentity
 
@@ -84,7 +86,7 @@ for model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(SingleSignOnIdentity)
-class SingleSignOnIdentityAdmin(admin.ModelAdmin):
+class SingleSignOnIdentityAdmin(SafeInitialAdmin):
     """Which accounts sign in through the council's single sign-on. Adding one links an
     existing account (say, one that had a password) to the provider's subject; deleting
     one unlinks it."""

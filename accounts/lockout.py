@@ -7,10 +7,12 @@ within the cool-off is locked for everyone as well.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_ip_address, get_cool_off
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.utils import timezone
+
+from core.client_address import client_address
 
 
 class PortalAxesHandler(AxesDatabaseHandler):
@@ -30,7 +32,7 @@ class PortalAxesHandler(AxesDatabaseHandler):
 
 
 def address_is_spraying(request) -> bool:
-    ip_address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    ip_address = getattr(request, "axes_ip_address", None) or client_address(request)
     if not ip_address:
         return False
     attempts = AccessAttempt.objects.filter(ip_address=ip_address, failures_since_start__gt=0)

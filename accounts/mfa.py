@@ -13,12 +13,14 @@ from binascii import hexlify, unhexlify
 import django_otp
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from actions.roles import has_role
 
@@ -27,6 +29,8 @@ BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
 # Set when a single sign-on provider vouched for a second factor (accounts/sso.py).
 IDP_MFA_SESSION_KEY = "hcp_mfa_by_provider"
+# The key shown on the set-up page, until a code confirms it.
+PENDING_KEY_SESSION_KEY = "hcp_mfa_pending_key"
 
 
 def mfa_required(user) -> bool:
@@ -51,15 +55,28 @@ def confirmed_app_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_app_device(user) -> TOTPDevice:
-    """The unconfirmed device shown while the user enrols (the same one on every reload)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+def pending_key_new(session) -> str:
+    """A new authenticator key for this session's set-up page, replacing any shown before.
+
+    The key lives only in this session until a code from it confirms it: someone else who
+    has the password and opens the page elsewhere gets a key of their own, which can never
+    become this user's."""
+    session[PENDING_KEY_SESSION_KEY] = random_hex(20)
+    return session[PENDING_KEY_SESSION_KEY]
 
 
-def base32_secret(device: TOTPDevice) -> str:
+def pending_key(session) -> str | None:
+    return session.get(PENDING_KEY_SESSION_KEY)
+
+
+def config_url(*, user, hex_key: str) -> str:
+    """The otpauth:// address the QR code holds (django-otp's, for a device not yet saved)."""
+    return TOTPDevice(user=user, name=APP_DEVICE_NAME, key=hex_key).config_url
+
+
+def base32_secret(hex_key: str) -> str:
     """The key as authenticator apps take it when typed in, in groups of four."""
-    raw = b32encode(device.bin_key).decode().rstrip("=")
+    raw = b32encode(unhexlify(hex_key)).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
@@ -90,13 +107,25 @@ def verify_code(*, request, code: str):
 
 
 @transaction.atomic
-def mfa_enrol_confirm(*, request, device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the app device with its first code; returns fresh backup codes, or None for a wrong code."""
-    if device.confirmed or device.user_id != request.user.pk or not device.verify_token(clean_code(code)):
+def mfa_enrol_confirm(*, request, code: str) -> list[str] | None:
+    """Make this session's pending key the user's app device, confirmed by its first code;
+    returns fresh backup codes, or None for a wrong code (or no pending key, or an app
+    already enrolled)."""
+    user = request.user
+    hex_key = pending_key(request.session)
+    # The user's row is locked so that two sessions cannot both enrol.
+    get_user_model().objects.select_for_update().get(pk=user.pk)
+    if hex_key is None or confirmed_app_device(user):
+        return None
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, key=hex_key, confirmed=False)
+    if not device.verify_token(clean_code(code)):
+        transaction.set_rollback(True)
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = backup_codes_replace(user=request.user)
+    del request.session[PENDING_KEY_SESSION_KEY]
+    codes = backup_codes_replace(user=user)
     request.session.cycle_key()
     django_otp.login(request, device)
     return codes

@@ -18,6 +18,7 @@ decides who the provider's user is in the portal and which roles they hold:
 import logging
 from dataclasses import dataclass
 
+import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -70,14 +71,17 @@ def claims_from_tokens(*, id_token: dict, userinfo: dict) -> SignOnClaims:
     groups = id_token.get(settings.OIDC_GROUP_CLAIM, userinfo.get(settings.OIDC_GROUP_CLAIM)) or []
     if isinstance(groups, str):
         groups = [groups]
-    amr = id_token.get("amr") or []
+    amr = id_token.get("amr")
+    # An address the provider itself calls unverified is not used to find or link an account.
+    verified = userinfo.get("email_verified", id_token.get("email_verified")) is not False
     return SignOnClaims(
         subject=str(id_token["sub"]),
-        email=(userinfo.get("email") or id_token.get("email") or "").strip(),
+        email=(userinfo.get("email") or id_token.get("email") or "").strip() if verified else "",
         first_name=(userinfo.get("given_name") or id_token.get("given_name") or "")[:150],
         last_name=(userinfo.get("family_name") or id_token.get("family_name") or "")[:150],
         groups=tuple(str(group) for group in groups),
-        idp_mfa=settings.OIDC_TRUST_IDP_MFA or "mfa" in amr,
+        # A list holding "mfa" (RFC 8176); a string such as "nomfa" is no second factor.
+        idp_mfa=settings.OIDC_TRUST_IDP_MFA or (isinstance(amr, list) and "mfa" in amr),
     )
 
 
@@ -176,14 +180,39 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def _verify_jws(self, payload, key):
+        """mozilla-django-oidc's check of the signature and the algorithm, with PyJWT checking
+        the times allowing ``OIDC_CLOCK_SKEW_SECONDS`` of skew; any fault is a refusal."""
+        header = jwt.get_unverified_header(payload)
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation("The ID token is not signed with the expected algorithm.")
+        return jwt.decode(
+            payload,
+            key,
+            algorithms=[self.OIDC_RP_SIGN_ALGO],
+            leeway=settings.OIDC_CLOCK_SKEW_SECONDS,
+            options={"verify_aud": False, "require": ["exp", "iat"]},
+        )
+
     def verify_token(self, token, **kwargs):
-        """mozilla-django-oidc checks the signature, expiry and nonce; the audience and
-        issuer are checked here."""
-        payload = super().verify_token(token, **kwargs)
+        """mozilla-django-oidc checks the signature, expiry and nonce; the audience, the
+        authorised party and the issuer are checked here. A token PyJWT cannot read or accept
+        (expired, not yet valid, badly signed, malformed) is refused, never a server error."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as error:
+            raise SuspiciousOperation(f"The ID token was refused: {type(error).__name__}") from error
         audience = payload.get("aud")
         audiences = [audience] if isinstance(audience, str) else list(audience or [])
         if self.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("The ID token is not for this portal.")
+        # OpenID Connect Core 3.1.3.7: a token for several audiences must name this portal as
+        # its authorised party; an azp naming another client is refused whatever the audience.
+        authorised_party = payload.get("azp")
+        if (
+            len(audiences) > 1 or authorised_party is not None
+        ) and authorised_party != self.OIDC_RP_CLIENT_ID:
+            raise SuspiciousOperation("The ID token was issued to another client.")
         if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
             raise SuspiciousOperation("The ID token comes from another issuer.")
         return payload

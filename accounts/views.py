@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from core.client_address import client_address
+
 from . import mfa
 from .forms import CodeForm, EnrolForm, NewBackupCodesForm
 
@@ -39,7 +41,9 @@ def mfa_verify(request):
         if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
             security_log.info("mfa verified user_id=%s", request.user.pk)
             return HttpResponseRedirect(_next_url(request))
-        security_log.warning("mfa code refused user_id=%s", request.user.pk)
+        security_log.warning(
+            "mfa code refused user_id=%s address=%s", request.user.pk, client_address(request)
+        )
         form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -50,10 +54,14 @@ def mfa_setup(request):
     """Enrol an authenticator app: scan the QR code (drawn here, no outside service), confirm with a code."""
     if mfa.confirmed_app_device(request.user):
         return redirect("mfa_verify")
-    device = mfa.pending_app_device(request.user)
     form = EnrolForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = mfa.mfa_enrol_confirm(request=request, device=device, code=form.cleaned_data["code"])
+    hex_key = mfa.pending_key(request.session)
+    if request.method != "POST" or hex_key is None:
+        # Each opening of the page shows a new key, kept in this session only.
+        hex_key = mfa.pending_key_new(request.session)
+        form = EnrolForm()
+    elif form.is_valid():
+        codes = mfa.mfa_enrol_confirm(request=request, code=form.cleaned_data["code"])
         if codes is not None:
             security_log.info("mfa enrolled user_id=%s", request.user.pk)
             return render(
@@ -62,14 +70,14 @@ def mfa_setup(request):
                 {"codes": codes, "next": _next_url(request), "new": True},
             )
         form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
-    qr = segno.make(device.config_url, error="m")
+    qr = segno.make(mfa.config_url(user=request.user, hex_key=hex_key), error="m")
     return render(
         request,
         "accounts/mfa_setup.html",
         {
             "form": form,
             "qr_data_uri": qr.svg_data_uri(scale=5, dark="#0b0c0c", light="#ffffff"),
-            "secret": mfa.base32_secret(device),
+            "secret": mfa.base32_secret(hex_key),
             "next": _next_url(request),
         },
     )

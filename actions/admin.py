@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, WrittenThroughServices
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin, WrittenThroughServices
 
 from .easyread.services import readability_check
 from .models import (
@@ -45,7 +45,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(SafeInitialAdmin):
     list_display = (
         "code",
         "name",
@@ -104,7 +104,7 @@ class KPIAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(admin.ModelAdmin):
+class SubgroupAdmin(SafeInitialAdmin):
     list_display = ("name", "chair", "member_count", "action_count")
     search_fields = ("name", "chair__username", "chair__first_name", "chair__last_name")
     list_select_related = ("chair",)
@@ -152,7 +152,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(WrittenThroughServices, SimpleHistoryAdmin):
+class ActionAdmin(WrittenThroughServices, SafeInitialAdmin, SimpleHistoryAdmin):
     """Added and changed in the portal (services.action_create, action_edit)."""
 
     list_display = ("title", "commitment", "lead", "subgroup", "status", "start_date", "due_date")
@@ -166,7 +166,7 @@ class ActionAdmin(WrittenThroughServices, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(WrittenThroughServices, SimpleHistoryAdmin):
+class MilestoneAdmin(WrittenThroughServices, SafeInitialAdmin, SimpleHistoryAdmin):
     list_display = ("title", "action", "due_date", "completed_on")
     list_filter = ("action__commitment__theme", ("completed_on", admin.EmptyFieldListFilter))
     search_fields = ("title", "action__title")

@@ -200,7 +200,9 @@ class ActionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose the commitment this action delivers."},
     )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the action's title."})
-    description = forms.CharField(widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        widget=forms.Textarea, max_length=Action._meta.get_field("description").max_length, required=False
+    )
     lead = PersonChoiceField(
         get_user_model().objects.none(),
         label="Lead",
@@ -230,7 +232,7 @@ class ActionForm(GovukFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field.select("commitment"),
             Field.text("title"),
-            Field.textarea("description", rows=4),
+            Field.textarea("description", rows=4, max_characters=self.fields["description"].max_length),
             Field.select("lead"),
             Field.text("lead_organisation"),
             Field.select("subgroup"),

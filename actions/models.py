@@ -19,8 +19,10 @@ class Theme(models.Model):
 
     code = models.CharField(max_length=4, unique=True, help_text="Short stable code, e.g. W.")
     name = models.CharField(max_length=60, unique=True)
-    promise = models.TextField(help_text="The promise as the strategy words it.")
-    easy_read = models.TextField(blank=True, help_text="The promise in plain words for young people.")
+    promise = models.TextField(max_length=2000, help_text="The promise as the strategy words it.")
+    easy_read = models.TextField(
+        max_length=1000, blank=True, help_text="The promise in plain words for young people."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -35,7 +37,7 @@ class Commitment(models.Model):
 
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="commitments")
     code = models.CharField(max_length=8, unique=True, help_text="Stable code, e.g. W1.")
-    text = models.TextField(help_text='What we will do, completing "We will…".')
+    text = models.TextField(max_length=2000, help_text='What we will do, completing "We will…".')
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -75,7 +77,7 @@ class KPI(models.Model):
 
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=200)
-    definition = models.TextField(blank=True)
+    definition = models.TextField(max_length=2000, blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="kpis", null=True, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices)
     polarity = models.CharField(max_length=10, choices=Polarity.choices)
@@ -268,7 +270,7 @@ class Action(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_actions")
     lead_organisation = models.CharField(max_length=120, blank=True)
     subgroup = models.ForeignKey(
@@ -338,8 +340,8 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=16, choices=Action.Status.choices)
-    done = models.TextField("What was done")
-    next_steps = models.TextField(blank=True)
+    done = models.TextField("What was done", max_length=5000)
+    next_steps = models.TextField(max_length=5000, blank=True)
     evidence_url = models.URLField("Evidence link", blank=True)
     shareable = models.BooleanField(
         default=False, help_text="May be shown to young people on the easy-read page."
@@ -572,8 +574,8 @@ class KPICommentary(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="commentaries")
     period_end = models.DateField()
     rag = models.CharField(max_length=10, blank=True, help_text="The figure's rating when this was written.")
-    commentary = models.TextField()
-    corrective_action = models.TextField(blank=True)
+    commentary = models.TextField(max_length=4000)
+    corrective_action = models.TextField(max_length=4000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_commentaries"
     )

@@ -1,7 +1,7 @@
 """Django admin pieces every app shares."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +36,26 @@ class WrittenThroughServices:
 
     def save_formset(self, request, form, formset, change):
         raise PermissionDenied
+
+
+class SafeInitialAdmin(admin.ModelAdmin):
+    """Leaves out a pre-filled related record (``?lead=NaN`` on an add page) whose key is not
+    a valid one: Django's autocomplete widget would look it up and fail with a server error.
+    Every admin with ``autocomplete_fields`` uses this (tests/security/test_admin_initial.py)."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.target_field is None:
+                continue
+            target = field.target_field
+            try:
+                for key in value if isinstance(value, list) else [value]:
+                    target.run_validators(target.to_python(key))
+            except (ValidationError, TypeError, ValueError):
+                del initial[name]
+        return initial

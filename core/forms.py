@@ -4,7 +4,8 @@ from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Field, Layout, Submit
+from django import forms
 from django.core.exceptions import ValidationError
 
 from .versioning import EditConflict
@@ -23,9 +24,28 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         if "version" in self.fields and self.initial.get("version") is None:
             del self.fields["version"]  # drawn for a new record: nothing to compare with
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                what = str(field.label or "The text").removesuffix(" (optional)")
+                field.error_messages.setdefault(
+                    "max_length", f"{what} must be {field.max_length} characters or fewer"
+                )
         self.helper = FormHelper(self)
+        self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
         self.helper.render_hidden_fields = True  # e.g. a record's version (core.versioning)
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def layout_field(self, name: str):
+        """A field as the default layout shows it: a text box with a limit gets GOV.UK's
+        character count. Forms with a layout of their own call this for their text boxes."""
+        field = self.fields[name]
+        if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+            # crispy-forms-gds reads this key unguarded for a character count with no hint.
+            field.widget.attrs.setdefault("aria-describedby", "")
+            return Field.textarea(
+                name, rows=field.widget.attrs.get("rows", 5), max_characters=field.max_length
+            )
+        return name
 
 
 def save_or_show_errors(form, service, /, *, data: dict | None = None, **arguments):

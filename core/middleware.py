@@ -3,7 +3,9 @@
 import logging
 
 from django.core.exceptions import SuspiciousOperation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from core.client_address import client_address
 
 FORM_ENCODED = "application/x-www-form-urlencoded"
 security_log = logging.getLogger("hcp.security")
@@ -43,8 +45,11 @@ class NoStoreForSignedInMiddleware:
     """``Cache-Control: no-store`` on every page and file a signed-in user gets (ASVS 8.2.1).
 
     Whatever a signed-in user sees may be child-level or unpublished (IV records,
-    exports, meeting papers), so no browser or proxy keeps a copy. Public pages and
-    static files (served before this runs) stay cacheable.
+    exports, meeting papers), so no browser or proxy keeps a copy. So is the answer to any
+    form sent without signing in (it may repeat what a young person typed). The public
+    pages (the young people's page, the accessibility statement, sign-in) are
+    ``private, no-cache``: a browser may keep them but asks again each time, and no shared
+    cache keeps them (they carry a CSRF token). Static files are served before this runs.
     """
 
     def __init__(self, get_response):
@@ -53,14 +58,17 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or request.method not in ("GET", "HEAD"):
             add_never_cache_headers(response)
+        elif not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
         return response
 
 
 class RefusalLogMiddleware:
     """Log every refusal of a signed-in user (403, and 404: records hidden from a role answer 404)
-    with the user's id, the method and the path; never the query string, which may name a child."""
+    with the user's id, their address, the method and the path; never the query string, which
+    may name a child."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,9 +79,10 @@ class RefusalLogMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 security_log.warning(
-                    "refused status=%s user_id=%s method=%s path=%s",
+                    "refused status=%s user_id=%s address=%s method=%s path=%s",
                     response.status_code,
                     user.pk,
+                    client_address(request),
                     request.method,
                     request.path,
                 )

@@ -24,9 +24,11 @@ workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 
-# A request still running after this is killed (and its worker replaced): no page needs more
-# than a few seconds; big imports run in Celery. The database gives up sooner
-# (DATABASE_STATEMENT_TIMEOUT_MS), so the user sees the error page, not a dropped connection.
+# A gthread worker whose main loop stops answering for this long is replaced. This does NOT
+# stop a slow request: the loop keeps beating while a request thread works (measured: a 12 s
+# request under timeout=5 answered 200). What bounds a request is said in docs/security.md:
+# PostgreSQL cancels any statement after DATABASE_STATEMENT_TIMEOUT_MS, uploads are limited
+# in size, and everything long (imports, reports) runs in Celery, never in the request.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Longer than the idle timeout of whatever keeps connections open to us (a proxy's upstream
@@ -57,5 +59,5 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Web requests may not hold the database for long: PostgreSQL cancels a statement after this
-# (the request gets the error page), well before gunicorn's own timeout kills the worker.
+# (the request gets the error page).
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "20000")

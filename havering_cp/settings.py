@@ -228,7 +228,8 @@ AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
 AXES_IP_USERNAME_LIMIT = env_int("AXES_IP_USERNAME_LIMIT", default=5, minimum=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0)
+# The client's address, found behind the proxy (core/client_address.py), for the lock-out too.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # A request to the single sign-on callback is neither counted nor locked by django-axes: the
 # provider has checked the password (and does its own lock-out), and a refusal there (no role)
 # would otherwise count against everyone signing in from the council's address.
@@ -262,6 +263,8 @@ for _item in env.list("OIDC_ROLE_MAP", default=[]):
 # An SSO sign-in counts as the second factor when the ID token's "amr" says "mfa", or always
 # with OIDC_TRUST_IDP_MFA=1 (only when a Conditional Access policy requires MFA for the portal).
 OIDC_TRUST_IDP_MFA = env_bool("OIDC_TRUST_IDP_MFA", default=False)
+# Seconds of difference allowed between the provider's clock and ours (ID token iat, nbf, exp).
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", default=60)
 # A council user with a mapped group and no portal account gets one at first sign-in.
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
 if OIDC_ENABLED:
@@ -355,8 +358,14 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
-if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies that append the client's address to X-Forwarded-For (core/client_address.py);
+# one when the portal sits behind the TLS proxy. Nothing to the left of theirs is believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+if env.str("AXES_PROXY_COUNT", default=""):
+    raise ImproperlyConfigured("AXES_PROXY_COUNT is now TRUSTED_PROXY_COUNT.")
 
 # No inline script or style anywhere: every page's CSS and JS is a file we serve.
 CONTENT_SECURITY_POLICY = {
@@ -488,6 +497,13 @@ MEETING_PACK_DAYS_BEFORE = env_int("MEETING_PACK_DAYS_BEFORE", default=7)
 # (its worker died) and may be claimed by another worker.
 REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", default=600, minimum=1)
 REPORT_MAX_ATTEMPTS = env_int("REPORT_MAX_ATTEMPTS", default=3, minimum=1)
+# Printing one report's PDF is stopped after this (panel/pdf.py); the whole build task after
+# REPORT_BUILD_SECONDS (Celery's soft time limit; the worker process is killed 30 s later). By
+# default both end inside the lease, so no second worker takes over a build that is stuck.
+REPORT_PDF_SECONDS = env_number("REPORT_PDF_SECONDS", default=180, minimum=0)
+REPORT_BUILD_SECONDS = env_int(
+    "REPORT_BUILD_SECONDS", default=max(1, REPORT_BUILD_LEASE_SECONDS * 7 // 10), minimum=1
+)
 MEETING_PAPER_MAX_BYTES = env_int("MEETING_PAPER_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 LEAD_REMINDER_DAYS_BEFORE = env_int("LEAD_REMINDER_DAYS_BEFORE", default=14)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import WrittenThroughServices
+from core.admin import SafeInitialAdmin, WrittenThroughServices
 
 from .models import AgendaItem, Meeting, PanelAction, ProgressReport, ReminderLog
 
@@ -20,7 +20,7 @@ class MeetingAdmin(WrittenThroughServices, admin.ModelAdmin):
 
 
 @admin.register(PanelAction)
-class PanelActionAdmin(WrittenThroughServices, admin.ModelAdmin):
+class PanelActionAdmin(WrittenThroughServices, SafeInitialAdmin):
     list_display = ("text", "kind", "meeting", "owner", "due_date", "status")
     list_filter = ("kind", "status", "meeting")
     search_fields = ("text", "response", "owner__username", "owner__last_name")

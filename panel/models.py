@@ -14,7 +14,7 @@ class Meeting(models.Model):
     title = models.CharField(max_length=200, default="Corporate Parenting Panel")
     starts_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,13 +64,13 @@ class PanelAction(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="panel_actions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
-    text = models.TextField()
+    text = models.TextField(max_length=1000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_actions"
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    response = models.TextField(blank=True)
+    response = models.TextField(max_length=2000, blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -8,12 +8,14 @@ import logging
 
 import requests
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import render
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts import mfa
 from accounts.sso import REFUSAL_ATTRIBUTE, Refusal
+from core.client_address import client_address
 
 from .navigation import landing_url
 
@@ -57,6 +59,12 @@ class SingleSignOnCallbackView(_SingleSignOnOnly, OIDCAuthenticationCallbackView
         except requests.RequestException:
             security_log.exception("sso provider unreachable")
             return self._refused(UNREACHABLE, status=502)
+        except SuspiciousOperation as error:
+            # A token that fails a check (signature, times, audience, state): refused, and said so.
+            security_log.warning(
+                "sso sign-in refused reason=token address=%s: %s", client_address(request), error
+            )
+            return self._refused(NOT_SIGNED_IN)
 
     def login_success(self):
         response = super().login_success()

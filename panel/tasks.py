@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that take ids and call a service. Each is safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -40,6 +41,10 @@ def build_due_reports() -> list[int]:
     autoretry_for=TRANSIENT,
     retry_backoff=5,
     max_retries=3,
+    # A build that runs on is stopped (SoftTimeLimitExceeded fails the report with its reason),
+    # then killed: it never holds a worker indefinitely.
+    soft_time_limit=settings.REPORT_BUILD_SECONDS,
+    time_limit=settings.REPORT_BUILD_SECONDS + 30,
 )
 def build_report(self, report_id: int) -> bool:
     # The lease is the task's (its id survives retries and redelivery after a killed worker).

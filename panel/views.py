@@ -3,7 +3,6 @@ import threading
 import time
 from functools import partial
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from actions.kpis.rules import sees_small_numbers
 from core import ratelimit
 from core.access import allowed, get_object_for, require
 from core.cache import cache_reachable
+from core.client_address import client_address
 from core.exports import XLSX_TYPE
 from core.forms import save_or_show_errors
 from core.tasking import send_on_commit
@@ -405,7 +405,7 @@ def young_people(request):
             return redirect("young_people_sent")  # tell a robot nothing; keep nothing
         within_limit = ratelimit.allow(
             scope="young-people-message",
-            who=get_client_ip_address(request) or "unknown",
+            who=client_address(request) or "unknown",
             limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
             window_seconds=3600,
         )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, WrittenThroughServices
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin, WrittenThroughServices
 
 from .iv.services import record_view_log, record_views_log
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
 
 
 @admin.register(ParticipationGroup)
-class ParticipationGroupAdmin(admin.ModelAdmin):
+class ParticipationGroupAdmin(SafeInitialAdmin):
     list_display = ("name", "kind", "facilitator", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "purpose")
@@ -32,7 +32,7 @@ class ParticipationGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipationSession)
-class ParticipationSessionAdmin(WrittenThroughServices, admin.ModelAdmin):
+class ParticipationSessionAdmin(WrittenThroughServices, SafeInitialAdmin):
     list_display = ("held_on", "group", "kind", "title", "in_care", "care_leavers", "others")
     list_filter = ("kind", "group")
     search_fields = ("title", "notes", "group__name")

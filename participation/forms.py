@@ -78,7 +78,10 @@ class SessionForm(GovukFormMixin, forms.Form):
     care_leavers = count_field("Care leavers")
     others = count_field("Other young people")
     notes = forms.CharField(
-        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Notes (optional)",
+        required=False,
+        max_length=ParticipationSession._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -88,6 +91,7 @@ class FeedbackForm(GovukFormMixin, forms.Form):
     said = forms.CharField(
         label="You said",
         help_text="What the young people raised, in their words. No names.",
+        max_length=FeedbackItem._meta.get_field("said").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": 'Enter what the young people said ("You said")'},
     )
@@ -97,6 +101,7 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         label="We did (optional)",
         required=False,
         help_text="What was done, or is being done, in answer.",
+        max_length=FeedbackItem._meta.get_field("response").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     status = forms.ChoiceField(
@@ -171,6 +176,7 @@ class MessageToFeedbackForm(GovukFormMixin, forms.Form):
     said = forms.CharField(
         label="You said",
         help_text="What the young person raised, in their words, without anything that could identify them.",
+        max_length=FeedbackItem._meta.get_field("said").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": 'Enter what the young person said ("You said")'},
     )
@@ -191,6 +197,7 @@ class MessageCloseForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why it is closed",
         help_text="For example: a worry passed to the duty team the same day, or a test message.",
+        max_length=YoungPersonMessage._meta.get_field("close_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why it is closed"},
     )

@@ -1,17 +1,16 @@
-"""Admin for KPI values (with django-import-export's import and export), imports, and
-the locks on figures in issued reports with the record of their amendments.
+"""Admin for KPI values (with django-import-export's export; files are imported on the portal's
+import page, in the background), imports, and the locks on figures in issued reports with the
+record of their amendments.
 
 Imported from actions/admin.py, which registers KPIAdmin itself.
 """
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from actions.models import (
     DfEMapping,
@@ -24,12 +23,11 @@ from actions.models import (
     NeighbourModel,
     StatisticalNeighbour,
 )
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin
 
 from . import services
-from .files import FileRefused, describe_size, kind_for
 from .importing import sense
-from .resources import KPICSVFormat, KPIValueResource, KPIXLSXFormat
+from .resources import KPIValueResource
 from .rules import can_import_kpi_data
 from .selectors import is_locked
 
@@ -38,34 +36,6 @@ REASON_LABEL = "Reason for changing figures in issued reports"
 
 def _reason_field(**kwargs) -> forms.CharField:
     return forms.CharField(label=REASON_LABEL, required=False, max_length=2000, **kwargs)
-
-
-class KPIValueImportForm(ImportForm):
-    """django-import-export's form, with our size limit and file kinds, and the reason
-    for changing figures in issued reports (administrators only)."""
-
-    amendment_reason = _reason_field(
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Only if the file adds to or changes figures for a period whose progress report "
-        "has been issued. It is recorded with each such change.",
-    )
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        try:
-            kind_for(upload.name)
-        except FileRefused as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        if upload.size > settings.KPI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}. "
-                "Bigger files: use the portal's import page, which works in the background."
-            )
-        return upload
-
-
-class KPIValueConfirmImportForm(ConfirmImportForm):
-    amendment_reason = _reason_field(widget=forms.HiddenInput())
 
 
 class KPIValueForm(forms.ModelForm):
@@ -134,15 +104,14 @@ class KPIValueForm(forms.ModelForm):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(ImportExportModelAdmin):
+class KPIValueAdmin(SafeInitialAdmin, ExportMixin, admin.ModelAdmin):
+    """No import here: a file goes through the portal's import page (linked from the list),
+    which stores it, checks its size and reads it in a Celery task, never in the request."""
+
     resource_classes = [KPIValueResource]
-    import_formats = [KPICSVFormat, KPIXLSXFormat]
     export_formats = [base_formats.CSV, base_formats.XLSX]
-    import_form_class = KPIValueImportForm
-    confirm_form_class = KPIValueConfirmImportForm
     form = KPIValueForm
-    import_template_name = "admin/actions/kpivalue/import.html"
-    skip_admin_log = True  # every import is recorded as a KPIImport instead
+    change_list_template = "admin/actions/kpivalue/change_list.html"
 
     list_display = (
         "kpi",
@@ -181,8 +150,9 @@ class KPIValueAdmin(ImportExportModelAdmin):
             return f"Entered by {value.updated_by.get_username()}"
         return "–"
 
-    def has_import_permission(self, request):
-        return can_import_kpi_data(request.user)
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": can_import_kpi_data(request.user)}
+        return super().changelist_view(request, extra_context=extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (self.key_fields if obj is not None else ())
@@ -201,36 +171,6 @@ class KPIValueAdmin(ImportExportModelAdmin):
     def save_model(self, request, obj, form, change):
         services.kpi_value_save(
             kpi_value=obj, user=request.user, reason=form.cleaned_data.get("amendment_reason", "")
-        )
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["amendment_reason"] = import_form.cleaned_data.get("amendment_reason", "")
-        return initial
-
-    def get_import_data_kwargs(self, **kwargs):
-        form = kwargs.get("form")
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        if form is not None and hasattr(form, "cleaned_data"):
-            kwargs["amendment_reason"] = form.cleaned_data.get("amendment_reason", "")
-        return kwargs
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, FileRefused):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def add_success_message(self, result, request):
-        kpi_import = getattr(result, "kpi_import", None)
-        if kpi_import is None or kpi_import.state != KPIImport.State.DONE:
-            messages.error(request, "The file was not imported: it has errors. Nothing was written.")
-            return
-        messages.success(
-            request,
-            f"Imported {kpi_import.file_name}: {kpi_import.rows_created} new figures, "
-            f"{kpi_import.rows_updated} changed, {kpi_import.rows_unchanged} already up to date.",
         )
 
 
@@ -328,7 +268,7 @@ class DfEMappingForm(forms.ModelForm):
 
 
 @admin.register(DfEMapping)
-class DfEMappingAdmin(admin.ModelAdmin):
+class DfEMappingAdmin(SafeInitialAdmin):
     """Which rows of DfE's files make each KPI's figure: editable, so that a new year's
     renamed columns are mapped here rather than in a release."""
 

@@ -118,8 +118,20 @@ def read_neighbour_file(path: Path) -> list[Council]:
         if not (code.isdigit() and all(n.isdigit() for n, _ in neighbours)):
             raise NeighbourFileError(f"Row {number}: an LA number is not a number ({', '.join(row[:3])}…).")
         region = cells[region_at] if region_at is not None else ""
-        councils.append(Council(code, cells[name_at], region, neighbours))
+        council = Council(code, cells[name_at], region, neighbours)
+        try:
+            council_check(council)
+        except NeighbourFileError as exc:
+            raise NeighbourFileError(f"Row {number}: {exc}") from None
+        councils.append(council)
     return councils
+
+
+def council_check(council: Council) -> None:
+    """Refuse a council whose neighbours include itself (NeighbourFileError): its own figure
+    would be averaged in with its neighbours'."""
+    if any(code == council.code for code, _ in council.neighbours):
+        raise NeighbourFileError(f"{council.name} (LA number {council.code}) is listed as its own neighbour.")
 
 
 def load_neighbour_model(*, path: Path, name: str, in_force_from: date, file_name: str = "", apps=live_apps):

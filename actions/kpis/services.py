@@ -35,7 +35,7 @@ from core.tasking import send_on_commit
 from core.uploads import upload_transaction
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
-from .importing import Checked, LockRule, Outcome, check_table, preview_staged, write_staged
+from .importing import LockRule, Outcome, check_table, preview_staged, write_staged
 from .neighbours import (
     NeighbourFileError,
     load_neighbour_model,
@@ -184,8 +184,6 @@ def lock_rule(*, user, reason: str, source: str) -> LockRule:
 _GIVE_A_REASON = {
     KPIImport.Source.WEB: "To change them, upload the file again with a reason for changing figures "
     "in issued reports.",
-    KPIImport.Source.ADMIN: "To change them, choose the file again and give a reason for changing "
-    "figures in issued reports.",
     KPIImport.Source.COMMAND: 'To change them, run the command again with --reason "why".',
 }
 
@@ -339,41 +337,6 @@ def kpi_import_from_path(
     if not path.is_file():
         return _finish(kpi_import, errors=_refusal(f"There is no file at {path}."))
     return _process(kpi_import, path, apply=not dry_run, accept_warnings=accept_warnings)
-
-
-def kpi_import_table(
-    *, table: Table, file_name: str, user, source: str, apply: bool, amendment_reason: str = ""
-) -> KPIImport:
-    """Check (and write) rows that another reader has already opened: the Django
-    admin's import, through django-import-export."""
-    now = timezone.now()
-    kpi_import = KPIImport.objects.create(
-        file_name=Path(file_name).name[:255],
-        uploaded_by=user,
-        source=source,
-        amendment_reason=amendment_reason.strip(),
-        state=KPIImport.State.RUNNING,
-        started_at=now,
-        confirmed_at=now if apply else None,
-        rows_total=table.total_rows,
-    )
-    return _check_and_write(kpi_import, table, apply=apply, accept_warnings=apply)
-
-
-def kpi_import_preview_table(
-    *, table: Table, user, source: str, amendment_reason: str = ""
-) -> tuple[Checked, Outcome | None]:
-    """Check rows and say what writing them would do, recording nothing (the admin's
-    preview step; its confirmation is recorded by ``kpi_import_table``). Figures in
-    locked periods that ``user`` may not change come back as ``outcome.refused``."""
-    checked = check_table(table)
-    try:
-        if not checked.ok:
-            return checked, None
-        rule = lock_rule(user=user, reason=amendment_reason, source=source)
-        return checked, preview_staged(checked, rule=rule)
-    finally:
-        checked.close()
 
 
 def _process(kpi_import: KPIImport, path: Path, *, apply: bool, accept_warnings: bool) -> KPIImport:

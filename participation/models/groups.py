@@ -18,7 +18,7 @@ class ParticipationGroup(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    purpose = models.TextField(blank=True)
+    purpose = models.TextField(max_length=1000, blank=True)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -59,7 +59,7 @@ class ParticipationSession(models.Model):
     in_care = models.PositiveIntegerField("Children in care", default=0)
     care_leavers = models.PositiveIntegerField("Care leavers", default=0)
     others = models.PositiveIntegerField("Other young people", default=0)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -115,7 +115,9 @@ class FeedbackItem(models.Model):
     )
     raised_on = models.DateField("Raised on", help_text="The session's date, or the day the message came.")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="feedback_items")
-    said = models.TextField("You said", help_text="What the young people raised, in their words.")
+    said = models.TextField(
+        "You said", max_length=2000, help_text="What the young people raised, in their words."
+    )
     action = models.ForeignKey(
         Action,
         on_delete=models.SET_NULL,
@@ -124,15 +126,18 @@ class FeedbackItem(models.Model):
         related_name="feedback_items",
         help_text="The action in the plan that answers it, if there is one.",
     )
-    response = models.TextField("We did", blank=True)
+    response = models.TextField("We did", max_length=2000, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     reported_back_on = models.DateField(
         "Reported back to the group on", null=True, blank=True, help_text="When the group heard the answer."
     )
     easy_read_said = models.TextField(
-        "You said (easy read)", blank=True, help_text="For the young people's page: plain words, no names."
+        "You said (easy read)",
+        max_length=1000,
+        blank=True,
+        help_text="For the young people's page: plain words, no names.",
     )
-    easy_read_did = models.TextField("We did (easy read)", blank=True)
+    easy_read_did = models.TextField("We did (easy read)", max_length=1000, blank=True)
     shared = models.BooleanField(
         "Shared with young people", default=False, help_text="Shown on the young people's page."
     )
@@ -196,7 +201,7 @@ class YoungPersonMessage(models.Model):
     feedback_item = models.OneToOneField(
         FeedbackItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="message"
     )
-    close_reason = models.TextField(blank=True)
+    close_reason = models.TextField(max_length=1000, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

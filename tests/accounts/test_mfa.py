@@ -109,20 +109,60 @@ def test_enrolment_shows_a_local_qr_code_confirms_the_app_and_gives_backup_codes
     # The QR code is drawn here as an inline SVG image; no outside service sees the key.
     assert 'src="data:image/svg+xml' in page
     assert "http" not in re.search(r'src="(data:image/svg\+xml[^"]*)"', page).group(1).split(",", 1)[0]
-    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1)
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert mfa.hex_key_from_base32(secret) == device.key
+    key = key_on(page)
 
-    response = client.post(reverse("mfa_setup"), {"code": mfa.current_code(device.key)})
+    response = client.post(reverse("mfa_setup"), {"code": mfa.current_code(key)})
     assert response.status_code == 200
     body = response.content.decode()
     assert "Two-factor sign-in is on" in body
     codes = re.findall(r"<li><code>([0-9a-f]{8})</code></li>", body)
     assert len(codes) == mfa.BACKUP_CODE_COUNT
-    device.refresh_from_db()
-    assert device.confirmed
+    assert TOTPDevice.objects.get(user=user, confirmed=True).key == key
     assert client.get(IV_HOME).status_code == 200
     assert response["Cache-Control"].startswith("max-age=0, no-cache, no-store")
+
+
+def key_on(page: str) -> str:
+    """The authenticator key the set-up page shows, as django-otp keeps it (hex)."""
+    return mfa.hex_key_from_base32(re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1))
+
+
+def test_a_key_copied_from_another_session_never_becomes_the_users_key(client, users):
+    """The attack: after a reset, someone with the password opens the set-up page first and
+    copies the key; the user then enrols; the copier signs in with a code of their own."""
+    victim = users["ivstaff"]
+    attacker = client.__class__()
+    password_sign_in(attacker, victim)
+    copied = key_on(attacker.get(reverse("mfa_setup")).content.decode())
+
+    password_sign_in(client, victim)
+    own = key_on(client.get(reverse("mfa_setup")).content.decode())
+    assert own != copied
+    assert client.post(reverse("mfa_setup"), {"code": mfa.current_code(own)}).status_code == 200
+    assert client.get(IV_HOME).status_code == 200
+
+    # The copier's pending key enrols nothing now, and a code from it opens nothing.
+    assert attacker.post(reverse("mfa_setup"), {"code": mfa.current_code(copied)}).status_code == 302
+    later = client.__class__()
+    password_sign_in(later, victim)
+    later.post(reverse("mfa_verify"), {"code": mfa.current_code(copied)})
+    assert later.get(IV_HOME).status_code == 302
+    assert TOTPDevice.objects.get(user=victim).key == own
+
+
+def test_the_set_up_page_shows_each_key_once(client, users):
+    user = users["ivstaff"]
+    password_sign_in(client, user)
+    first = key_on(client.get(reverse("mfa_setup")).content.decode())
+    second = key_on(client.get(reverse("mfa_setup")).content.decode())
+    assert first != second
+    # Only the key shown last can be confirmed.
+    response = client.post(reverse("mfa_setup"), {"code": mfa.current_code(first)})
+    assert "The code is wrong or has expired" in response.content.decode()
+    # A wrong code shows the same key again, to try once more.
+    assert key_on(response.content.decode()) == second
+    assert client.post(reverse("mfa_setup"), {"code": mfa.current_code(second)}).status_code == 200
+    assert client.get(IV_HOME).status_code == 200
 
 
 def test_a_wrong_code_at_enrolment_confirms_nothing(client, users):

@@ -71,3 +71,44 @@ def test_a_few_typing_mistakes_by_colleagues_lock_nothing(client, settings):
     for colleague in colleagues:
         sign_in(client, colleague.username, "typo")
     assert sign_in(client, colleagues[0].username, TEST_PASSWORD).status_code == 302
+
+
+# zxcvbn refuses to score more than 72 characters; a long passphrase is checked on its first 72.
+LONG_PASSPHRASE = "violet ledger canal thimble orchard quartz lantern meadow " * 2  # 116 characters
+
+
+def test_a_long_passphrase_is_accepted_when_changing_ones_password(client, users):
+    client.force_login(users["panel"])
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": LONG_PASSPHRASE, "new_password2": LONG_PASSPHRASE},
+    )
+    assert response.status_code == 302
+    users["panel"].refresh_from_db()
+    assert users["panel"].check_password(LONG_PASSPHRASE)
+
+
+def test_a_long_weak_password_is_refused_not_an_error():
+    with pytest.raises(ValidationError):
+        validate_password("a" * 120)
+
+
+def test_an_administrator_sets_and_adds_long_passphrases(client, users):
+    client.force_login(users["admin"])
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[users["lead"].pk]),
+        {"password1": LONG_PASSPHRASE, "password2": LONG_PASSPHRASE},
+    )
+    assert response.status_code == 302
+    users["lead"].refresh_from_db()
+    assert users["lead"].check_password(LONG_PASSPHRASE)
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "new.starter",
+            "password1": LONG_PASSPHRASE,
+            "password2": LONG_PASSPHRASE,
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302

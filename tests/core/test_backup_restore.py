@@ -18,8 +18,6 @@ import pytest
 from django.db import connection
 from psycopg2 import sql
 
-from tests.conftest import require_postgres
-
 ROOT = Path(__file__).resolve().parents[2]
 CRAWL = ROOT / "tests/panel/backup_crawl.py"
 
@@ -41,7 +39,6 @@ def _run(env: dict, *command: str) -> str:
 
 @pytest.mark.django_db
 def test_a_restored_backup_serves_every_roles_pages_with_the_same_pdfs(tmp_path):
-    require_postgres()
     server = connection.settings_dict
     suffix = uuid.uuid4().hex[:8]
     source, restored = f"hcp_backup_source_{suffix}", f"hcp_backup_restored_{suffix}"

@@ -1,6 +1,8 @@
 """The PDF of a meeting pack, read back: summary first, contents, page numbers, figures, tags."""
 
 import io
+import re
+import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,10 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import KPI, Action
-from panel import reports
+from panel import pdf, reports
 from panel.models import Meeting, PanelAction, ProgressReport
 from panel.snapshot import build_snapshot
-from tests.factories import ActionFactory, KPIValueFactory
+from tests.factories import ActionFactory, FeedbackItemFactory, KPIValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,57 @@ def test_the_meeting_pack_has_a_national_framework_section(users):
     text = " ".join(" ".join(text_of(bytes(pack.pdf))).split())
     assert "National Framework indicators" in text and "12% (31 of 268)" in text
     assert "Not loaded yet (DfE's file la_cla_on_31_march_by_characteristics.csv)" in text
+
+
+def test_a_very_long_word_does_not_stall_the_pack(users):
+    """WeasyPrint's time grows with the square of an unbroken word, and a table row is never
+    split across pages (this pack took 440 s before); the pack prints the start of a long
+    text, with break opportunities in long runs of characters."""
+    FeedbackItemFactory(raised_on=date(2026, 3, 1), said="a" * 25_000, response="b" * 25_000)
+    started = time.monotonic()
+    report = build(pack_for(date(2026, 3, 12)))
+    assert time.monotonic() - started < 20
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    # The start of the text, as far as the cell's limit (which may run over a page break).
+    printed = "".join(text.split()).replace(pdf.ZERO_WIDTH_SPACE, "")
+    assert sum(len(run) for run in re.findall("a{10,}", printed)) == pdf.CHARACTERS_PER_CELL - 1
+
+
+def test_a_pdf_that_takes_too_long_fails_with_a_message(settings, users):
+    settings.REPORT_PDF_SECONDS = 0.05  # no pack prints that fast
+    report = pack_for(date(2026, 3, 12))
+    with pytest.raises(pdf.PdfTookTooLong):
+        reports.build_report(report_id=report.pk, snapshot_builder=build_snapshot)
+    report.refresh_from_db()
+    assert report.state == ProgressReport.State.FAILED
+    assert "took longer than 0.05 seconds to print" in report.error
+
+
+def test_a_report_build_task_is_stopped_before_its_lease_runs_out(settings):
+    from panel.tasks import build_report
+
+    assert build_report.soft_time_limit == settings.REPORT_BUILD_SECONDS
+    assert build_report.time_limit < settings.REPORT_BUILD_LEASE_SECONDS
+
+
+def test_a_report_reads_the_portals_static_files_and_refuses_every_other_url(tmp_path, caplog):
+    """WeasyPrint 70 wants a fetcher object: a plain function crashed every build that referred
+    to any resource. Only the portal's own static files are read (from disk)."""
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    fetcher = pdf.StaticFilesOnly()
+    html = (
+        '<html lang="en"><body><h1>Logo</h1><img src="/static/favicon.svg" alt="">'
+        f'<img src="file://{secret}" alt=""><img src="http://127.0.0.1:9/x.png" alt="">'
+        '<img src="/static/../havering_cp/settings.py" alt=""></body></html>'
+    )
+    assert pdf.document(html).write_pdf().startswith(b"%PDF")
+    assert fetcher.fetch(pdf.BASE_URL + "static/favicon.svg").content_type == "image/svg+xml"
+    for url in (
+        f"file://{secret}",
+        "http://127.0.0.1:9/x.png",
+        pdf.BASE_URL + "static/../havering_cp/settings.py",
+        pdf.BASE_URL + "media/papers/x.pdf",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)

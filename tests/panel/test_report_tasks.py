@@ -126,7 +126,6 @@ def test_a_worker_killed_mid_report_leaves_it_for_another_to_finish(settings):
 def test_a_build_whose_pool_process_is_killed_is_built_again_at_once_and_exactly_once(tmp_path):
     """#22.2: the redelivered task owns the lease its killed attempt took, so it need not
     wait the 600 s for the lease to lapse nor the hourly sweep."""
-    require_postgres()
     redis_url()
     celery_app.control.purge()
     report = ProgressReport.objects.create(

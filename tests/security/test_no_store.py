@@ -82,3 +82,15 @@ def test_a_moved_referral_is_announced_without_its_reference(client, users):
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["The referral is now eligibility checked."]
     assert "messages" not in response.cookies
+
+
+@pytest.mark.parametrize("url", ["/young-people/", "/accessibility/", "/accounts/login/"])
+def test_public_pages_are_kept_by_no_shared_cache(client, url):
+    cache_control = client.get(url)["Cache-Control"]
+    assert "private" in cache_control and "no-cache" in cache_control
+
+
+def test_the_answer_to_a_young_persons_message_is_not_stored(client):
+    response = client.post(reverse("young_people"), {"text": ""})
+    assert response.status_code == 400
+    assert no_store(response)

@@ -95,8 +95,9 @@ def test_a_refused_request_is_logged_with_the_users_id(client, users, world, cap
         assert client.get(f"/participation/iv/referrals/{world['waiting'].pk}/").status_code == 404
     refusals = [r.getMessage() for r in caplog.records if r.name == "hcp.security"]
     assert refusals == [
-        f"refused status=403 user_id={users['panel'].pk} method=GET path=/participation/iv/referrals/",
-        f"refused status=404 user_id={users['panel'].pk} method=GET "
+        f"refused status=403 user_id={users['panel'].pk} address=127.0.0.1 method=GET "
+        "path=/participation/iv/referrals/",
+        f"refused status=404 user_id={users['panel'].pk} address=127.0.0.1 method=GET "
         f"path=/participation/iv/referrals/{world['waiting'].pk}/",
     ]
 

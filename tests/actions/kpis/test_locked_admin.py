@@ -5,11 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actions.models import KPI, KPIValue, KPIValueAmendment
-from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
 from tests.factories import KPIPeriodLockFactory, KPIValueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,40 +136,3 @@ def test_the_locks_and_amendments_can_be_read_but_not_written_in_the_admin(admin
         reverse("admin:actions_kpivalueamendment_delete", args=[amendment.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
-
-
-def choose_file(client, data: bytes, reason: str = ""):
-    return client.post(
-        reverse("admin:actions_kpivalue_import"),
-        {
-            "resource": "0",
-            "format": "0",
-            "import_file": SimpleUploadedFile("april.csv", data),
-            "amendment_reason": reason,
-        },
-    )
-
-
-def test_the_admin_import_refuses_locked_changes_without_a_reason(admin_client, locked_value):
-    response = choose_file(admin_client, csv_bytes([LONG_HEADER, ["W01", "2025-04-30", "72"]]))
-    page = response.content.decode()
-    assert "1 problem found; nothing will be written." in page
-    assert "Figures for periods in an issued report are locked" in page
-    assert "choose the file again and give a reason" in page
-    assert response.context.get("confirm_form") is None
-
-
-def test_the_admin_import_with_a_reason_shows_and_records_the_locked_changes(
-    admin_client, admin_user, locked_value
-):
-    response = choose_file(admin_client, csv_bytes([LONG_HEADER, ["W01", "2025-04-30", "72"]]), REASON)
-    page = response.content.decode()
-    assert "Figures in issued reports that will change" in page
-    assert f"Each change will be recorded with your reason: “{REASON}”" in page
-    confirm = response.context["confirm_form"].initial
-    assert confirm["amendment_reason"] == REASON
-    admin_client.post(reverse("admin:actions_kpivalue_process_import"), confirm)
-    amendment = KPIValueAmendment.objects.get()
-    assert (amendment.reason, amendment.changed_by, amendment.source) == (REASON, admin_user, "import")
-    assert amendment.source_import.source == "admin"
-    assert KPIValue.objects.get(pk=locked_value.pk).value == Decimal("72")

@@ -121,8 +121,12 @@ def _without_sn_10(text: str) -> str:
             "Row ",
         ),
         (lambda text: "\n".join(line for line in text.splitlines() if ",Havering," not in line), "Havering"),
+        (
+            lambda text: text.replace("\n311,Havering,3,London,303,", "\n311,Havering,3,London,311,"),
+            "Havering (LA number 311) is listed as its own neighbour",
+        ),
     ],
-    ids=["a missing neighbour column", "a name for an LA number", "no Havering"],
+    ids=["a missing neighbour column", "a name for an LA number", "no Havering", "its own neighbour"],
 )
 def test_a_malformed_model_is_refused_with_a_clear_message_and_changes_nothing(admin_client, mangle, message):
     before = everything()
