@@ -15,9 +15,15 @@ AUTOCOMPLETE_ADMINS = [
 ]
 
 
-def test_the_action_add_page_ignores_a_lead_that_is_not_a_number(admin_client):
-    response = admin_client.get("/admin/actions/action/add/?lead=NaN")
+def test_the_kpi_add_page_ignores_an_owner_that_is_not_a_number(admin_client):
+    # The fuzzer's case was ``/admin/actions/action/add/?lead=NaN``; actions are now added on the
+    # portal only (core.admin.WrittenThroughServices), so a measure's owner stands in for it.
+    response = admin_client.get("/admin/actions/kpi/add/?owner=NaN")
     assert response.status_code == 200
+
+
+def test_the_action_add_page_refuses_rather_than_fails(admin_client):
+    assert admin_client.get("/admin/actions/action/add/?lead=NaN").status_code == 403
 
 
 @pytest.mark.parametrize(
