@@ -1,0 +1,28 @@
+"""Database sessions that skip the idle-timeout write when nothing in them changed.
+
+With SESSION_SAVE_EVERY_REQUEST every page view rewrote its session row only to move the
+idle expiry on: one UPDATE on nearly every request, the most frequent write under load.
+Here an unchanged session is written only once its stored expiry is SESSION_REFRESH_SECONDS
+behind where it would move to, so the idle timeout is exact to within that interval (30
+minutes idle ends a session after 29-30 minutes). A changed session (signing in, the second
+factor, a flash message) is written as before.
+"""
+
+from django.conf import settings
+from django.contrib.sessions.backends import db
+
+
+class SessionStore(db.SessionStore):
+    stored_expiry = None
+
+    def _get_session_from_db(self):
+        stored = super()._get_session_from_db()
+        self.stored_expiry = stored.expire_date if stored else None
+        return stored
+
+    def save(self, must_create=False):
+        if not must_create and not self.modified and self.stored_expiry is not None:
+            behind = self.get_expiry_date() - self.stored_expiry
+            if behind.total_seconds() < settings.SESSION_REFRESH_SECONDS:
+                return
+        super().save(must_create)
