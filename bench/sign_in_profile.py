@@ -13,6 +13,7 @@ the demo authenticator key, as a code is good for one sign-in) and removes them 
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -28,19 +29,21 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-PREFIXES = [  # what a query touches, by the first table it names
+PREFIXES = [  # what a query touches, by the table it reads or writes first
     ("axes_", "django-axes"),
     ("django_session", "session"),
     ("otp_", "second factor (devices)"),
     ("auth_", "account (user, groups)"),
 ]
+TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"')
 
 
 def kind(sql: str) -> str:
     if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
         return "session"  # Django wraps each session save in a savepoint
-    named = [(sql.find(f'"{prefix}'), label) for prefix, label in PREFIXES if f'"{prefix}' in sql]
-    return min(named)[1] if named else "page data"
+    table = TABLE.search(sql)
+    name = table[1] if table else ""
+    return next((label for prefix, label in PREFIXES if name.startswith(prefix)), "page data")
 
 
 class QueryTimer:
