@@ -6,10 +6,16 @@ Here an unchanged session is written only once its stored expiry is SESSION_REFR
 behind where it would move to, so the idle timeout is exact to within that interval (30
 minutes idle ends a session after 29-30 minutes). A changed session (signing in, the second
 factor, a flash message) is written as before.
+
+A new session (at sign-in, and again after the second factor) is inserted without first
+looking its random key up: the insert refuses a key that is taken, and Django then draws
+another (``create()``), so the look-up was a query per sign-in step for nothing.
 """
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(db.SessionStore):
@@ -26,3 +32,6 @@ class SessionStore(db.SessionStore):
             if behind.total_seconds() < settings.SESSION_REFRESH_SECONDS:
                 return
         super().save(must_create)
+
+    def _get_new_session_key(self):
+        return get_random_string(32, VALID_KEY_CHARS)

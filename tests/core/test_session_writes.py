@@ -80,3 +80,31 @@ def test_signing_in_writes_the_session_and_the_landing_page_does_not(client, dja
     with CaptureQueriesContext(connection) as captured:
         client.get(response["Location"])
     assert session_writes(captured) == []
+
+
+def session_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if '"django_session"' in q["sql"]]
+
+
+def test_signing_in_makes_its_new_session_in_one_insert_and_one_update(client):
+    UserFactory(username="pm", role=Role.PANEL_MEMBER, password=TEST_PASSWORD)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("login"), {"username": "pm", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    # No look-up of the new key first: the insert itself refuses a key that is taken.
+    assert [sql.split()[0] for sql in session_queries(captured)] == ["INSERT", "UPDATE"]
+
+
+def test_a_new_key_that_is_taken_is_drawn_again(signed_in, monkeypatch):
+    from core.sessions import SessionStore
+
+    taken = signed_in.session.session_key
+    keys = iter([taken, "k" * 32])
+    monkeypatch.setattr("core.sessions.get_random_string", lambda *args: next(keys))
+
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+
+    assert session.session_key == "k" * 32
+    assert Session.objects.get(session_key=taken).get_decoded()["_auth_user_id"]
