@@ -108,3 +108,14 @@ def test_a_new_key_that_is_taken_is_drawn_again(signed_in, monkeypatch):
 
     assert session.session_key == "k" * 32
     assert Session.objects.get(session_key=taken).get_decoded()["_auth_user_id"]
+
+
+def test_a_session_is_deleted_in_one_query(signed_in, django_assert_num_queries):
+    """As after the second factor (the old key goes) and at sign-out."""
+    from core.sessions import SessionStore
+
+    key = signed_in.session.session_key
+    with django_assert_num_queries(1):
+        SessionStore(key).delete()
+    assert not Session.objects.filter(session_key=key).exists()
+    SessionStore("no-such-key").delete()  # nothing to delete is not an error
