@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from actions.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.mfa import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,18 @@ def test_failures_before_a_successful_sign_in_are_still_cleared(client, member):
 
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="pm").exists()
+
+
+def test_the_code_step_stays_within_its_query_budget(client, django_assert_max_num_queries):
+    officer = UserFactory(username="po", role=Role.PARTICIPATION_OFFICER)
+    client.force_login(officer, verified=False)
+    code = totp_code(officer)
+
+    # The session 4 (load; a new key: insert, delete the old, write), the account 1, the device
+    # 3 (find it, lock it, record the code as used), and here 2 savepoint pairs and 1 for the
+    # device's transaction.
+    with django_assert_max_num_queries(14) as captured:
+        response = client.post(reverse("mfa_verify"), {"code": code})
+    assert response.status_code == 302
+    session = [q["sql"].split()[0] for q in captured.captured_queries if '"django_session"' in q["sql"]]
+    assert session == ["SELECT", "INSERT", "DELETE", "UPDATE"]
