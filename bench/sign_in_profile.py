@@ -145,9 +145,13 @@ def main() -> None:
         return response
 
     try:
+        # One client for all: a new one loads the middleware again (WhiteNoise reads every
+        # static file), which a served process does once. Cookies cleared: a new browser.
+        client = Client()
+        client.get("/accounts/login/")
         for run in range(args.runs):
             for who, username in [("panel member", "panel"), ("officer", officers[run])]:
-                client = Client()
+                client.cookies.clear()
                 step(f"{who}: sign-in form", client, "get", "/accounts/login/")
                 response = step(
                     f"{who}: password post",
