@@ -205,8 +205,10 @@ LOGOUT_REDIRECT_URL = "login"
 # user has been away for this long.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
-# Database sessions that do not turn a committed write into an error when they cannot be saved.
+# Database sessions that do not turn a committed write into an error when they cannot be
+# saved, and whose unchanged rows are rewritten only when the expiry would move this far.
 SESSION_ENGINE = "core.sessions"
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", default=60, minimum=0)
 # Flash messages live in the server-side session, never in a cookie (a signed cookie is readable).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

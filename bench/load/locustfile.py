@@ -7,7 +7,15 @@
 - Participation officers read their lists.
 
 Each user signs in first (the demo users, ``DEMO_PASSWORD``; officers with a code from the
-demo authenticator key too), so the spawn rate sets how many people sign in at once.
+demo authenticator key too), so the arrival rate sets how many people sign in at once. The
+whole sign-in as a person sees it (form, password, code, landing page) is timed too and
+written with the results.
+
+Set by ``bench/load/run.py`` through the environment (a load shape, ``MeetingMorning``):
+``LOAD_USERS`` people arriving at ``LOAD_ARRIVAL_RATE`` a second, the first
+``LOAD_RUSH_USERS`` of them within ``LOAD_RUSH_SECONDS`` (the sign-in rush; 0 for none), for
+``LOAD_RUN_SECONDS``; ``LOAD_WRITES_PER_MINUTE`` paces the leads' updates across all leads (0:
+each lead posts on one task in seven, as before).
 """
 
 import base64
@@ -22,7 +30,7 @@ import struct
 import time
 import uuid
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, LoadTestShape, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
 TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "HCPDEMOTOTPSECRETHCPDEMO")  # the demo accounts' key
@@ -30,6 +38,12 @@ OFFICERS = int(os.environ.get("LOAD_OFFICERS", 20))  # load-officer-01 … (benc
 RESULTS_FILE = os.environ.get("LOAD_RESULTS_FILE", "load-results.json")
 ERROR_PAGE = "Sorry, there is a problem with the service"
 TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not a secret
+USERS = int(os.environ.get("LOAD_USERS", 50))
+ARRIVAL_RATE = float(os.environ.get("LOAD_ARRIVAL_RATE", 5))
+RUSH_USERS = int(os.environ.get("LOAD_RUSH_USERS", 0))
+RUSH_SECONDS = float(os.environ.get("LOAD_RUSH_SECONDS", 5))
+RUN_SECONDS = float(os.environ.get("LOAD_RUN_SECONDS", 120))
+WRITES_PER_MINUTE = float(os.environ.get("LOAD_WRITES_PER_MINUTE", 0))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACTION_LINK = re.compile(r'href="/plan/actions/(\d+)/"')
@@ -39,6 +53,9 @@ REPORT_LINK = re.compile(r'href="/panel/reports/(\d+)/"')
 attempted: list[str] = []  # tokens of every update posted
 acknowledged: list[str] = []  # tokens of updates the portal said it saved
 failures: list[dict] = []  # every failed request: what, status, how long, whether it was our error page
+sign_ins: list[
+    dict
+] = []  # each whole sign-in (form, password, code, landing page): ms, whether it ended well
 
 
 @events.request.add_listener
@@ -61,7 +78,15 @@ def _record_failure(request_type, name, response_time, response, exception, **kw
 @events.quitting.add_listener
 def _write_results(environment, **kwargs):
     with open(RESULTS_FILE, "w") as out:
-        json.dump({"attempted": attempted, "acknowledged": acknowledged, "failures": failures}, out)
+        json.dump(
+            {
+                "attempted": attempted,
+                "acknowledged": acknowledged,
+                "failures": failures,
+                "sign_ins": sign_ins,
+            },
+            out,
+        )
 
 
 class PortalUser(HttpUser):
@@ -70,16 +95,26 @@ class PortalUser(HttpUser):
     username = ""
 
     def on_start(self):
-        self.submit(
+        self.sign_in_started = time.perf_counter()
+        self.landing = self.submit(
             "/accounts/login/",
             {"username": self.username, "password": PASSWORD},
             form_name="sign in (form)",
             name="sign in",
         )
 
-    def submit(self, path: str, fields: dict, *, form_name: str, name: str) -> bool:
-        """Open the form at ``path`` and post it with its CSRF token, as a browser does; true
-        when the portal accepted it (it redirects after every successful post)."""
+    def landed(self):
+        """Open the page the sign-in led to, and record the whole sign-in's time."""
+        if not self.landing:
+            sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False})
+            return
+        response = self.client.get(self.landing, name="landing page (after sign-in)")
+        sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": response.ok})
+
+    def submit(self, path: str, fields: dict, *, form_name: str, name: str) -> str:
+        """Open the form at ``path`` and post it with its CSRF token, as a browser does; the
+        address the portal redirected to when it accepted it (it redirects after every
+        successful post), else ''."""
         form = self.client.get(path, name=form_name)
         token = CSRF.search(form.text)
         with self.client.post(
@@ -91,7 +126,8 @@ class PortalUser(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"{name} answered {response.status_code}")
-            return response.status_code == 302
+                return ""
+            return response.headers.get("Location", "/")
 
     def links(self, path: str, pattern: re.Pattern, name: str) -> list[str]:
         response = self.client.get(path, name=name)
@@ -104,6 +140,7 @@ class PanelMember(PortalUser):
 
     def on_start(self):
         super().on_start()
+        self.landed()
         self.kpis = self.links("/kpis/", KPI_LINK, "/kpis/") or ["CLA"]
         self.actions = self.links("/plan/", ACTION_LINK, "/plan/")
         self.reports = self.links("/panel/reports/", REPORT_LINK, "/panel/reports/")
@@ -147,25 +184,55 @@ class PanelMember(PortalUser):
         self.client.get("/young-people/", name="/young-people/")
 
 
+class WriteSchedule:
+    """Updates due across all leads at LOAD_WRITES_PER_MINUTE (Locust's users are greenlets:
+    one runs at a time, so no lock)."""
+
+    next_at = 0.0
+
+    @classmethod
+    def due(cls) -> bool:
+        now = time.monotonic()
+        if now < cls.next_at:
+            return False
+        cls.next_at = max(cls.next_at, now) + 60 / WRITES_PER_MINUTE
+        return True
+
+
 class SubgroupLead(PortalUser):
     weight = 1
     username = "lead"
 
     def on_start(self):
         super().on_start()
+        self.landed()
         self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/")
+
+    def wrote(self) -> bool:
+        """With writes paced, every task of every lead posts instead when an update is due."""
+        if WRITES_PER_MINUTE and WriteSchedule.due():
+            self.post()
+            return True
+        return False
 
     @task(3)
     def my_actions(self):
-        self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/") or self.mine
+        if not self.wrote():
+            self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/") or self.mine
 
     @task(3)
     def action(self):
-        if self.mine:
+        if not self.wrote() and self.mine:
             self.client.get(f"/plan/actions/{random.choice(self.mine)}/", name="/plan/actions/[id]/")
 
     @task(1)
     def post_update(self):
+        if not WRITES_PER_MINUTE:
+            self.post()
+        else:
+            self.wrote()
+
+    def post(self):
         if not self.mine:
             return
         token = f"{TOKEN_PREFIX}{uuid.uuid4().hex}"
@@ -204,12 +271,14 @@ class ParticipationOfficer(PortalUser):
     def on_start(self):
         self.username = f"load-officer-{(next(self.accounts) - 1) % OFFICERS + 1:02d}"
         super().on_start()
-        self.submit(
-            "/accounts/mfa/",
-            {"code": totp_now(TOTP_SECRET)},
-            form_name="sign in (code form)",
-            name="sign in (code)",
-        )
+        if self.landing:
+            self.landing = self.submit(
+                "/accounts/mfa/",
+                {"code": totp_now(TOTP_SECRET)},
+                form_name="sign in (code form)",
+                name="sign in (code)",
+            )
+        self.landed()
 
     @task(2)
     def feedback(self):
@@ -226,3 +295,17 @@ class ParticipationOfficer(PortalUser):
     @task(1)
     def home(self):
         self.client.get("/", name="/ (home)")
+
+
+class MeetingMorning(LoadTestShape):
+    """The first LOAD_RUSH_USERS people sign in within LOAD_RUSH_SECONDS, the rest arrive at
+    LOAD_ARRIVAL_RATE a second, until LOAD_USERS are working; stop after LOAD_RUN_SECONDS."""
+
+    def tick(self):
+        elapsed = self.get_run_time()
+        if elapsed >= RUN_SECONDS:
+            return None
+        rush = min(RUSH_USERS, USERS)
+        if rush and elapsed < RUSH_SECONDS:
+            return rush, rush / RUSH_SECONDS
+        return USERS, ARRIVAL_RATE

@@ -1,6 +1,6 @@
 import pytest
 from argon2 import Type, extract_parameters
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.urls import reverse
 
 from actions.roles import Role
@@ -56,3 +56,31 @@ def test_a_wrong_password_leaves_the_pbkdf2_hash_alone(client, production_hasher
 
     user.refresh_from_db()
     assert user.password == old
+
+
+def test_new_hashes_sit_at_owasps_floor_not_above_it(production_hashers):
+    """Argon2id m=19 MiB, t=2, p=1 (OWASP Password Storage Cheat Sheet): each sign-in's check costs
+    about a fifth of Django's own Argon2 parameters (100 MiB, 8 lanes) on a 2-core server."""
+    params = extract_parameters(make_password("a-long-synthetic-password").removeprefix("argon2"))
+    assert (params.type, params.memory_cost, params.time_cost, params.parallelism) == (
+        Type.ID,
+        19 * 1024,
+        2,
+        1,
+    )
+
+
+def test_a_hash_with_djangos_argon2_parameters_is_moved_to_the_floor_on_the_next_sign_in(
+    client, production_hashers
+):
+    user = UserFactory(username="pm", role=Role.PANEL_MEMBER)
+    user.password = Argon2PasswordHasher().encode(TEST_PASSWORD, "synthetic-salt-1234")
+    user.save(update_fields=["password"])
+    assert "m=102400,t=2,p=8" in user.password
+
+    response = client.post(reverse("login"), {"username": "pm", "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith(ARGON2ID_PREFIX)
+    assert user.check_password(TEST_PASSWORD)
