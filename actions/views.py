@@ -88,8 +88,10 @@ def action_plan(request):
         {
             "form": form,
             # The page is the same for every reader with the same filters and page: it is
-            # cached on them (see the template), unless the form shows errors.
-            "query": None if form.errors else (filters.key(), page.number),
+            # cached on them (see the template), unless the form shows errors or the filters
+            # hold a search: free text has no end of values, so searches would let one reader
+            # fill the cache, and are rarely asked for twice.
+            "query": None if form.errors or filters.q else (filters.key(), page.number),
             "today": timezone.localdate(),  # overdue and stale are relative to it
             "page_obj": page,
             "rag_summary": partial(selectors.rag_summary, actions),  # only when not cached

@@ -181,3 +181,8 @@ def test_query_parameters_that_change_nothing_make_no_new_entries(client, users,
         for url in (reverse("action_plan"), reverse("kpi_list")):
             assert client.get(url, {"x": n, "page": 1000 + n}).status_code == 200
     assert entries() == kept
+    # Free text has no end of values: a search is answered, never kept.
+    for n in range(5):
+        response = client.get(reverse("action_plan"), {"q": f"search {n}"})
+        assert response.status_code == 200
+    assert entries() == kept
