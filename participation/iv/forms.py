@@ -87,7 +87,7 @@ class ReferralForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="A recorded objection blocks a match (Children Act 1989 s23ZB).",
     )
-    received_on = GovukDateField(label="Date the referral was received")
+    received_on = GovukDateField(label="Date the referral was received", initial=timezone.localdate)
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):
@@ -104,7 +104,7 @@ class MoveForm(GovukFormMixin, forms.Form):
         self.to_state = to_state
         self.submit_label = MOVE_SUBMIT[to_state]
         super().__init__(*args, **kwargs)
-        self.fields["on"] = GovukDateField(label=ON_LABELS[to_state])
+        self.fields["on"] = GovukDateField(label=ON_LABELS[to_state], initial=timezone.localdate)
 
     def move_arguments(self) -> dict:
         return dict(self.cleaned_data)
@@ -174,7 +174,7 @@ MOVE_FORMS: dict[str, type[MoveForm]] = {
 class VisitForm(GovukFormMixin, forms.Form):
     submit_label = "Save visit"
 
-    visited_on = GovukDateField(label="Date of the visit")
+    visited_on = GovukDateField(label="Date of the visit", initial=timezone.localdate)
     duration_minutes = forms.IntegerField(
         label="Duration in minutes",
         min_value=1,
@@ -192,7 +192,7 @@ class VisitForm(GovukFormMixin, forms.Form):
 class ReviewForm(GovukFormMixin, forms.Form):
     submit_label = "Save review"
 
-    held_on = GovukDateField(label="Date of the review")
+    held_on = GovukDateField(label="Date of the review", initial=timezone.localdate)
     continue_match = forms.TypedChoiceField(
         label="Does the match continue?",
         choices=[("yes", "Yes"), ("no", "No, an ending is planned")],

@@ -33,3 +33,15 @@ def test_each_of_my_actions_shows_its_update_link_at_320_px(page):
         assert _right_edge_inside_viewport(links.nth(index)), "the update link is off the right edge"
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     assert_accessible(page)
+
+
+def test_the_date_boxes_are_narrow_and_on_one_line_on_a_phone(page):
+    UserFactory(username="iv-phone", role=Role.IV_COORDINATOR)
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page, "iv-phone")
+    page.goto(reverse("participation:iv:referral_new"))
+    boxes = [page.locator(f"#id_received_on_{index}").bounding_box() for index in range(3)]
+    day, month, year = boxes
+    assert day["width"] < 80 and month["width"] < 80 and year["width"] < 110, boxes
+    assert day["y"] == month["y"] == year["y"], "the date boxes wrap onto more than one line"
+    assert_accessible(page)

@@ -70,10 +70,13 @@ def test_attendance_must_be_a_whole_number_of_zero_or_more(client, users, group,
             "Date of the session must be a real date",
         ),
         ({"held_on_0": "", "held_on_1": "", "held_on_2": ""}, "Enter the date of the session"),
-        ({"held_on_0": "3", "held_on_1": "", "held_on_2": "2026"}, "Enter the month"),
+        (
+            {"held_on_0": "3", "held_on_1": "", "held_on_2": "2026"},
+            "Date of the session must include a month",
+        ),
         (
             {"held_on_0": "3", "held_on_1": "4", "held_on_2": "26"},
-            "Enter the year as 4 digits, for example 2025",
+            "The year of the date of the session must have 4 numbers, for example 2025",
         ),
     ],
 )
