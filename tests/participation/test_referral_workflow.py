@@ -313,3 +313,18 @@ def test_a_volunteer_who_cannot_be_matched_is_not_offered_and_a_forged_choice_is
     )
     assert response.context["form"].errors["volunteer"] == ["Choose a volunteer from the list"]
     assert snapshot(referral)[0] == State.AWAITING_MATCH
+
+
+def test_the_introduction_cannot_be_in_the_future(users):
+    errors = refusal(
+        awaiting(),
+        users["ivstaff"],
+        to_state=State.MATCHED,
+        on=days_ago(0),
+        volunteer=VolunteerFactory(),
+        introduction_on=days_ago(-7),
+    )
+    assert errors["introduction_on"] == [
+        "The introduction date must be today or in the past: make the match once they have met"
+    ]
+    assert not Match.objects.exists()
