@@ -47,6 +47,10 @@ class VolunteerForm(GovukFormMixin, forms.Form):
     phone = text("Phone number", max_length=30)
     address = text("Address", rows=3)
     status = radios("Status", Volunteer.Status.choices)
+    area = text("Area", max_length=120, help_text="Where they live or can travel to, for example Romford.")
+    interests = text(
+        "Interests", max_length=300, help_text="For example, football, drawing, going to the cinema."
+    )
     dbs_issued_on = GovukDateField(label="Enhanced DBS issued on", required=False)
     dbs_expires_on = GovukDateField(
         label="Enhanced DBS renewal due", required=False, help_text="The council renews checks every 3 years."
@@ -92,7 +96,12 @@ class ReferralForm(GovukFormMixin, forms.Form):
 
 class VolunteerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, volunteer):
-        return f"{volunteer.name} (DBS renewal due {volunteer.dbs_expires_on:%-d %b %Y})"
+        area = volunteer.area or "area not recorded"
+        return f"{volunteer.name} ({area}; {caseload_words(volunteer.caseload)})"
+
+
+def caseload_words(caseload: int) -> str:
+    return "no current match" if caseload == 0 else f"{caseload} current match{'es' if caseload > 1 else ''}"
 
 
 class MoveForm(GovukFormMixin, forms.Form):

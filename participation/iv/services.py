@@ -86,6 +86,8 @@ VOLUNTEER_FIELDS = (
     "phone",
     "address",
     "status",
+    "area",
+    "interests",
     "dbs_issued_on",
     "dbs_expires_on",
     "first_reference_on",
