@@ -403,9 +403,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uplo
 EASY_READ_MIN_READING_EASE = env_int("EASY_READ_MIN_READING_EASE", default=75, minimum=1)
 EASY_READ_MAX_SENTENCE_WORDS = env_int("EASY_READ_MAX_SENTENCE_WORDS", default=15, minimum=1)
 # Messages young people send from their page: answered or closed within this many days,
-# and at most this many accepted from one address in an hour (counted in the cache below).
+# and at most this many accepted in an hour from one browser, and from one address (a
+# children's home shares one), counted in the cache below.
 YOUNG_PEOPLE_ANSWER_DAYS = env_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10, minimum=1)
 YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5, minimum=1)
+YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS = env_int(
+    "YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS", default=60, minimum=1
+)
 
 # --- Cache -----------------------------------------------------------------------------
 # Pages computed from data that rarely changes are kept until the next write (core/cache.py).

@@ -6,6 +6,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,15 +173,35 @@ def test_a_robot_that_fills_the_hidden_field_is_thanked_and_nothing_is_kept(clie
     assert not YoungPersonMessage.objects.exists()
 
 
-def test_messages_are_limited_per_address(client, settings, redis_cache):
+def test_messages_are_limited_per_browser(client, settings, redis_cache):
     settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
     for n in range(2):
         assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
     response = client.post(reverse("young_people"), {"text": "One too many"})
     assert response.status_code == 429 and "a lot of messages" in response.content.decode()
-    other = client.post(reverse("young_people"), {"text": "From elsewhere"}, REMOTE_ADDR="10.0.0.9")
+    # Another young person in the same children's home: the same address, another browser.
+    other = Client().post(reverse("young_people"), {"text": "From the next room"})
     assert other.status_code == 302
     assert YoungPersonMessage.objects.count() == 3
+
+
+def test_only_messages_sent_count_towards_the_limit(client, settings, redis_cache):
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
+    for _ in range(3):
+        assert client.post(reverse("young_people"), {"text": ""}).status_code == 400
+    for n in range(2):
+        assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
+    assert YoungPersonMessage.objects.count() == 2
+
+
+def test_one_address_has_a_higher_ceiling_across_browsers(settings, redis_cache):
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS = 3
+    sent = [Client().post(reverse("young_people"), {"text": f"Message {n}"}).status_code for n in range(4)]
+    assert sent == [302, 302, 302, 429]
+    elsewhere = Client().post(reverse("young_people"), {"text": "Elsewhere"}, REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.status_code == 302
+    assert YoungPersonMessage.objects.count() == 4
 
 
 def test_an_unreachable_cache_never_stops_a_message(client, settings):
@@ -192,8 +213,6 @@ def test_an_unreachable_cache_never_stops_a_message(client, settings):
 
 
 def test_the_form_needs_a_csrf_token(client):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("young_people"), {"text": "Hello"}).status_code == 403
     assert not YoungPersonMessage.objects.exists()
