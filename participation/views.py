@@ -35,6 +35,7 @@ from .selectors import (
     feedback_overdue_before,
     feedback_tracker,
     groups_overview,
+    message_counts,
     participation_panel_figures,
     reach_by_quarter,
 )
@@ -66,6 +67,10 @@ def groups(request):
             "groups": groups_overview(today=today),
             "quarters": reach_by_quarter(today=today),
             **_officer_flags(request.user),
+            # The officer lands here: messages from young people waiting for an answer.
+            "tell_us": message_counts(now=timezone.now())
+            if allowed(request.user, "participation.log_participation")
+            else None,
         },
     )
 
@@ -328,9 +333,11 @@ def message_to_feedback(request, pk):
         form, services.message_to_feedback, message=message, user=request.user
     ):
         messages.success(
-            request, 'Turned into a "You said" item. Share it with young people when it is answered.'
+            request,
+            'Turned into a "You said" item in the feedback tracker. Share it with young people '
+            "when it is answered.",
         )
-        return redirect("participation:feedback")
+        return redirect("participation:messages")  # the next message waiting
     return _message_page(request, message, to_feedback=form, status=400)
 
 
