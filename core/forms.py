@@ -20,7 +20,9 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
-        self.helper.add_input(Submit("submit", self.submit_label))
+        # An id of the form's own, so that two forms on one page never share one.
+        button_id = f"{self.prefix or type(self).__name__.lower()}-submit"
+        self.helper.add_input(Submit("submit", self.submit_label, css_id=button_id))
 
 
 def save_or_show_errors(form, service, /, *, data: dict | None = None, **arguments):
