@@ -45,11 +45,12 @@ def main_text(html: str, *, first_view: bool = False) -> str:
 def test_staff_text_never_appears_only_approved_easy_read(client):
     shared = ActionFactory(title="Run a six-week course", shareable=True, description="Staff notes.")
     publish("A cooking club for you.", action=shared)
-    update = ProgressUpdateFactory(action=shared, shareable=True, done="Ran six sessions – behind.")
+    done = ActionFactory(title="Run a six-week course, done", shareable=True, status="completed")
+    update = ProgressUpdateFactory(action=done, shareable=True, done="Ran six sessions – behind.")
     publish("We ran six cooking nights.", update=update)
-    unapproved = ProgressUpdateFactory(action=shared, shareable=True, done="Another staff note.")
+    unapproved = ProgressUpdateFactory(action=done, shareable=True, done="Another staff note.")
     EasyReadText.objects.create(update=unapproved, text="Words not yet approved.")
-    private = ProgressUpdateFactory(action=shared, shareable=False)
+    private = ProgressUpdateFactory(action=done, shareable=False)
     publish("Words for an update the lead kept private.", update=private)
 
     page = client.get(reverse("young_people")).content.decode()
@@ -62,7 +63,7 @@ def test_staff_text_never_appears_only_approved_easy_read(client):
 
 
 def test_what_we_did_is_newest_first_and_nothing_appears_twice(client):
-    action = ActionFactory(shareable=True)
+    action = ActionFactory(shareable=True, status="completed")
     now = timezone.now()
     for days, text in ((30, "Older news."), (2, "Newest news."), (10, "Older news.")):
         update = ProgressUpdateFactory(action=action, shareable=True, created_at=now - timedelta(days=days))
@@ -70,6 +71,42 @@ def test_what_we_did_is_newest_first_and_nothing_appears_twice(client):
     page = client.get(reverse("young_people")).content.decode()
     assert page.count("Older news.") == 1
     assert page.index("Newest news.") < page.index("Older news.")
+
+
+def test_only_completed_actions_are_what_we_did(client):
+    late = ActionFactory(
+        shareable=True, status="off_track", due_date=timezone.localdate() - timedelta(days=40)
+    )
+    publish(
+        "We ran two of the four cooking nights.", update=ProgressUpdateFactory(action=late, shareable=True)
+    )
+    finished = ActionFactory(shareable=True, status="completed")
+    publish("We ran all four cooking nights.", update=ProgressUpdateFactory(action=finished, shareable=True))
+    did = section(client.get(reverse("young_people")).content.decode(), "did")
+    assert "We ran all four cooking nights." in did
+    assert "We ran two of the four cooking nights." not in did
+
+
+def test_what_happens_next_says_a_late_action_is_late_never_a_date_we_will_miss(client):
+    today = timezone.localdate()
+    overdue = ActionFactory(shareable=True, status="on_track", due_date=today - timedelta(days=60))
+    publish("A cooking club for you.", action=overdue)
+    off_track = ActionFactory(shareable=True, status="off_track", due_date=today + timedelta(days=60))
+    publish("A money club for you.", action=off_track)
+    on_time = ActionFactory(shareable=True, status="on_track", due_date=today + timedelta(days=90))
+    publish("A film club for you.", action=on_time)
+    upcoming = section(client.get(reverse("young_people")).content.decode(), "next")
+    for action in (overdue, off_track):
+        said = f"This is late. We said we would do it by {action.due_date:%B %Y}."
+        assert said in upcoming
+    assert upcoming.count("This is late.") == 2
+    assert f"by {on_time.due_date:%B %Y}" in upcoming
+
+
+def section(html: str, heading_id: str) -> str:
+    """The words of one section of the page, tags removed."""
+    part = html.split(f'aria-labelledby="{heading_id}"', 1)[1].split("</section>", 1)[0]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", part)).split())
 
 
 def test_you_said_we_did_shows_only_shared_items_and_unsharing_removes_at_once(client):
@@ -103,7 +140,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
 
 
 def test_the_print_view_shows_everything_without_show_more_or_the_form(client):
-    action = ActionFactory(shareable=True)
+    action = ActionFactory(shareable=True, status="completed")
     for n in range(5):
         publish(f"News number {n}.", update=ProgressUpdateFactory(action=action, shareable=True))
     normal = client.get(reverse("young_people")).content.decode()
