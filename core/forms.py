@@ -19,6 +19,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django's sign-in and password forms autofocus a box, which skips the skip link
+        # and the page's heading for screen-reader users: GOV.UK leaves focus alone.
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
         self.helper = FormHelper(self)
         # An id of the form's own, so that two forms on one page never share one.
         button_id = f"{self.prefix or type(self).__name__.lower()}-submit"
