@@ -444,7 +444,10 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"drop_query_string": {"()": "core.log_filters.DropQueryString"}},
+    "filters": {
+        "drop_query_string": {"()": "core.log_filters.DropQueryString"},
+        "one_line_refusals": {"()": "core.log_filters.OneLineRefusals"},
+    },
     "formatters": {
         # Django's own format for the development server's access log, restated because
         # the logger is configured again below.
@@ -460,6 +463,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own logs once, on the console (its default adds a second console handler
+        # when DEBUG is on, so `make run` printed each record twice).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["one_line_refusals"]},
         # WeasyPrint logs every layout step at INFO; only its warnings are news.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
