@@ -177,3 +177,10 @@ def test_latest_report_is_the_one_for_the_latest_period_whatever_order_they_were
     client.force_login(users["panel"])
     page = client.get(reverse("panel:dashboard")).content.decode()
     assert f'href="{october.get_absolute_url()}"' in page
+
+
+def test_the_rating_column_is_wide_enough_for_its_heading(two_packs):
+    _, june = two_packs
+    lines = [line.strip() for page in text_of(bytes(june.pdf)) for line in page.splitlines()]
+    assert "Rating" not in lines and "direction" not in lines, "the heading wraps one word a line"
+    assert "direction of travel" in lines
