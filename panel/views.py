@@ -273,11 +273,17 @@ def panel_action_edit(request, pk):
 def report_list(request):
     require(request.user, "panel.read_reports")
     can_generate = allowed(request.user, "panel.generate_report")
+    # Meeting packs apart from monthly reports (?kind=); anything else lists every report.
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ProgressReport.Kind.values else ""
+    reports = ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf")
     return render(
         request,
         "panel/reports/list.html",
         {
-            "reports": ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf"),
+            "reports": reports.filter(kind=kind) if kind else reports,
+            "kind": kind,
+            "kinds": [("", "All reports"), *ProgressReport.Kind.choices],
             "form": GenerateReportForm() if can_generate else None,
         },
     )
