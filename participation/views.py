@@ -345,8 +345,8 @@ def message_to_feedback(request, pk):
     ):
         messages.success(
             request,
-            'Turned into a "You said" item in the feedback tracker. Share it with young people '
-            "when it is answered.",
+            'Turned into a "You said" item. It is in the feedback tracker: share it with young '
+            "people when it is answered.",
         )
         return redirect("participation:messages")  # the next message waiting
     return _message_page(request, message, to_feedback=form, status=400)

@@ -113,7 +113,8 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     # The participation officer finds it in the queue.
     sign_in(page, "officer")
     follow(page.get_by_role("link", name="Participation", exact=True))
-    page.goto("/participation/messages/")
+    expect(page.get_by_text("1 message waiting.")).to_be_visible()  # on the landing page too
+    follow(page.get_by_role("link", name="Tell us (1 waiting)"))
     assert_accessible(page)
     follow(page.get_by_role("link", name="There is nothing to do in the summer <b>holidays</b>."))
     assert_accessible(page)
@@ -123,6 +124,8 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     )
     follow(page.get_by_role("button", name='Turn into a "You said" item'))
     expect(page.get_by_text('Turned into a "You said" item.')).to_be_visible()
+    # Back at the queue, for the next message.
+    expect(page.get_by_role("heading", name="Messages from young people", level=1)).to_be_visible()
     assert_accessible(page)
 
     message = YoungPersonMessage.objects.get()
