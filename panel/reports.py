@@ -213,11 +213,7 @@ def latest_report(*, kind: str = "") -> ProgressReport | None:
     if kind:
         reports = reports.filter(kind=kind)
     return (
-        reports
-        .select_related("meeting")
-        .defer("data", "html", "pdf")
-        .order_by("-period_end", "kind")
-        .first()
+        reports.select_related("meeting").defer("data", "html", "pdf").order_by("-period_end", "kind").first()
     )
 
 
