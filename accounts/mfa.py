@@ -6,6 +6,7 @@ is not read again on each request: an administrator's reset removes the devices 
 ends the user's sessions, so a verified session cannot outlive its device.
 """
 
+import math
 import secrets
 from base64 import b32decode, b32encode
 from binascii import hexlify, unhexlify
@@ -93,6 +94,31 @@ def current_code(hex_key: str) -> str:
 
 def clean_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
+
+
+WRONG_CODE = "The code is wrong or has expired: enter the code your app shows now"
+
+
+def seconds_until_codes_accepted(device) -> int:
+    """How long django-otp's throttle refuses every code, right or wrong, after wrong ones
+    (it doubles with each wrong code); 0 when a code is checked now."""
+    if device is None:
+        return 0
+    allowed, data = device.verify_is_allowed()
+    if allowed or not data or "locked_until" not in data:
+        return 0
+    return max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+
+
+def code_refused_message(wait: int) -> str:
+    """Why a code was refused: wrong, or sent while the throttle refuses every code."""
+    if not wait:
+        return WRONG_CODE
+    seconds = f"{wait} second{'s' if wait > 1 else ''}"
+    return (
+        f"After a wrong code, codes are not checked for a short time: wait {seconds}, "
+        "then enter the code your app shows then"
+    )
 
 
 def verify_code(*, request, code: str):

@@ -38,13 +38,14 @@ def mfa_verify(request):
         return redirect("mfa_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = mfa.seconds_until_codes_accepted(mfa.confirmed_app_device(request.user))
         if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
             security_log.info("mfa verified user_id=%s", request.user.pk)
             return HttpResponseRedirect(_next_url(request))
         security_log.warning(
             "mfa code refused user_id=%s address=%s", request.user.pk, client_address(request)
         )
-        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+        form.add_error("code", mfa.code_refused_message(wait))
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -69,7 +70,7 @@ def mfa_setup(request):
                 "accounts/backup_codes.html",
                 {"codes": codes, "next": _next_url(request), "new": True},
             )
-        form.add_error("code", "The code is wrong or has expired: enter the code your app shows now")
+        form.add_error("code", mfa.WRONG_CODE)
     qr = segno.make(mfa.config_url(user=request.user, hex_key=hex_key), error="m")
     return render(
         request,

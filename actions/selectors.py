@@ -180,6 +180,11 @@ def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
     )
 
 
+def my_measures(*, user) -> QuerySet[KPI]:
+    """The measures a person owns: they explain each period's figure to the panel."""
+    return KPI.objects.filter(owner=user).order_by("code")
+
+
 def actions_for_page(*, today: date | None = None) -> QuerySet[Action]:
     """Actions with their derived state and what an action's page shows of its relations."""
     return Action.objects.with_status(today=today).select_related("commitment__theme", "lead", "subgroup")

@@ -124,7 +124,11 @@ def my_actions(request):
     return render(
         request,
         "actions/my_actions.html",
-        {"actions": selectors.my_actions(user=request.user), "today": timezone.localdate()},
+        {
+            "actions": selectors.my_actions(user=request.user),
+            "measures": selectors.my_measures(user=request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -22,3 +22,22 @@ def strip_query_string(request_line: str) -> str:
     if len(parts) >= 2 and "?" in parts[1]:
         parts[1] = parts[1].split("?", 1)[0] + "?…"
     return " ".join(parts)
+
+
+class OneLineRefusals(logging.Filter):
+    """A refusal (403) is news, not a fault: one line, once.
+
+    django.request logs each PermissionDenied with its whole traceback. A signed-in user's
+    refusal is already logged as one line, with their id, by ``RefusalLogMiddleware``: that
+    record is dropped here; any other loses its traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 403:
+            return True
+        user = getattr(getattr(record, "request", None), "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -422,9 +422,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: bigger uplo
 EASY_READ_MIN_READING_EASE = env_int("EASY_READ_MIN_READING_EASE", default=75, minimum=1)
 EASY_READ_MAX_SENTENCE_WORDS = env_int("EASY_READ_MAX_SENTENCE_WORDS", default=15, minimum=1)
 # Messages young people send from their page: answered or closed within this many days,
-# and at most this many accepted from one address in an hour (counted in the cache below).
+# and at most this many accepted in an hour from one browser, and from one address (a
+# children's home shares one), counted in the cache below.
 YOUNG_PEOPLE_ANSWER_DAYS = env_int("YOUNG_PEOPLE_ANSWER_DAYS", default=10, minimum=1)
 YOUNG_PEOPLE_MESSAGES_PER_HOUR = env_int("YOUNG_PEOPLE_MESSAGES_PER_HOUR", default=5, minimum=1)
+YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS = env_int(
+    "YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS", default=60, minimum=1
+)
 
 # --- Cache -----------------------------------------------------------------------------
 # Pages computed from data that rarely changes are kept until the next write (core/cache.py).
@@ -459,7 +463,10 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"drop_query_string": {"()": "core.log_filters.DropQueryString"}},
+    "filters": {
+        "drop_query_string": {"()": "core.log_filters.DropQueryString"},
+        "one_line_refusals": {"()": "core.log_filters.OneLineRefusals"},
+    },
     "formatters": {
         # Django's own format for the development server's access log, restated because
         # the logger is configured again below.
@@ -475,6 +482,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own logs once, on the console (its default adds a second console handler
+        # when DEBUG is on, so `make run` printed each record twice).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["one_line_refusals"]},
         # WeasyPrint logs every layout step at INFO; only its warnings are news.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -170,7 +170,8 @@ def dashboard_summary(*, as_of: date | None = None, small_numbers: bool = False)
         "dashboard-participation", [as_of], lambda: _participation(as_of), tables=["participation"]
     )
     next_meeting = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
-    report = latest_report()
+    # What the panel reads before a meeting: the latest meeting pack, not a monthly report.
+    report = latest_report(kind=ProgressReport.Kind.MEETING_PACK)
 
     rag_history = rag_counts_over_time(as_of=as_of)
     themes = list(Theme.objects.order_by("position"))

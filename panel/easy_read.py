@@ -24,6 +24,7 @@ class Entry:
     promise: str
     when: date | None = None
     did: str = ""
+    late: bool = False
 
 
 @dataclass
@@ -100,9 +101,16 @@ def young_people_page(*, today: date, limit: int = 30) -> YoungPeoplePage:
         promises.append(promise)
     names = {promise.theme.pk: promise.theme.name for promise in promises}
 
+    # "What we did" is only what is done: updates of completed actions. An update of an
+    # action still under way (or late) is not yet something we did.
     did = []
     for update in (
-        ProgressUpdate.objects.filter(shareable=True, action__shareable=True, easy_read_text__in=published)
+        ProgressUpdate.objects.filter(
+            shareable=True,
+            action__shareable=True,
+            action__status=Action.Status.COMPLETED,
+            easy_read_text__in=published,
+        )
         .select_related("easy_read_text", "action__commitment")
         .order_by("-created_at", "-pk")[:limit]
     ):
@@ -117,14 +125,18 @@ def young_people_page(*, today: date, limit: int = 30) -> YoungPeoplePage:
                 Entry(item.easy_read_said, names[item.theme_id], item.raised_on, item.easy_read_did)
             )
 
+    # "What happens next" never says something untrue: an action past its due date, or off
+    # track, says it is late and when we said it would be done, never a date we will miss.
     upcoming = []
     for action in (
-        Action.objects.filter(shareable=True, easy_read_text__in=published)
+        Action.objects.with_status(today=today)
+        .filter(shareable=True, easy_read_text__in=published)
         .exclude(status__in=[Action.Status.COMPLETED, Action.Status.DEFERRED])
         .select_related("easy_read_text", "commitment")
         .order_by("due_date", "pk")[:limit]
     ):
         text = action.easy_read_text.published_text
         if unique(text):
-            upcoming.append(Entry(text, names[action.commitment.theme_id], max(action.due_date, today)))
+            late = action.is_overdue or action.status == Action.Status.OFF_TRACK
+            upcoming.append(Entry(text, names[action.commitment.theme_id], action.due_date, late=late))
     return YoungPeoplePage(promises=promises, did=did, you_said=you_said, next=upcoming)

@@ -5,11 +5,14 @@ entry here; the permission-matrix test checks that the pages themselves refuse t
 roles that do not see the link.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.roles import Role, has_role
+from participation.selectors import message_counts
 
 
 @dataclass(frozen=True)
@@ -19,14 +22,29 @@ class NavItem:
     roles: tuple[str, ...] | None = None
     # Prefixes of URL names (e.g. "panel:report_") whose pages mark this item as current.
     sections: tuple[str, ...] = ()
+    # Words added to the label, worked out for each page (one query at most).
+    status: Callable[[], str] | None = None
 
     def visible_to(self, user) -> bool:
         return self.roles is None or has_role(user, *self.roles)
 
     def is_current(self, view_name: str) -> bool:
+        return self.match_length(view_name) > 0
+
+    def match_length(self, view_name: str) -> int:
+        """How closely a page belongs here: its own page most, then the longest section prefix."""
         if view_name == self.url_name:
-            return True
-        return any(view_name.startswith(prefix) for prefix in self.sections)
+            return len(view_name) + 1
+        return max((len(prefix) for prefix in self.sections if view_name.startswith(prefix)), default=0)
+
+
+def tell_us_status() -> str:
+    """How many messages from young people wait for an answer, and how many are overdue."""
+    counts = message_counts(now=timezone.now())
+    if not counts["waiting"]:
+        return "none waiting"
+    overdue = f", {counts['overdue']} overdue" if counts["overdue"] else ""
+    return f"{counts['waiting']} waiting{overdue}"
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -76,6 +94,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "participation:feedback_edit",
         ),
     ),
+    # Messages may be about a young person's safety: the officer sees them wait from every page.
+    NavItem(
+        "Tell us",
+        "participation:messages",
+        roles=(Role.PARTICIPATION_OFFICER,),
+        sections=("participation:message",),
+        status=tell_us_status,
+    ),
     NavItem(
         "Young people",
         "easy_read_list",
@@ -103,8 +129,17 @@ def admin_url(user) -> str | None:
 
 def nav_for(user, view_name: str) -> list[dict]:
     items = [item for item in NAV_ITEMS if item.visible_to(user)]
+    # One current item: where sections overlap, the closest match (feedback_share is "Young
+    # people", though it starts like "Participation"'s participation:feedback).
+    current = max(items, key=lambda item: item.match_length(view_name), default=None)
+    if current is not None and not current.is_current(view_name):
+        current = None
     return [
-        {"label": item.label, "url": reverse(item.url_name), "current": item.is_current(view_name)}
+        {
+            "label": f"{item.label} ({item.status()})" if item.status else item.label,
+            "url": reverse(item.url_name),
+            "current": item is current,
+        }
         for item in items
     ]
 

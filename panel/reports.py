@@ -224,15 +224,14 @@ def previous_report(report: ProgressReport) -> ProgressReport | None:
     )
 
 
-def latest_report() -> ProgressReport | None:
-    """The issued report of the latest period (a meeting pack before a monthly report
-    ending the same day), whatever order the reports were built in."""
+def latest_report(*, kind: str = "") -> ProgressReport | None:
+    """The issued report (of ``kind``, if given) of the latest period (a meeting pack before
+    a monthly report ending the same day), whatever order the reports were built in."""
+    reports = ProgressReport.objects.filter(state=ProgressReport.State.READY)
+    if kind:
+        reports = reports.filter(kind=kind)
     return (
-        ProgressReport.objects.filter(state=ProgressReport.State.READY)
-        .select_related("meeting")
-        .defer("data", "html", "pdf")
-        .order_by("-period_end", "kind")
-        .first()
+        reports.select_related("meeting").defer("data", "html", "pdf").order_by("-period_end", "kind").first()
     )
 
 

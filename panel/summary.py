@@ -42,16 +42,24 @@ def _change(now: int, before: int | None) -> str:
     return f"up {now - before}" if now > before else f"down {before - now}"
 
 
-def _counts(now: dict, before: dict | None) -> list[dict]:
+MEASURE_RAGS = tuple(rag for rag in RAG_ORDER if rag != RAG.COMPLETE)
+
+
+def counted(number: int, noun: str) -> str:
+    """ "1 action", "8 actions": never "8 action(s)" in what the panel reads."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _counts(now: dict, before: dict | None, *, rags=RAG_ORDER) -> list[dict]:
     rows = []
-    tallies = {rag: sum(1 for item in now.values() if item["rag"] == rag) for rag in RAG_ORDER}
+    tallies = {rag: sum(1 for item in now.values() if item["rag"] == rag) for rag in rags}
     earlier = (
-        {rag: sum(1 for item in before.values() if item["rag"] == rag) for rag in RAG_ORDER}
+        {rag: sum(1 for item in before.values() if item["rag"] == rag) for rag in rags}
         if before is not None
         else None
     )
     largest = max([1, *tallies.values(), *(earlier or {}).values()])
-    for position, rag in enumerate(RAG_ORDER):
+    for position, rag in enumerate(rags):
         count, was = tallies[rag], earlier[rag] if earlier is not None else None
         rows.append(
             {
@@ -116,7 +124,8 @@ def report_summary(*, data: dict, previous_data: dict | None, previous_title: st
                 out_of_red.append(_measure_line(kpi, was))
 
     action_counts = _counts(actions, before_actions)
-    measure_counts = _counts(measures, before_measures)
+    # A measure is never "complete": that rating is for actions alone.
+    measure_counts = _counts(measures, before_measures, rags=MEASURE_RAGS)
     questions = data.get("questions", [])
     red_now = next(row["count"] for row in action_counts if row["rag"] == RAG.RED)
     note = [
@@ -125,27 +134,36 @@ def report_summary(*, data: dict, previous_data: dict | None, previous_title: st
     ]
     if previous_data is not None:
         note.append(
-            f"Since {previous_title}: {len(turned_red)} action(s) turned red, {len(completed)} completed; "
-            f"{len(into_red)} measure(s) moved into red and {len(out_of_red)} out of red."
+            f"Since {previous_title}: {counted(len(turned_red), 'action')} turned red, "
+            f"{len(completed)} completed; {counted(len(into_red), 'measure')} moved into red "
+            f"and {len(out_of_red)} out of red."
         )
     decide = []
     if turned_red:
-        decide.append(f"Which of the {len(turned_red)} action(s) that turned red to ask their leads about.")
+        decide.append(
+            f"Which of the {counted(len(turned_red), 'action')} that turned red to ask their leads about."
+        )
     elif red_now:
-        decide.append(f"Whether the {red_now} red action(s) need the panel's challenge.")
+        decide.append(f"Whether the {counted(red_now, 'red action')} need the panel's challenge.")
     if into_red:
-        decide.append(f"What to ask the owners of the {len(into_red)} measure(s) that moved into red.")
+        decide.append(
+            f"What to ask the owners of the {counted(len(into_red), 'measure')} that moved into red."
+        )
     if questions:
         decide.append(
-            f"Whether the answers to the {len(questions)} open question(s) are enough to close them."
+            f"Whether the answers to the {counted(len(questions), 'open question')} are enough to close them."
         )
     return {
         "previous_title": previous_title if previous_data is not None else "",
         "actions": action_counts,
         "measures": measure_counts,
         "counts": [
-            {"rag": a["rag"], "actions": a, "measures": m}
-            for a, m in zip(action_counts, measure_counts, strict=True)
+            {
+                "rag": a["rag"],
+                "actions": a,
+                "measures": next((m for m in measure_counts if m["rag"] == a["rag"]), None),
+            }
+            for a in action_counts
         ],
         "chart_height": len(RAG_ORDER) * 24,
         "actions_turned_red": turned_red,

@@ -301,11 +301,17 @@ def panel_action_edit(request, pk):
 def report_list(request):
     require(request.user, "panel.read_reports")
     can_generate = allowed(request.user, "panel.generate_report")
+    # Meeting packs apart from monthly reports (?kind=); anything else lists every report.
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in ProgressReport.Kind.values else ""
+    reports = ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf")
     return render(
         request,
         "panel/reports/list.html",
         {
-            "reports": ProgressReport.objects.select_related("meeting").defer("data", "html", "pdf"),
+            "reports": reports.filter(kind=kind) if kind else reports,
+            "kind": kind,
+            "kinds": [("", "All reports"), *ProgressReport.Kind.choices],
             "form": GenerateReportForm() if can_generate else None,
         },
     )
@@ -403,20 +409,17 @@ def young_people(request):
     if request.method == "POST":
         if form.is_from_a_robot:
             return redirect("young_people_sent")  # tell a robot nothing; keep nothing
-        within_limit = ratelimit.allow(
-            scope="young-people-message",
-            who=client_address(request) or "unknown",
-            limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
-            window_seconds=3600,
-        )
-        if not within_limit:
-            form.add_error(None, "You have sent a lot of messages in the last hour. Please try again later.")
-            status = 429
-        elif form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in ("text", "theme", "group")}
-            message = save_or_show_errors(form, participation_services.message_receive, data=fields)
-            if message:
-                return redirect("young_people_sent")
+        if form.is_valid():
+            if not _message_within_limits(request):
+                form.add_error(
+                    None, "You have sent a lot of messages in the last hour. Please try again later."
+                )
+                status = 429
+            else:
+                fields = {name: form.cleaned_data[name] for name in ("text", "theme", "group")}
+                message = save_or_show_errors(form, participation_services.message_receive, data=fields)
+                if message:
+                    return redirect("young_people_sent")
         if form.errors and status == 200:
             status = 400
     today = timezone.localdate()
@@ -432,6 +435,28 @@ def young_people(request):
         },
         status=status,
     )
+
+
+def _message_within_limits(request) -> bool:
+    """Count one message sent (only a valid one reaches here) against this browser's limit
+    and against a higher ceiling for its address: a children's home or a group session on
+    one Wi-Fi is one address but many young people."""
+    if request.session.session_key is None:
+        request.session["sent_a_message"] = True  # an empty session would set no cookie
+        request.session.save()
+    per_browser = ratelimit.allow(
+        scope="young-people-message",
+        who=f"session:{request.session.session_key}",
+        limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR,
+        window_seconds=3600,
+    )
+    per_address = ratelimit.allow(
+        scope="young-people-message-address",
+        who=client_address(request) or "unknown",
+        limit=settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS,
+        window_seconds=3600,
+    )
+    return per_browser and per_address
 
 
 def young_people_sent(request):

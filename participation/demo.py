@@ -170,6 +170,18 @@ def seed_sessions_and_feedback(*, users: dict, scale: int, today: date) -> None:
             )
 
 
+AREAS = ("Romford", "Hornchurch", "Upminster", "Rainham", "Harold Hill", "Collier Row", "Elm Park")
+INTERESTS = (
+    "Football, cooking",
+    "Drawing, museums",
+    "Swimming, board games",
+    "Music, going to gigs",
+    "Cycling, nature walks",
+    "Films, bowling",
+    "Reading, the library",
+)
+
+
 def _volunteer_specs(scale: int, today: date) -> list[dict]:
     specs = []
     for n in range(VOLUNTEERS * scale):
@@ -185,6 +197,8 @@ def _volunteer_specs(scale: int, today: date) -> list[dict]:
                 "email": f"volunteer.{bird.lower()}{n}@example.org",
                 "phone": f"01632 960{n % 1000:03d}",
                 "status": status,
+                "area": AREAS[n % len(AREAS)],
+                "interests": INTERESTS[n % len(INTERESTS)],
                 "dbs_issued_on": issued,
                 "dbs_expires_on": issued + relativedelta(years=3) if issued else None,
                 "first_reference_on": issued,

@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.layout import Div, Layout
 from django import forms
+from django.utils import timezone
 
 from actions.models import Action, Theme
 from core.forms import GovukDateField, GovukFormMixin
@@ -72,7 +73,7 @@ class SessionForm(GovukFormMixin, forms.Form):
             "invalid_choice": "Choose a kind from the list",
         },
     )
-    held_on = GovukDateField(label="Date of the session")
+    held_on = GovukDateField(label="Date of the session", initial=timezone.localdate)
     title = forms.CharField(label="What it was about (optional)", required=False, max_length=200)
     in_care = count_field("Children in care")
     care_leavers = count_field("Care leavers")

@@ -36,6 +36,7 @@ from .selectors import (
     feedback_overdue_before,
     feedback_tracker,
     groups_overview,
+    message_counts,
     participation_panel_figures,
     reach_by_quarter,
 )
@@ -67,6 +68,10 @@ def groups(request):
             "groups": groups_overview(today=today),
             "quarters": reach_by_quarter(today=today),
             **_officer_flags(request.user),
+            # The officer lands here: messages from young people waiting for an answer.
+            "tell_us": message_counts(now=timezone.now())
+            if allowed(request.user, "participation.log_participation")
+            else None,
         },
     )
 
@@ -107,8 +112,20 @@ def session_new(request):
         session = save_or_show_errors(form, services.session_log, user=request.user)
         if session:
             messages.success(request, "Session saved.")
+            _warn_if_nobody_came(request, session)
             return redirect(session)
     return render(request, "participation/session_form.html", {"form": form, "session": None})
+
+
+def _warn_if_nobody_came(request, session: ParticipationSession) -> None:
+    """A session of 0 young people may be real (nobody came) but is more often numbers not
+    yet filled in: it is saved, and the officer told so."""
+    if not (session.in_care or session.care_leavers or session.others):
+        messages.warning(
+            request,
+            "No young people are recorded at this session (0 children in care, 0 care leavers, "
+            "0 others). If young people came, change the session and add how many.",
+        )
 
 
 @login_required
@@ -135,13 +152,12 @@ def session_edit(request, pk):
         for field in ("group", "kind", "held_on", "title", "in_care", "care_leavers", "others", "notes")
     }
     form = SessionForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_or_show_errors(form, services.session_update, session=session, user=request.user)
-    ):
-        messages.success(request, "Session updated.")
-        return redirect(session)
+    if request.method == "POST" and form.is_valid():
+        updated = save_or_show_errors(form, services.session_update, session=session, user=request.user)
+        if updated:
+            messages.success(request, "Session updated.")
+            _warn_if_nobody_came(request, updated)
+            return redirect(updated)
     return render(request, "participation/session_form.html", {"form": form, "session": session})
 
 
@@ -329,9 +345,11 @@ def message_to_feedback(request, pk):
         form, services.message_to_feedback, message=message, user=request.user
     ):
         messages.success(
-            request, 'Turned into a "You said" item. Share it with young people when it is answered.'
+            request,
+            'Turned into a "You said" item. It is in the feedback tracker: share it with young '
+            "people when it is answered.",
         )
-        return redirect("participation:feedback")
+        return redirect("participation:messages")  # the next message waiting
     return _message_page(request, message, to_feedback=form, status=400)
 
 

@@ -13,6 +13,9 @@ from actions.models import Action, Commitment, EasyReadText, JargonTerm, Progres
 from .readability import Readability, Term, check
 
 MAX_LENGTH = 1000
+WROTE_IT = (
+    "You wrote these words, so someone else approves them: another participation officer or an administrator"
+)
 SUBJECT_FIELDS = {Commitment: "commitment", Action: "action", ProgressUpdate: "update"}
 
 
@@ -67,10 +70,13 @@ def easy_read_save(*, subject, user, text: str) -> EasyReadText:
 @transaction.atomic
 def easy_read_approve(*, item: EasyReadText, user) -> EasyReadText:
     """Put the latest wording on the young people's page, checked again (the jargon list may
-    have grown since it was written)."""
+    have grown since it was written). Approved by someone other than its writer: the page
+    is public, so two people read every word before young people do."""
     item = EasyReadText.objects.select_for_update().get(pk=item.pk)
     if not is_shared_by_lead(item.subject):
         raise ValidationError("Its lead has not marked it as one to share with young people")
+    if item.written_by_id == user.pk:
+        raise ValidationError(WROTE_IT)
     readability_check(text=item.text)
     item.published_text = item.text
     item.approved_by = user

@@ -77,6 +77,8 @@ def easy_read_edit(request, kind: str, pk: int):
             "figures": figures,
             "shared_by_lead": services.is_shared_by_lead(subject),
             "can_approve": allowed(request.user, "actions.approve_easy_read"),
+            "wrote_it": item is not None and item.written_by_id == request.user.pk,
+            "wrote_it_words": services.WROTE_IT,
             "can_edit_jargon": request.user.is_staff and request.user.has_perm("actions.change_jargonterm"),
         },
     )

@@ -256,14 +256,18 @@ def _in_words(samples: list[dict]) -> list[dict]:
 @never_cache
 def kpi_import_detail(request, pk: int):
     """An import's progress, its preview (with the confirm button), its errors or its result."""
-    kpi_import = _import_for_importer(request.user, pk)
+    return _import_detail_page(request, _import_for_importer(request.user, pk))
+
+
+def _import_detail_page(request, kpi_import: KPIImport, *, confirm_form=None, status: int = 200):
+    """The import's page; ``confirm_form`` is a refused confirmation, shown with its errors."""
     created = kpi_import.preview.get("created", []) if isinstance(kpi_import.preview, dict) else []
     changed = kpi_import.preview.get("changed", []) if isinstance(kpi_import.preview, dict) else []
     created, changed = _in_words(created), _in_words(changed)
     locked = kpi_import.preview.get("locked", []) if isinstance(kpi_import.preview, dict) else []
-    confirm_form = None
-    if kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
+    if confirm_form is None and kpi_import.state == KPIImport.State.PREVIEWED and kpi_import.stored_file:
         confirm_form = _confirm_form(kpi_import)
+    if confirm_form is not None:
         confirm_form.helper.form_action = reverse("kpi_import_confirm", args=[kpi_import.pk])
     return render(
         request,
@@ -277,6 +281,7 @@ def kpi_import_detail(request, pk: int):
             "confirm_form": confirm_form,
             "more_errors": max(kpi_import.error_count - len(kpi_import.errors), 0),
         },
+        status=status,
     )
 
 
@@ -295,9 +300,8 @@ def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
     form = _confirm_form(kpi_import, data=request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(kpi_import)
+        # The GOV.UK error summary above the page, linking to the tick or the date.
+        return _import_detail_page(request, kpi_import, confirm_form=form, status=400)
     try:
         kpi_import = services.kpi_import_confirm(
             kpi_import=kpi_import, user=request.user, in_force_from=form.cleaned_data.get("in_force_from")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django import template
+from django import forms, template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 
@@ -104,3 +104,32 @@ def scroll_region(parser, token):
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+def first_input_id(bound_field) -> str:
+    """The id of the first input of a field, where an error summary link must lead (GOV.UK).
+
+    A date's first box at fault, else its day box (``_0``, Django's multi-widget ids); the
+    first radio or checkbox (``_1``: crispy-forms-gds numbers its items from 1); otherwise
+    the field's own input.
+    """
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        parts = getattr(bound_field.field, "fields", ())
+        at_fault = [index for index, part in enumerate(parts) if getattr(part.widget, "errors", None)]
+        return f"{bound_field.auto_id}_{at_fault[0] if at_fault else 0}"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_1"
+    return bound_field.auto_id
+
+
+@register.filter
+def error_links(form) -> list[tuple[str, str]]:
+    """A form's errors as (id of the input to focus, message), in the order of the page:
+    errors about the whole form lead to its first field."""
+    fields = form.visible_fields()
+    first = first_input_id(fields[0]) if fields else ""
+    links = [(first, error) for error in form.non_field_errors()]
+    for bound_field in fields:
+        links += [(first_input_id(bound_field), error) for error in bound_field.errors]
+    return links

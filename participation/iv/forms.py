@@ -48,6 +48,10 @@ class VolunteerForm(GovukFormMixin, forms.Form):
     phone = text("Phone number", max_length=30)
     address = text("Address", rows=3)
     status = radios("Status", Volunteer.Status.choices)
+    area = text("Area", max_length=120, help_text="Where they live or can travel to, for example Romford.")
+    interests = text(
+        "Interests", max_length=300, help_text="For example, football, drawing, going to the cinema."
+    )
     dbs_issued_on = GovukDateField(label="Enhanced DBS issued on", required=False)
     dbs_expires_on = GovukDateField(
         label="Enhanced DBS renewal due", required=False, help_text="The council renews checks every 3 years."
@@ -88,13 +92,18 @@ class ReferralForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="A recorded objection blocks a match (Children Act 1989 s23ZB).",
     )
-    received_on = GovukDateField(label="Date the referral was received")
+    received_on = GovukDateField(label="Date the referral was received", initial=timezone.localdate)
     version = VersionField()
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, volunteer):
-        return f"{volunteer.name} (DBS renewal due {volunteer.dbs_expires_on:%-d %b %Y})"
+        area = volunteer.area or "area not recorded"
+        return f"{volunteer.name} ({area}; {caseload_words(volunteer.caseload)})"
+
+
+def caseload_words(caseload: int) -> str:
+    return "no current match" if caseload == 0 else f"{caseload} current match{'es' if caseload > 1 else ''}"
 
 
 class MoveForm(GovukFormMixin, forms.Form):
@@ -106,7 +115,7 @@ class MoveForm(GovukFormMixin, forms.Form):
         self.to_state = to_state
         self.submit_label = MOVE_SUBMIT[to_state]
         super().__init__(*args, **kwargs)
-        self.fields["on"] = GovukDateField(label=ON_LABELS[to_state])
+        self.fields["on"] = GovukDateField(label=ON_LABELS[to_state], initial=timezone.localdate)
 
     def move_arguments(self) -> dict:
         return dict(self.cleaned_data)
@@ -176,7 +185,7 @@ MOVE_FORMS: dict[str, type[MoveForm]] = {
 class VisitForm(GovukFormMixin, forms.Form):
     submit_label = "Save visit"
 
-    visited_on = GovukDateField(label="Date of the visit")
+    visited_on = GovukDateField(label="Date of the visit", initial=timezone.localdate)
     duration_minutes = forms.IntegerField(
         label="Duration in minutes",
         min_value=1,
@@ -194,7 +203,7 @@ class VisitForm(GovukFormMixin, forms.Form):
 class ReviewForm(GovukFormMixin, forms.Form):
     submit_label = "Save review"
 
-    held_on = GovukDateField(label="Date of the review")
+    held_on = GovukDateField(label="Date of the review", initial=timezone.localdate)
     continue_match = forms.TypedChoiceField(
         label="Does the match continue?",
         choices=[("yes", "Yes"), ("no", "No, an ending is planned")],

@@ -29,9 +29,12 @@ WAITING_BANDS = (
 
 
 def matchable_volunteers(*, on: date) -> QuerySet[Volunteer]:
-    """Approved (or already active) volunteers whose DBS check is in date."""
-    return Volunteer.objects.filter(status__in=Volunteer.MATCHABLE_STATUSES, dbs_expires_on__gt=on).order_by(
-        "name"
+    """Approved (or already active) volunteers whose DBS check is in date, each with its
+    caseload: how many children it visits now (matched or active)."""
+    return (
+        Volunteer.objects.filter(status__in=Volunteer.MATCHABLE_STATUSES, dbs_expires_on__gt=on)
+        .annotate(caseload=Count("matches", filter=Q(matches__referral__state__in=Referral.MATCHED_STATES)))
+        .order_by("name")
     )
 
 

@@ -88,6 +88,8 @@ VOLUNTEER_FIELDS = (
     "phone",
     "address",
     "status",
+    "area",
+    "interests",
     "dbs_issued_on",
     "dbs_expires_on",
     "first_reference_on",
@@ -283,6 +285,11 @@ def _move_errors(
             errors["introduction_on"] = "Enter the date of the introduction"
         elif introduction_on < on:
             errors["introduction_on"] = "The introduction cannot be before the match"
+        elif introduction_on > timezone.localdate():
+            # A match's dates run in order up to today: referral, match, introduction, visits.
+            errors["introduction_on"] = (
+                "The introduction date must be today or in the past: make the match once they have met"
+            )
     if to_state == State.ACTIVE and on < referral.match.introduction_on:
         errors["on"] = (
             f"The match cannot become active before the introduction ({_fmt(referral.match.introduction_on)})"
@@ -365,6 +372,8 @@ def visit_log(
     errors = {}
     if visited_on < match.matched_on:
         errors["visited_on"] = f"A visit cannot be before the match ({_fmt(match.matched_on)})"
+    elif visited_on < match.introduction_on:
+        errors["visited_on"] = f"A visit cannot be before the introduction ({_fmt(match.introduction_on)})"
     elif message := _not_future(visited_on, "The date of the visit must be today or in the past"):
         errors["visited_on"] = message
     if (

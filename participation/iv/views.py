@@ -198,7 +198,14 @@ def referral_move(request, pk, to_state):
     return render(
         request,
         "participation/iv/move_form.html",
-        {"form": form, "referral": referral, "match": match, "title": services.MOVE_LABELS[to_state]},
+        {
+            "form": form,
+            "referral": referral,
+            "match": match,
+            "title": services.MOVE_LABELS[to_state],
+            # Matching: who can be chosen, with what the coordinator weighs.
+            "volunteers": form.fields["volunteer"].queryset if "volunteer" in form.fields else None,
+        },
     )
 
 

@@ -29,6 +29,9 @@ class Volunteer(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     address = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPLICANT)
+    # What a coordinator weighs when matching, beside the child's needs and preferences.
+    area = models.CharField("Area", max_length=120, blank=True, help_text="Where they live or can travel to.")
+    interests = models.CharField(max_length=300, blank=True)
     dbs_issued_on = models.DateField("Enhanced DBS issued on", null=True, blank=True)
     dbs_expires_on = models.DateField(
         "Enhanced DBS renewal due",

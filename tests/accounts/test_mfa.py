@@ -2,11 +2,13 @@
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -246,3 +248,22 @@ def test_after_the_code_only_a_path_on_this_site_is_followed(client, users, targ
     response = client.get(reverse("mfa_verify"), {"next": target})
     assert response.status_code == 302
     assert response.url == "/"
+
+
+def test_a_right_code_sent_while_codes_are_paused_after_a_wrong_one_says_when_to_try_again(
+    client, users, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30  # a 30 s pause after one wrong code
+    user = users["ivstaff"]
+    password_sign_in(client, user)
+    right = totp_code(user)
+    client.post(reverse("mfa_verify"), {"code": f"{(int(right) + 1) % 1_000_000:06d}"})
+    html = client.post(reverse("mfa_verify"), {"code": right}).content.decode()
+    assert "wrong or has expired" not in html
+    assert re.search(r"wait (29|30) seconds, then enter the code your app shows then", html)
+    assert client.get(IV_HOME).status_code == 302
+    # Once the pause is over, the code then shown is accepted.
+    TOTPDevice.objects.filter(user=user).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=31)
+    )
+    assert client.post(reverse("mfa_verify"), {"code": totp_code(user)}).status_code == 302

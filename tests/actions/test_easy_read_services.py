@@ -60,7 +60,7 @@ def test_saved_words_wait_for_approval_and_approved_words_stay_up_while_new_ones
 
 def test_taking_words_off_the_page_empties_what_young_people_see_and_keeps_history(officer):
     update = ProgressUpdateFactory(action=ActionFactory(shareable=True), shareable=True)
-    item = services.easy_read_save(subject=update, user=officer, text=PLAIN)
+    item = services.easy_read_save(subject=update, user=update.action.lead, text=PLAIN)
     services.easy_read_approve(item=item, user=officer)
     services.easy_read_withdraw(item=item, user=officer)
     item.refresh_from_db()
@@ -78,10 +78,33 @@ def test_words_for_an_update_its_lead_did_not_share_cannot_be_approved(officer):
 
 
 def test_approval_checks_again_against_the_list_as_it_is_now(officer):
-    item = services.easy_read_save(subject=Commitment.objects.get(code="I3"), user=officer, text=PLAIN)
+    writer = UserFactory(role="Participation officer")
+    item = services.easy_read_save(subject=Commitment.objects.get(code="I3"), user=writer, text=PLAIN)
     JargonTerm.objects.create(term="shop", plain_words="buy things")
     with pytest.raises(ValidationError, match="shop"):
         services.easy_read_approve(item=item, user=officer)
+
+
+def test_words_are_approved_by_someone_other_than_their_writer(officer):
+    commitment = Commitment.objects.get(code="S4")
+    item = services.easy_read_save(subject=commitment, user=officer, text=PLAIN)
+    with pytest.raises(ValidationError, match="You wrote these words, so someone else approves them"):
+        services.easy_read_approve(item=item, user=officer)
+    item.refresh_from_db()
+    assert not item.is_published
+    other = UserFactory(role="Participation officer")
+    services.easy_read_approve(item=item, user=other)
+    item.refresh_from_db()
+    assert item.published_text == PLAIN and item.approved_by == other
+
+
+def test_rewording_makes_the_new_writer_the_one_who_cannot_approve(officer):
+    action = ActionFactory(shareable=True)
+    item = services.easy_read_save(subject=action, user=action.lead, text=PLAIN)
+    services.easy_read_save(subject=action, user=officer, text="We run a cooking club. It is free.")
+    with pytest.raises(ValidationError, match="You wrote these words"):
+        services.easy_read_approve(item=item, user=officer)
+    services.easy_read_approve(item=item, user=UserFactory(role="Administrator"))
 
 
 @pytest.mark.parametrize(

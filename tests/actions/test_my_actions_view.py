@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import KPI
 from tests.factories import ActionFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,20 @@ def test_a_completed_action_offers_no_add_an_update(client, users):
     html = client.get(reverse("my_actions")).content.decode()
     assert reverse("action_add_update", args=[done.pk]) not in html
     assert html.count("Add an update") == 1
+
+
+def test_a_lead_sees_the_measures_they_own_under_my_measures(client, users):
+    lead = users["lead"]
+    KPI.objects.filter(code="W01").update(owner=lead)
+    KPI.objects.filter(code="S01").update(owner=users["other_lead"])
+    client.force_login(lead)
+    html = client.get(reverse("my_actions")).content.decode()
+    assert "My measures" in html
+    assert reverse("kpi_detail", args=["W01"]) in html
+    assert reverse("kpi_commentary", args=["W01"]) in html
+    assert reverse("kpi_detail", args=["S01"]) not in html
+
+
+def test_a_lead_who_owns_no_measure_is_told_so(client, users):
+    client.force_login(users["lead"])
+    assert "You do not own any measures." in client.get(reverse("my_actions")).content.decode()

@@ -35,7 +35,7 @@ def test_a_lead_posts_an_update_that_turns_an_action_red_and_the_panel_sees_it(p
     sign_in(page, "lead-amira")
     follow(page.get_by_role("link", name="My actions"))
     expect(page.get_by_role("heading", name="My actions", level=1)).to_be_visible()
-    first_row = page.locator("tbody tr").first
+    first_row = page.locator(".govuk-summary-card").first
     assert "Hold a takeover day of the panel" in first_row.inner_text()
     assert "Stale" in first_row.inner_text()
     assert_accessible(page)

@@ -30,6 +30,7 @@ def assert_fits_320(page) -> None:
 
 def test_an_officer_writes_easy_read_fixes_it_approves_it_and_takes_it_off(page):
     UserFactory(username="officer", role=Role.PARTICIPATION_OFFICER)
+    UserFactory(username="officer-two", role=Role.PARTICIPATION_OFFICER)
     action = ActionFactory(title="Internal cooking course (staff title)", shareable=True)
     ProgressUpdateFactory(action=action, shareable=True, done="Six sessions delivered by the team.")
     sign_in(page, "officer")
@@ -56,7 +57,14 @@ def test_an_officer_writes_easy_read_fixes_it_approves_it_and_takes_it_off(page)
     )
     follow(page.get_by_role("button", name="Save and check"))
     expect(page.get_by_text("It passed the reading check and now waits for approval")).to_be_visible()
+    # The page is public: the writer cannot approve their own words (four eyes).
+    expect(page.get_by_text("You wrote these words, so someone else approves them")).to_be_visible()
+    assert page.get_by_role("button", name="Approve for the young people's page").count() == 0
     assert_accessible(page)
+    edit_url = page.url
+    follow(page.get_by_role("button", name="Sign out"))
+    sign_in(page, "officer-two")
+    page.goto(edit_url)
     follow(page.get_by_role("button", name="Approve for the young people's page"))
     expect(page.get_by_text("It is on the young people's page now")).to_be_visible()
     assert_accessible(page)
@@ -105,7 +113,8 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     # The participation officer finds it in the queue.
     sign_in(page, "officer")
     follow(page.get_by_role("link", name="Participation", exact=True))
-    page.goto("/participation/messages/")
+    expect(page.get_by_text("1 message waiting.")).to_be_visible()  # on the landing page too
+    follow(page.get_by_role("link", name="Tell us (1 waiting)"))
     assert_accessible(page)
     follow(page.get_by_role("link", name="There is nothing to do in the summer <b>holidays</b>."))
     assert_accessible(page)
@@ -115,6 +124,8 @@ def test_a_young_person_sends_a_message_and_the_officer_turns_it_into_a_you_said
     )
     follow(page.get_by_role("button", name='Turn into a "You said" item'))
     expect(page.get_by_text('Turned into a "You said" item.')).to_be_visible()
+    # Back at the queue, for the next message.
+    expect(page.get_by_role("heading", name="Messages from young people", level=1)).to_be_visible()
     assert_accessible(page)
 
     message = YoungPersonMessage.objects.get()

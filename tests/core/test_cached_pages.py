@@ -37,8 +37,9 @@ def test_a_leads_update_appears_on_the_dashboard_at_once(client, users, redis_ca
 
 def test_approved_easy_read_appears_on_the_young_people_page_at_once_and_leaves_at_once(client, redis_cache):
     officer = UserFactory(role="Participation officer")
-    update = ProgressUpdateFactory(action=ActionFactory(shareable=True), shareable=True)
-    item = easy_read_save(subject=update, user=officer, text="We found ten mentors for you.")
+    # An update of a completed action: only those are "What we did".
+    update = ProgressUpdateFactory(action=ActionFactory(shareable=True, status="completed"), shareable=True)
+    item = easy_read_save(subject=update, user=update.action.lead, text="We found ten mentors for you.")
     assert "ten mentors" not in client.get(reverse("young_people")).content.decode()
     easy_read_approve(item=item, user=officer)
     assert "ten mentors" in client.get(reverse("young_people")).content.decode()

@@ -171,14 +171,24 @@ def test_latest_report_is_the_one_for_the_latest_period_whatever_order_they_were
     # Built newest first (a back-fill), so the oldest period has the latest issue time.
     november_meeting = Meeting.objects.create(starts_at=at(date(2026, 11, 12), 18))
     pack = issued("meeting_pack", date(2026, 11, 5), 3, november_meeting)
-    october = issued("monthly", date(2026, 10, 31), 2)
+    issued("monthly", date(2026, 10, 31), 2)
     issued("monthly", date(2026, 5, 31), 1)
     assert reports.latest_report() == pack
-    pack.delete()
-    assert reports.latest_report() == october
     client.force_login(users["panel"])
+    issued("monthly", date(2026, 11, 30), 0)  # a later monthly report: the dashboard still opens the pack
     page = client.get(reverse("panel:dashboard")).content.decode()
-    assert f'href="{october.get_absolute_url()}"' in page
+    assert f'Latest meeting pack: <a class="govuk-link" href="{pack.get_absolute_url()}"' in page
+    pack.delete()
+    assert reports.latest_report(kind="meeting_pack") is None
+    assert "Latest meeting pack: none issued yet" in client.get(reverse("panel:dashboard")).content.decode()
+    assert reports.latest_report().period_end == date(2026, 11, 30)
+
+
+def test_the_rating_column_is_wide_enough_for_its_heading(two_packs):
+    _, june = two_packs
+    lines = [line.strip() for page in text_of(bytes(june.pdf)) for line in page.splitlines()]
+    assert "Rating" not in lines and "direction" not in lines, "the heading wraps one word a line"
+    assert "direction of travel" in lines
 
 
 def test_the_meeting_pack_has_a_national_framework_section(users):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from panel.models import ProgressReport
+from panel.models import Meeting, ProgressReport
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,24 @@ def test_the_spreadsheet_has_date_cells_a_frozen_header_and_columns_sized_to_con
     title_width = actions.column_dimensions["C"].width
     assert title_width >= len('\'=HYPERLINK("http://x")')
     assert actions.column_dimensions["I"].width < title_width
+
+
+def test_the_reports_list_shows_meeting_packs_apart_from_monthly_reports(client, users):
+    meeting = Meeting.objects.create(starts_at=timezone.now() + timedelta(days=3))
+    pack = ProgressReport.objects.create(
+        kind="meeting_pack", meeting=meeting, period_start=date(2026, 1, 1), period_end=date(2026, 2, 28)
+    )
+    monthly = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2026, 1, 1), period_end=date(2026, 1, 31)
+    )
+    client.force_login(users["panel"])
+    url = reverse("panel:report_list")
+    every = client.get(url).content.decode()
+    assert pack.get_absolute_url() in every and monthly.get_absolute_url() in every
+    packs = client.get(url, {"kind": "meeting_pack"}).content.decode()
+    assert pack.get_absolute_url() in packs and monthly.get_absolute_url() not in packs
+    monthlies = client.get(url, {"kind": "monthly"}).content.decode()
+    assert monthly.get_absolute_url() in monthlies and pack.get_absolute_url() not in monthlies
+    assert f'href="{url}?kind=meeting_pack">Meeting packs</a>' in monthlies
+    nonsense = client.get(url, {"kind": "nonsense"}).content.decode()
+    assert pack.get_absolute_url() in nonsense and monthly.get_absolute_url() in nonsense

@@ -75,7 +75,7 @@ def test_measures_moving_into_and_out_of_red_carry_their_owners_commentary():
     )
     (out,) = summary["measures_out_of_red"]
     assert (out["code"], out["commentary"]) == ("S02", "New recruitment drive.")
-    assert any("measure(s) that moved into red" in line for line in summary["decide"])
+    assert any("owners of the 1 measure that moved into red" in line for line in summary["decide"])
 
 
 def test_the_first_report_of_its_kind_has_counts_but_no_movements():
@@ -97,4 +97,26 @@ def test_open_questions_are_carried_and_the_panel_is_asked_to_decide_on_them():
         data=snapshot([], [], [question]), previous_data=snapshot([], []), previous_title="x"
     )
     assert summary["questions"] == [question]
-    assert any("1 open question(s)" in line for line in summary["decide"])
+    assert any("the 1 open question are" in line for line in summary["decide"])
+
+
+def test_counts_in_words_are_plural_only_when_more_than_one():
+    before = snapshot([action(n, "green") for n in range(1, 10)], [kpi("S01", "green", "1")])
+    now = snapshot([action(n, "red") for n in range(1, 9)] + [action(9, "green")], [kpi("S01", "red", "2")])
+    summary = report_summary(data=now, previous_data=before, previous_title="April")
+    text = " ".join(summary["note"] + summary["decide"])
+    assert "(s)" not in text
+    assert "8 actions turned red" in text and "1 measure moved into red" in text
+    assert "Which of the 8 actions that turned red" in text
+
+
+def test_measures_are_never_counted_as_complete():
+    summary = report_summary(
+        data=snapshot([action(1, "complete", status="completed")], [kpi("S01", "green", "1")]),
+        previous_data=snapshot([], [kpi("S01", "green", "1")]),
+        previous_title="April",
+    )
+    assert "complete" not in [row["rag"] for row in summary["measures"]]
+    assert "complete" in [row["rag"] for row in summary["actions"]]
+    complete = next(row for row in summary["counts"] if row["rag"] == "complete")
+    assert complete["measures"] is None and complete["actions"]["count"] == 1

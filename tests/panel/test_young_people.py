@@ -6,6 +6,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,11 +45,12 @@ def main_text(html: str, *, first_view: bool = False) -> str:
 def test_staff_text_never_appears_only_approved_easy_read(client):
     shared = ActionFactory(title="Run a six-week course", shareable=True, description="Staff notes.")
     publish("A cooking club for you.", action=shared)
-    update = ProgressUpdateFactory(action=shared, shareable=True, done="Ran six sessions – behind.")
+    done = ActionFactory(title="Run a six-week course, done", shareable=True, status="completed")
+    update = ProgressUpdateFactory(action=done, shareable=True, done="Ran six sessions – behind.")
     publish("We ran six cooking nights.", update=update)
-    unapproved = ProgressUpdateFactory(action=shared, shareable=True, done="Another staff note.")
+    unapproved = ProgressUpdateFactory(action=done, shareable=True, done="Another staff note.")
     EasyReadText.objects.create(update=unapproved, text="Words not yet approved.")
-    private = ProgressUpdateFactory(action=shared, shareable=False)
+    private = ProgressUpdateFactory(action=done, shareable=False)
     publish("Words for an update the lead kept private.", update=private)
 
     page = client.get(reverse("young_people")).content.decode()
@@ -61,7 +63,7 @@ def test_staff_text_never_appears_only_approved_easy_read(client):
 
 
 def test_what_we_did_is_newest_first_and_nothing_appears_twice(client):
-    action = ActionFactory(shareable=True)
+    action = ActionFactory(shareable=True, status="completed")
     now = timezone.now()
     for days, text in ((30, "Older news."), (2, "Newest news."), (10, "Older news.")):
         update = ProgressUpdateFactory(action=action, shareable=True, created_at=now - timedelta(days=days))
@@ -69,6 +71,42 @@ def test_what_we_did_is_newest_first_and_nothing_appears_twice(client):
     page = client.get(reverse("young_people")).content.decode()
     assert page.count("Older news.") == 1
     assert page.index("Newest news.") < page.index("Older news.")
+
+
+def test_only_completed_actions_are_what_we_did(client):
+    late = ActionFactory(
+        shareable=True, status="off_track", due_date=timezone.localdate() - timedelta(days=40)
+    )
+    publish(
+        "We ran two of the four cooking nights.", update=ProgressUpdateFactory(action=late, shareable=True)
+    )
+    finished = ActionFactory(shareable=True, status="completed")
+    publish("We ran all four cooking nights.", update=ProgressUpdateFactory(action=finished, shareable=True))
+    did = section(client.get(reverse("young_people")).content.decode(), "did")
+    assert "We ran all four cooking nights." in did
+    assert "We ran two of the four cooking nights." not in did
+
+
+def test_what_happens_next_says_a_late_action_is_late_never_a_date_we_will_miss(client):
+    today = timezone.localdate()
+    overdue = ActionFactory(shareable=True, status="on_track", due_date=today - timedelta(days=60))
+    publish("A cooking club for you.", action=overdue)
+    off_track = ActionFactory(shareable=True, status="off_track", due_date=today + timedelta(days=60))
+    publish("A money club for you.", action=off_track)
+    on_time = ActionFactory(shareable=True, status="on_track", due_date=today + timedelta(days=90))
+    publish("A film club for you.", action=on_time)
+    upcoming = section(client.get(reverse("young_people")).content.decode(), "next")
+    for action in (overdue, off_track):
+        said = f"This is late. We said we would do it by {action.due_date:%B %Y}."
+        assert said in upcoming
+    assert upcoming.count("This is late.") == 2
+    assert f"by {on_time.due_date:%B %Y}" in upcoming
+
+
+def section(html: str, heading_id: str) -> str:
+    """The words of one section of the page, tags removed."""
+    part = html.split(f'aria-labelledby="{heading_id}"', 1)[1].split("</section>", 1)[0]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", part)).split())
 
 
 def test_you_said_we_did_shows_only_shared_items_and_unsharing_removes_at_once(client):
@@ -102,7 +140,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
 
 
 def test_the_print_view_shows_everything_without_show_more_or_the_form(client):
-    action = ActionFactory(shareable=True)
+    action = ActionFactory(shareable=True, status="completed")
     for n in range(5):
         publish(f"News number {n}.", update=ProgressUpdateFactory(action=action, shareable=True))
     normal = client.get(reverse("young_people")).content.decode()
@@ -172,15 +210,35 @@ def test_a_robot_that_fills_the_hidden_field_is_thanked_and_nothing_is_kept(clie
     assert not YoungPersonMessage.objects.exists()
 
 
-def test_messages_are_limited_per_address(client, settings, redis_cache):
+def test_messages_are_limited_per_browser(client, settings, redis_cache):
     settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
     for n in range(2):
         assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
     response = client.post(reverse("young_people"), {"text": "One too many"})
     assert response.status_code == 429 and "a lot of messages" in response.content.decode()
-    other = client.post(reverse("young_people"), {"text": "From elsewhere"}, REMOTE_ADDR="10.0.0.9")
+    # Another young person in the same children's home: the same address, another browser.
+    other = Client().post(reverse("young_people"), {"text": "From the next room"})
     assert other.status_code == 302
     assert YoungPersonMessage.objects.count() == 3
+
+
+def test_only_messages_sent_count_towards_the_limit(client, settings, redis_cache):
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
+    for _ in range(3):
+        assert client.post(reverse("young_people"), {"text": ""}).status_code == 400
+    for n in range(2):
+        assert client.post(reverse("young_people"), {"text": f"Message {n}"}).status_code == 302
+    assert YoungPersonMessage.objects.count() == 2
+
+
+def test_one_address_has_a_higher_ceiling_across_browsers(settings, redis_cache):
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR = 2
+    settings.YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS = 3
+    sent = [Client().post(reverse("young_people"), {"text": f"Message {n}"}).status_code for n in range(4)]
+    assert sent == [302, 302, 302, 429]
+    elsewhere = Client().post(reverse("young_people"), {"text": "Elsewhere"}, REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.status_code == 302
+    assert YoungPersonMessage.objects.count() == 4
 
 
 def test_an_unreachable_cache_never_stops_a_message(client, settings):
@@ -192,8 +250,6 @@ def test_an_unreachable_cache_never_stops_a_message(client, settings):
 
 
 def test_the_form_needs_a_csrf_token(client):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("young_people"), {"text": "Hello"}).status_code == 403
     assert not YoungPersonMessage.objects.exists()

@@ -313,3 +313,37 @@ def test_a_volunteer_who_cannot_be_matched_is_not_offered_and_a_forged_choice_is
     )
     assert response.context["form"].errors["volunteer"] == ["Choose a volunteer from the list"]
     assert snapshot(referral)[0] == State.AWAITING_MATCH
+
+
+def test_the_introduction_cannot_be_in_the_future(users):
+    errors = refusal(
+        awaiting(),
+        users["ivstaff"],
+        to_state=State.MATCHED,
+        on=days_ago(0),
+        volunteer=VolunteerFactory(),
+        introduction_on=days_ago(-7),
+    )
+    assert errors["introduction_on"] == [
+        "The introduction date must be today or in the past: make the match once they have met"
+    ]
+    assert not Match.objects.exists()
+
+
+def test_matching_shows_each_volunteers_area_interests_and_current_caseload(client, users):
+    referral = awaiting(preferences="Someone who likes football")
+    busy = VolunteerFactory(name="Volunteer Busy", area="Romford", interests="Football, cooking")
+    MatchFactory(volunteer=busy)  # active: one child now
+    MatchFactory(volunteer=busy, referral__state=State.ENDED)  # ended: not counted
+    VolunteerFactory(name="Volunteer Free", area="Rainham", interests="Drawing")
+    client.force_login(users["ivstaff"])
+    response = client.get(reverse("participation:iv:referral_move", args=[referral.pk, "matched"]))
+    html = response.content.decode()
+    for words in ("Romford", "Football, cooking", "Rainham", "Drawing", "Someone who likes football"):
+        assert words in html
+    assert {v.name: v.caseload for v in response.context["volunteers"]} == {
+        "Volunteer Busy": 1,
+        "Volunteer Free": 0,
+    }
+    assert "Volunteer Busy (Romford; 1 current match)" in html
+    assert "Volunteer Free (Rainham; no current match)" in html

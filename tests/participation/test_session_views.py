@@ -70,10 +70,13 @@ def test_attendance_must_be_a_whole_number_of_zero_or_more(client, users, group,
             "Date of the session must be a real date",
         ),
         ({"held_on_0": "", "held_on_1": "", "held_on_2": ""}, "Enter the date of the session"),
-        ({"held_on_0": "3", "held_on_1": "", "held_on_2": "2026"}, "Enter the month"),
+        (
+            {"held_on_0": "3", "held_on_1": "", "held_on_2": "2026"},
+            "Date of the session must include a month",
+        ),
         (
             {"held_on_0": "3", "held_on_1": "4", "held_on_2": "26"},
-            "Enter the year as 4 digits, for example 2025",
+            "The year of the date of the session must have 4 numbers, for example 2025",
         ),
     ],
 )
@@ -126,3 +129,33 @@ def test_a_panel_member_cannot_log_a_session(client, users, group):
     response = post_session(client, users["panel"], group)
     assert response.status_code == 403
     assert not ParticipationSession.objects.exists()
+
+
+NOBODY = "No young people are recorded at this session"
+
+
+def test_a_session_with_nobody_recorded_is_saved_with_a_warning(client, users, group):
+    response = post_session(client, users["participation"], group, in_care="0", care_leavers="0")
+    assert response.status_code == 302
+    assert NOBODY in client.get(response.url).content.decode()
+    assert ParticipationSession.objects.get().attendance == 0
+
+
+def test_a_session_with_young_people_has_no_warning(client, users, group):
+    response = post_session(client, users["participation"], group)
+    assert NOBODY not in client.get(response.url).content.decode()
+
+
+def test_changing_a_session_to_nobody_recorded_warns_too(client, users, group):
+    session = ParticipationSessionFactory(group=group)
+    client.force_login(users["participation"])
+    data = {
+        "group": group.pk,
+        "kind": "takeover_day",
+        **date_fields("held_on", days_ago(3)),
+        "in_care": "0",
+        "care_leavers": "0",
+        "others": "0",
+    }
+    response = client.post(reverse("participation:session_edit", args=[session.pk]), data, follow=True)
+    assert NOBODY in response.content.decode()

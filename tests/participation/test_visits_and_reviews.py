@@ -118,3 +118,12 @@ def test_the_review_page_records_whether_the_match_continues(client, users, matc
     )
     assert response.status_code == 302
     assert Review.objects.get().continue_match is False
+
+
+def test_a_visit_cannot_precede_the_introduction(users, match):
+    with pytest.raises(ValidationError) as refused:
+        visit(match, users["ivstaff"], visited_on=days_ago(27))
+    assert refused.value.message_dict["visited_on"] == [
+        f"A visit cannot be before the introduction ({days_ago(25):%-d %B %Y})"
+    ]
+    assert not Visit.objects.exists()

@@ -3,6 +3,7 @@ line, the import page, a DfE file and a figure typed into the Django admin; unus
 figures are warnings that someone must confirm."""
 
 import calendar
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -227,3 +228,17 @@ def test_a_figure_typed_into_the_admin_meets_the_same_rules(admin_client, data, 
     assert field_message in response.content.decode().replace("&#x27;", "'")
     assert not KPIValue.objects.exists()
     assert admin_client.post(reverse("admin:actions_kpivalue_add"), fields).status_code == 302
+
+
+def test_confirming_without_the_tick_shows_the_govuk_error_summary_linking_to_the_tick(admin_client, history):
+    kpi_import = by_portal(admin_client, UNUSUAL)
+    response = admin_client.post(reverse("kpi_import_confirm", args=[kpi_import.pk]), {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r"<title>\s*Error: ", page)
+    summary = page.split('class="govuk-error-summary"', 1)[1].split("</div>\n  </div>", 1)[0]
+    assert "There is a problem" in summary
+    assert '<a href="#id_accept_warnings">Confirm that the unusual figures are right' in summary
+    assert 'id="id_accept_warnings"' in page
+    kpi_import.refresh_from_db()
+    assert kpi_import.state == KPIImport.State.PREVIEWED

@@ -154,7 +154,7 @@ def test_a_model_whose_file_name_gives_no_year_asks_for_the_date(admin_client):
     for wrong, message in (
         ((31, 2, 2028), "First period end that uses this model must be a real date"),
         ((31, 3, 1999), "Enter a date between 2010"),
-        ((31, "", 2028), "Enter the month"),
+        ((31, "", 2028), "First period end that uses this model must include a month"),
     ):
         page = confirm(admin_client, kpi_import, **when(*wrong)).content.decode()
         assert message in page
