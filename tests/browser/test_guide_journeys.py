@@ -121,7 +121,7 @@ def test_a_panel_member_reads_the_dashboard_a_measure_and_the_latest_report(devi
     camera.shot("measure")
 
     menu(page, "Dashboard")
-    visit(page, page.locator("li", has_text="Latest report:").get_by_role("link"))
+    visit(page, page.locator("li", has_text="Latest meeting pack:").get_by_role("link"))
     expect(page.get_by_role("heading", level=1)).to_have_text(str(ProgressReport.objects.latest("issued_at")))
     camera.shot("report")
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
+from actions.kpis.demo import seed_dfe_figures
 from tests.browser.conftest import AXE, assert_accessible, sign_in
 from tests.permission_matrix import ROLES
 from tests.test_permissions import APPS, CASES
@@ -24,6 +25,9 @@ def _world(users):
     world = {"users": users}
     for app in APPS:
         world.update(app.build_world(users))
+    # DfE's real files, as the demo loads them: the measures' pages then carry the
+    # benchmarking table (London, neighbours, England, rank, quartile) at full width.
+    assert seed_dfe_figures() > 0
     return world
 
 
