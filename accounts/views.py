@@ -34,11 +34,12 @@ def mfa_verify(request):
     """Second step of signing in for accounts with an authenticator app."""
     if mfa.session_verified(request.session):
         return HttpResponseRedirect(_next_url(request))
-    if not mfa.confirmed_app_device(request.user):
+    device = mfa.confirmed_app_device(request.user)
+    if not device:
         return redirect("mfa_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = mfa.seconds_until_codes_accepted(mfa.confirmed_app_device(request.user))
+        wait = mfa.seconds_until_codes_accepted(device)
         if mfa.verify_code(request=request, code=form.cleaned_data["code"]):
             security_log.info("mfa verified user_id=%s", request.user.pk)
             return HttpResponseRedirect(_next_url(request))

@@ -43,7 +43,10 @@ def test_a_panel_member_follows_a_red_kpi_then_opens_and_downloads_the_latest_re
     expect(page.get_by_text("60% (30 of 50)").first).to_be_visible()
     assert_accessible(page)
 
+    # The dashboard opens the latest meeting pack (none here); monthly reports are under Reports.
     follow(page.get_by_role("link", name="Dashboard"))
+    expect(page.get_by_text("Latest meeting pack: none issued yet")).to_be_visible()
+    follow(page.get_by_role("link", name="Reports", exact=True))
     follow(page.get_by_role("link", name="Monthly progress report, April 2026"))
     assert page.get_by_role("heading", level=1).inner_text() == "Monthly progress report, April 2026"
     expect(page.get_by_text("Health assessment catch-up").first).to_be_visible()

@@ -31,10 +31,11 @@ def test_an_administrator_generates_a_report_and_watches_it_being_built(page, us
 
 
 def test_a_panel_member_opens_the_latest_report_and_downloads_it(page, users):
+    last_month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
     ProgressReport.objects.create(
         kind="monthly",
-        period_start=timezone.localdate().replace(day=1) - timedelta(days=31),
-        period_end=timezone.localdate().replace(day=1) - timedelta(days=1),
+        period_start=last_month_end.replace(day=1),
+        period_end=last_month_end,
         state="ready",
         data={"themes": [], "period_start": "", "period_end": ""},
         html='<h1 class="govuk-heading-xl">Monthly progress report</h1>',
@@ -43,7 +44,8 @@ def test_a_panel_member_opens_the_latest_report_and_downloads_it(page, users):
     sign_in(page, users["panel"].username)
     page.goto("/panel/reports/")
     assert_accessible(page)
-    follow(page.get_by_role("link", name="Monthly progress report").first)
+    # Not the "Monthly progress reports" filter above the list: the report itself.
+    follow(page.get_by_role("link", name=f"Monthly progress report, {last_month_end:%B %Y}"))
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a spreadsheet (xlsx)").click()
