@@ -18,6 +18,8 @@ import pytest
 from django.db import connection
 from psycopg2 import sql
 
+from core.database_url import database_url, server_address
+
 ROOT = Path(__file__).resolve().parents[2]
 CRAWL = ROOT / "tests/panel/backup_crawl.py"
 
@@ -25,7 +27,10 @@ CRAWL = ROOT / "tests/panel/backup_crawl.py"
 def _admin():
     server = connection.settings_dict
     admin = psycopg2.connect(
-        dbname="postgres", host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"]
+        dbname="postgres",
+        host=server_address(server)[0],
+        port=server_address(server)[1] or 5432,
+        user=server["USER"],
     )
     admin.autocommit = True
     return admin
@@ -42,11 +47,13 @@ def test_a_restored_backup_serves_every_roles_pages_with_the_same_pdfs(tmp_path)
     server = connection.settings_dict
     suffix = uuid.uuid4().hex[:8]
     source, restored = f"hcp_backup_source_{suffix}", f"hcp_backup_restored_{suffix}"
-    url = f"postgres://{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}"
     base = {**os.environ, "DJANGO_SETTINGS_MODULE": "havering_cp.settings_test"}
-    source_env = base | {"DATABASE_URL": f"{url}/{source}", "CRAWL_MEDIA_ROOT": str(tmp_path / "media")}
+    source_env = base | {
+        "DATABASE_URL": database_url(server, source),
+        "CRAWL_MEDIA_ROOT": str(tmp_path / "media"),
+    }
     restored_env = base | {
-        "DATABASE_URL": f"{url}/{restored}",
+        "DATABASE_URL": database_url(server, restored),
         "CRAWL_MEDIA_ROOT": str(tmp_path / "restored-media"),
     }
     admin = _admin()

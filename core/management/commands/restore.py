@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg2 import sql
 
+from core.database_url import database_url, server_address
+
 from .backup import DATABASE_MEMBER, MEDIA_MEMBER, libpq_environment, postgres_tool
 
 
@@ -66,17 +68,18 @@ class Command(BaseCommand):
             # Whatever the cache holds was worked out from another database (#22.4-5).
             subprocess.run(
                 [sys.executable, "manage.py", "bump_cache"],
-                env=os.environ | {"DATABASE_URL": _url(server, database)},
+                env=os.environ | {"DATABASE_URL": database_url(server, database)},
                 cwd=settings.BASE_DIR,
                 check=True,
             )
         self.stdout.write(f"Restored into the database {database} and {media}. Point DATABASE_URL at it.")
 
     def _create_database(self, server: dict, name: str) -> None:
+        host, port = server_address(server)
         admin = psycopg2.connect(
             dbname="postgres",
-            host=server.get("HOST") or None,
-            port=server.get("PORT") or None,
+            host=host or None,
+            port=port or None,
             user=server.get("USER") or None,
             password=server.get("PASSWORD") or None,
         )
@@ -89,11 +92,3 @@ class Command(BaseCommand):
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         finally:
             admin.close()
-
-
-def _url(server: dict, name: str) -> str:
-    user = server.get("USER") or ""
-    password = f":{server['PASSWORD']}" if server.get("PASSWORD") else ""
-    at = f"{user}{password}@" if user else ""
-    port = f":{server['PORT']}" if server.get("PORT") else ""
-    return f"postgres://{at}{server.get('HOST') or 'localhost'}{port}/{name}"
