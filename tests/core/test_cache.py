@@ -247,6 +247,14 @@ def test_two_databases_on_one_redis_never_serve_each_others_entries(redis_cache)
     connection.close()
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        # A template must have no other sessions. Threads of earlier tests (live servers, the
+        # Celery worker) may still hold an idle connection to it; they are ended here, and
+        # CONN_HEALTH_CHECKS reconnects any of them that is used again.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [original],
+        )
         cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{original}"')
     params = {**connection.get_connection_params(), "dbname": copy}
     restored = connection.Database.connect(**params)  # outside Django: no version bump
