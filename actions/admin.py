@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin, SafeInitialAdmin, WrittenThroughServices
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin, VersionedAdmin, WrittenThroughServices
 
 from .easyread.services import readability_check
 from .models import (
@@ -45,7 +45,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(SafeInitialAdmin):
+class KPIAdmin(VersionedAdmin, SafeInitialAdmin):
     list_display = (
         "code",
         "name",

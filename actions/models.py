@@ -139,6 +139,8 @@ class KPI(models.Model):
     framework_order = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Its number in DfE's list of National Framework indicators."
     )
+    # Raised by every save of its admin form (core.versioning, core.admin.VersionedAdmin).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["code"]

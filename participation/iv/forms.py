@@ -110,15 +110,13 @@ class MoveForm(GovukFormMixin, forms.Form):
     """The date of a move; subclasses ask for what their move needs as well."""
 
     on = GovukDateField(label="Date")
+    version = VersionField()  # the referral's: a match made, started or ended is a move of it
 
     def __init__(self, *args, to_state: str, **kwargs):
         self.to_state = to_state
         self.submit_label = MOVE_SUBMIT[to_state]
         super().__init__(*args, **kwargs)
         self.fields["on"] = GovukDateField(label=ON_LABELS[to_state], initial=timezone.localdate)
-
-    def move_arguments(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class MatchForm(MoveForm):

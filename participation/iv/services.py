@@ -7,7 +7,7 @@ and changes nothing.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -228,12 +228,27 @@ def referral_create(*, user, **fields) -> Referral:
 
 
 @transaction.atomic
+def _referral_changes(referral: Referral) -> tuple[str, datetime, list[str]]:
+    """Who changed ``referral`` last and how, for ``check_version``: a move says who made it
+    and where the referral is now; an edit of its details says only when (referrals keep
+    no field history: a child's details are not copied)."""
+    event = referral.events.select_related("by").order_by("-created_at", "-pk").first()
+    if event is None or event.created_at < referral.updated_at - timedelta(seconds=5):
+        return "", referral.updated_at, []
+    who = (event.by.get_full_name() or event.by.get_username()) if event.by else ""
+    return (
+        who,
+        event.created_at,
+        [f"It is now {event.get_to_state_display().lower()} (from {_fmt(event.on)})."],
+    )
+
+
 def referral_update(*, referral: Referral, user, version: int | None = None, **fields) -> Referral:
     """Change a referral's details; refused if it changed since the form read it at
     ``version``. Referrals keep no field history (a child's details are not copied), so
     the refusal says when, not what."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    check_version(referral, version, noun="referral", changes=lambda: ("", referral.updated_at, []))
+    check_version(referral, version, noun="referral", changes=lambda: _referral_changes(referral))
     if referral.is_closed:
         raise ValidationError(
             f"This referral is {referral.get_state_display().lower()}; it cannot be changed"
@@ -312,9 +327,13 @@ def referral_move(
     introduction_on: date | None = None,
     end_reason: str = "",
     reason: str = "",
+    version: int | None = None,
 ) -> Referral:
-    """Move a referral one step through its workflow, or refuse with a message."""
+    """Move a referral one step through its workflow (a match made, started or ended with
+    it), or refuse with a message; refused too if it changed since the form read it at
+    ``version``."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    check_version(referral, version, noun="referral", changes=lambda: _referral_changes(referral))
     if refusal := move_refusal(referral, to_state):
         raise ValidationError(refusal)
     current = referral.state

@@ -186,7 +186,9 @@ def referral_move(request, pk, to_state):
     if refusal := services.move_refusal(referral, to_state):
         messages.error(request, refusal)
         return redirect(referral)
-    form = MOVE_FORMS[to_state](request.POST or None, to_state=to_state)
+    form = MOVE_FORMS[to_state](
+        request.POST or None, to_state=to_state, initial={"version": referral.version}
+    )
     if request.method == "POST" and form.is_valid():
         moved = save_or_show_errors(
             form, services.referral_move, referral=referral, user=request.user, to_state=to_state
