@@ -1,0 +1,51 @@
+"""The actions app's models, one module per part of the design: the delivery ``plan``, the
+measures (``kpis``) and their figures, and the young people's ``easyread`` texts."""
+
+from .easyread import EasyReadText, JargonTerm
+from .kpis import (
+    KPI,
+    DfEMapping,
+    KPICommentary,
+    KPIImport,
+    KPIPeriodLock,
+    KPIValue,
+    KPIValueAmendment,
+    LocalAuthority,
+    NeighbourModel,
+    StatisticalNeighbour,
+)
+from .plan import (
+    DUE_BEFORE_START,
+    Action,
+    Commitment,
+    Milestone,
+    MonthEndRating,
+    ProgressUpdate,
+    Subgroup,
+    Theme,
+    derived_state,
+)
+
+__all__ = [
+    "DUE_BEFORE_START",
+    "KPI",
+    "Action",
+    "Commitment",
+    "DfEMapping",
+    "EasyReadText",
+    "JargonTerm",
+    "KPICommentary",
+    "KPIImport",
+    "KPIPeriodLock",
+    "KPIValue",
+    "KPIValueAmendment",
+    "LocalAuthority",
+    "Milestone",
+    "MonthEndRating",
+    "NeighbourModel",
+    "ProgressUpdate",
+    "StatisticalNeighbour",
+    "Subgroup",
+    "Theme",
+    "derived_state",
+]
