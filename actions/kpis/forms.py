@@ -10,6 +10,7 @@ from actions.rag import RAG
 from core.forms import GovukDateField, GovukFormMixin
 
 from .files import FileRefused, describe_size, kind_for
+from .neighbours import MAX_BYTES as NEIGHBOURS_MAX_BYTES
 from .rating import TRAVEL_CHOICES
 
 
@@ -114,33 +115,12 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
         required=False,
     )
 
-    in_force_from = GovukDateField(
-        label="First period end that uses this model",
-        help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
-        "date, until a later model takes over. DfE's models start on 31 March of their year. "
-        "For example, 31 3 2026.",
-    )
-
-    def __init__(self, *args, warnings: int = 0, ask_in_force_from: bool = False, **kwargs):
+    def __init__(self, *args, warnings: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings = warnings
         if not warnings:
             del self.fields["accept_warnings"]
-        if ask_in_force_from:
-            today = timezone.localdate()
-            # The latest 31 March so far: DfE's models start with a reporting year.
-            year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-            self.fields["in_force_from"].initial = date(year, 3, 31)
-        else:
-            del self.fields["in_force_from"]
         self.helper.layout = Layout(*self.fields)
-
-    def clean_in_force_from(self):
-        day = self.cleaned_data["in_force_from"]
-        latest = timezone.localdate().year + 2
-        if not 2010 <= day.year <= latest:
-            raise forms.ValidationError(f"Enter a date between 2010 and {latest}")
-        return day
 
     def clean(self):
         cleaned = super().clean()
@@ -150,6 +130,57 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
                 "Confirm that the unusual figures are right, or correct the file and upload it again",
             )
         return cleaned
+
+
+class NeighbourModelUploadForm(GovukFormMixin, forms.Form):
+    submit_label = "Upload and check"
+
+    file = forms.FileField(
+        label="Statistical-neighbour model file",
+        help_text="The .csv file as DfE publishes it (such as sn_model_2025_wide.csv), unedited.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.fields["file"].widget.attrs["accept"] = ".csv"
+
+    def clean(self):
+        if self.too_big:
+            # The upload handler discarded the file; say why rather than "choose a file".
+            self.errors.pop("file", None)
+            self.add_error("file", f"The file must be smaller than {describe_size(NEIGHBOURS_MAX_BYTES)}")
+        return super().clean()
+
+
+class NeighbourModelConfirmForm(GovukFormMixin, forms.Form):
+    """Confirming a previewed model, from the first period end it applies to."""
+
+    submit_label = "Confirm and load"
+
+    in_force_from = GovukDateField(
+        label="First period end that uses this model",
+        help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
+        "date, until a later model takes over. DfE's models start on 31 March of their year. "
+        "For example, 31 3 2026.",
+    )
+
+    def __init__(self, *args, in_force_from: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if in_force_from is None:
+            today = timezone.localdate()
+            # The latest 31 March so far: DfE's models start with a reporting year.
+            year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
+            in_force_from = date(year, 3, 31)
+        self.fields["in_force_from"].initial = in_force_from
+
+    def clean_in_force_from(self):
+        day = self.cleaned_data["in_force_from"]
+        latest = timezone.localdate().year + 2
+        if not 2010 <= day.year <= latest:
+            raise forms.ValidationError(f"Enter a date between 2010 and {latest}")
+        return day
 
 
 class KPICommentaryForm(GovukFormMixin, forms.Form):
