@@ -9,8 +9,8 @@ from actions.models import Theme
 from actions.rag import RAG
 from core.forms import GovukDateField, GovukFormMixin
 
+from . import neighbours
 from .files import FileRefused, describe_size, kind_for
-from .neighbours import MAX_BYTES as NEIGHBOURS_MAX_BYTES
 from .rating import TRAVEL_CHOICES
 
 
@@ -150,7 +150,7 @@ class NeighbourModelUploadForm(GovukFormMixin, forms.Form):
         if self.too_big:
             # The upload handler discarded the file; say why rather than "choose a file".
             self.errors.pop("file", None)
-            self.add_error("file", f"The file must be smaller than {describe_size(NEIGHBOURS_MAX_BYTES)}")
+            self.add_error("file", f"The file must be smaller than {describe_size(neighbours.MAX_BYTES)}")
         return super().clean()
 
 

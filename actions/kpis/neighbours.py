@@ -315,10 +315,11 @@ def neighbour_models(*, today: date | None = None) -> list[LoadedModel]:
     queries: the models, Havering's neighbours in each, the councils' names."""
 
     today = today or timezone.localdate()
+    # Meta.ordering does not apply to a query with GROUP BY: ordered here.
     models = list(
-        NeighbourModel.objects.select_related("loaded_by").annotate(
-            councils=Count("neighbours__la_code", distinct=True)
-        )
+        NeighbourModel.objects.select_related("loaded_by")
+        .annotate(councils=Count("neighbours__la_code", distinct=True))
+        .order_by("-in_force_from")
     )
     havering: dict[int, list] = {}
     for row in StatisticalNeighbour.objects.filter(la_code=settings.OWN_LA_CODE).order_by(

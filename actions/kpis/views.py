@@ -395,11 +395,11 @@ def neighbour_model_list(request):
 
 @csrf_protect
 def _neighbour_model_list(request):
-    too_big = bool(getattr(request, "kpi_upload_too_big", False))
     posted = request.method == "POST"
-    form = NeighbourModelUploadForm(
-        request.POST if posted else None, request.FILES if posted else None, too_big=too_big
-    )
+    data, files = (request.POST, request.FILES) if posted else (None, None)
+    # Read after the body is (the upload handler notes a file that was too big).
+    too_big = bool(getattr(request, "kpi_upload_too_big", False))
+    form = NeighbourModelUploadForm(data, files, too_big=too_big)
     if posted and form.is_valid():
         upload = save_or_show_errors(form, neighbours.neighbour_model_upload, user=request.user)
         if upload is not None:
