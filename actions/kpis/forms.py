@@ -56,7 +56,29 @@ class KPIFilterForm(GovukFormMixin, forms.Form):
         )
 
 
-class KPIImportUploadForm(GovukFormMixin, forms.Form):
+class _SizeLimitedUpload:
+    """An upload form whose file the upload handler (uploads.py) may have discarded for
+    passing ``max_bytes()``; the view says so with ``too_big``."""
+
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+
+    def max_bytes(self) -> int:
+        raise NotImplementedError
+
+    def too_big_message(self) -> str:
+        return f"The file must be smaller than {describe_size(self.max_bytes())}"
+
+    def clean(self):
+        if self.too_big:
+            # The upload handler discarded the file; say why rather than "choose a file".
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_big_message())
+        return super().clean()
+
+
+class KPIImportUploadForm(_SizeLimitedUpload, GovukFormMixin, forms.Form):
     submit_label = "Upload and check"
 
     file = forms.FileField(
@@ -73,29 +95,20 @@ class KPIImportUploadForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, too_big: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.too_big = too_big
-        self.fields["file"].help_text += f" Up to {describe_size(settings.KPI_IMPORT_MAX_BYTES)}."
+        self.fields["file"].help_text += f" Up to {describe_size(self.max_bytes())}."
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def max_bytes(self) -> int:
+        return settings.KPI_IMPORT_MAX_BYTES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         kind_for_file(upload.name)
-        if upload.size > settings.KPI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_too_big())
+        if upload.size > self.max_bytes():
+            raise forms.ValidationError(self.too_big_message())
         return upload
-
-    def clean(self):
-        if self.too_big:
-            # The upload handler discarded the file; say why rather than "choose a file".
-            self.errors.pop("file", None)
-            self.add_error("file", _too_big())
-        return super().clean()
-
-
-def _too_big() -> str:
-    return f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}"
 
 
 def kind_for_file(name: str) -> str:
@@ -132,7 +145,7 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
         return cleaned
 
 
-class NeighbourModelUploadForm(GovukFormMixin, forms.Form):
+class NeighbourModelUploadForm(_SizeLimitedUpload, GovukFormMixin, forms.Form):
     submit_label = "Upload and check"
 
     file = forms.FileField(
@@ -141,17 +154,12 @@ class NeighbourModelUploadForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose a file to upload"},
     )
 
-    def __init__(self, *args, too_big: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.too_big = too_big
         self.fields["file"].widget.attrs["accept"] = ".csv"
 
-    def clean(self):
-        if self.too_big:
-            # The upload handler discarded the file; say why rather than "choose a file".
-            self.errors.pop("file", None)
-            self.add_error("file", f"The file must be smaller than {describe_size(neighbours.MAX_BYTES)}")
-        return super().clean()
+    def max_bytes(self) -> int:
+        return neighbours.MAX_BYTES
 
 
 class NeighbourModelConfirmForm(GovukFormMixin, forms.Form):
