@@ -5,8 +5,10 @@ still read."""
 
 import re
 from datetime import date
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -161,3 +163,20 @@ def test_an_import_that_loaded_a_model_before_still_reads(client, administrator)
         "Statistical-neighbour model loaded" in page
         and "DfE statistical neighbours, 2025: 153 councils" in page
     )
+
+
+def test_the_migration_closes_a_model_waiting_on_the_kpi_import_saying_where_to_load_it(
+    client, administrator
+):
+    """A model previewed on the KPI import before could no longer be confirmed there."""
+    close_neighbour_previews = import_module(
+        "actions.migrations.0024_neighbour_model_uploads"
+    ).close_neighbour_previews
+    waiting = KPIImportFactory(uploaded_by=administrator, state=KPIImport.State.PREVIEWED, layout="SN model")
+    figures = KPIImportFactory(uploaded_by=administrator, state=KPIImport.State.PREVIEWED, layout="long")
+    close_neighbour_previews(apps, None)
+    waiting.refresh_from_db()
+    figures.refresh_from_db()
+    assert waiting.state == KPIImport.State.FAILED and figures.state == KPIImport.State.PREVIEWED
+    page = client.get(waiting.get_absolute_url()).content.decode()
+    assert "upload this file on the Statistical-neighbour models page" in page
