@@ -220,11 +220,10 @@ def save_neighbour_model(
 # --- the models' page ----------------------------------------------------------------------------
 
 
-def neighbour_model_upload(*, user, file: UploadedFile):
+def neighbour_model_upload(*, user, file: UploadedFile) -> NeighbourModelUpload:
     """Check an uploaded model and keep what it read for the preview (nothing is loaded
     yet). Raises ValidationError on ``file`` saying what is wrong; nothing is kept then.
     Previews nobody confirmed are deleted after ``PREVIEW_LIFETIME``."""
-
     file_name = Path(file.name or "upload.csv").name[:255]
     try:
         if kind_for(file_name) != CSV:
@@ -247,18 +246,18 @@ def neighbour_model_upload(*, user, file: UploadedFile):
         )
 
 
-def upload_councils(upload) -> list[Council]:
+def upload_councils(upload: NeighbourModelUpload) -> list[Council]:
+    """The councils an upload keeps, as ``councils_from_rows`` read them."""
     return [
         Council(code, name, region, tuple(tuple(n) for n in neighbours))
         for code, name, region, neighbours in upload.councils
     ]
 
 
-def neighbour_model_confirm(*, upload, user, in_force_from: date):
+def neighbour_model_confirm(*, upload: NeighbourModelUpload, user, in_force_from: date) -> NeighbourModel:
     """Load a previewed model for periods ending from ``in_force_from``: a new model, or
     the one already in force from that date replaced. The upload is then deleted.
     Raises ValidationError (confirming twice, a name already used from another date)."""
-
     with transaction.atomic():
         upload = NeighbourModelUpload.objects.select_for_update().filter(pk=upload.pk).first()
         if upload is None:
@@ -288,7 +287,6 @@ class Naming:
 def model_naming(file_name: str, in_force_from: date) -> Naming:
     """The model's name: that of the model already in force from that date (so loading a
     file again replaces it in place), else one from the file name or the date."""
-
     name, derived = model_for_file(file_name)
     existing = NeighbourModel.objects.filter(in_force_from=in_force_from).first()
     if existing is not None:
@@ -303,7 +301,7 @@ def model_naming(file_name: str, in_force_from: date) -> Naming:
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: object
+    model: NeighbourModel
     councils: int
     havering: list[tuple[str, str, str]]  # (LA number, name, closeness), closest first
     current: bool
@@ -313,7 +311,6 @@ def neighbour_models(*, today: date | None = None) -> list[LoadedModel]:
     """Every loaded model, latest first, with how many councils it has and Havering's ten
     neighbours by name. The current one is in force for periods ending today. Three
     queries: the models, Havering's neighbours in each, the councils' names."""
-
     today = today or timezone.localdate()
     # Meta.ordering does not apply to a query with GROUP BY: ordered here.
     models = list(
@@ -342,9 +339,8 @@ def neighbour_models(*, today: date | None = None) -> list[LoadedModel]:
     ]
 
 
-def in_force_for(day: date):
+def in_force_for(day: date) -> NeighbourModel | None:
     """The model in force for periods ending on ``day`` (None before the first)."""
-
     return NeighbourModel.objects.filter(in_force_from__lte=day).order_by("-in_force_from").first()
 
 
