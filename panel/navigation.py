@@ -75,6 +75,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "kpi_import_list",
             "kpi_import_new",
             "kpi_import_detail",
+            "neighbour_model_",  # DfE's statistical-neighbour models: linked from the imports
             # DfE's National Framework indicators: linked from the measures page and the
             # dashboard (the administrator's menu has no room for another item at 1280 px).
             "kpi_framework",

@@ -297,9 +297,11 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 @admin.register(NeighbourModel)
 class NeighbourModelAdmin(admin.ModelAdmin):
-    """DfE's statistical-neighbour models (``manage.py load_neighbour_model`` loads the next)."""
+    """DfE's statistical-neighbour models (the models' page, /kpis/neighbours/, or
+    ``manage.py load_neighbour_model`` loads the next)."""
 
-    list_display = ("name", "in_force_from", "source_file", "loaded_at")
+    list_display = ("name", "in_force_from", "source_file", "loaded_at", "loaded_by")
+    list_select_related = ("loaded_by",)
     search_fields = ("name", "source_file")
     date_hierarchy = "in_force_from"
 

@@ -9,6 +9,7 @@ from actions.models import Theme
 from actions.rag import RAG
 from core.forms import GovukDateField, GovukFormMixin
 
+from . import neighbours
 from .files import FileRefused, describe_size, kind_for
 from .rating import TRAVEL_CHOICES
 
@@ -55,7 +56,29 @@ class KPIFilterForm(GovukFormMixin, forms.Form):
         )
 
 
-class KPIImportUploadForm(GovukFormMixin, forms.Form):
+class _SizeLimitedUpload:
+    """An upload form whose file the upload handler (uploads.py) may have discarded for
+    passing ``max_bytes()``; the view says so with ``too_big``."""
+
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+
+    def max_bytes(self) -> int:
+        raise NotImplementedError
+
+    def too_big_message(self) -> str:
+        return f"The file must be smaller than {describe_size(self.max_bytes())}"
+
+    def clean(self):
+        if self.too_big:
+            # The upload handler discarded the file; say why rather than "choose a file".
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_big_message())
+        return super().clean()
+
+
+class KPIImportUploadForm(_SizeLimitedUpload, GovukFormMixin, forms.Form):
     submit_label = "Upload and check"
 
     file = forms.FileField(
@@ -72,29 +95,20 @@ class KPIImportUploadForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, too_big: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.too_big = too_big
-        self.fields["file"].help_text += f" Up to {describe_size(settings.KPI_IMPORT_MAX_BYTES)}."
+        self.fields["file"].help_text += f" Up to {describe_size(self.max_bytes())}."
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def max_bytes(self) -> int:
+        return settings.KPI_IMPORT_MAX_BYTES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         kind_for_file(upload.name)
-        if upload.size > settings.KPI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_too_big())
+        if upload.size > self.max_bytes():
+            raise forms.ValidationError(self.too_big_message())
         return upload
-
-    def clean(self):
-        if self.too_big:
-            # The upload handler discarded the file; say why rather than "choose a file".
-            self.errors.pop("file", None)
-            self.add_error("file", _too_big())
-        return super().clean()
-
-
-def _too_big() -> str:
-    return f"The file must be smaller than {describe_size(settings.KPI_IMPORT_MAX_BYTES)}"
 
 
 def kind_for_file(name: str) -> str:
@@ -114,33 +128,12 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
         required=False,
     )
 
-    in_force_from = GovukDateField(
-        label="First period end that uses this model",
-        help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
-        "date, until a later model takes over. DfE's models start on 31 March of their year. "
-        "For example, 31 3 2026.",
-    )
-
-    def __init__(self, *args, warnings: int = 0, ask_in_force_from: bool = False, **kwargs):
+    def __init__(self, *args, warnings: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings = warnings
         if not warnings:
             del self.fields["accept_warnings"]
-        if ask_in_force_from:
-            today = timezone.localdate()
-            # The latest 31 March so far: DfE's models start with a reporting year.
-            year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-            self.fields["in_force_from"].initial = date(year, 3, 31)
-        else:
-            del self.fields["in_force_from"]
         self.helper.layout = Layout(*self.fields)
-
-    def clean_in_force_from(self):
-        day = self.cleaned_data["in_force_from"]
-        latest = timezone.localdate().year + 2
-        if not 2010 <= day.year <= latest:
-            raise forms.ValidationError(f"Enter a date between 2010 and {latest}")
-        return day
 
     def clean(self):
         cleaned = super().clean()
@@ -150,6 +143,52 @@ class KPIImportConfirmForm(GovukFormMixin, forms.Form):
                 "Confirm that the unusual figures are right, or correct the file and upload it again",
             )
         return cleaned
+
+
+class NeighbourModelUploadForm(_SizeLimitedUpload, GovukFormMixin, forms.Form):
+    submit_label = "Upload and check"
+
+    file = forms.FileField(
+        label="Statistical-neighbour model file",
+        help_text="The .csv file as DfE publishes it (such as sn_model_2025_wide.csv), unedited.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv"
+
+    def max_bytes(self) -> int:
+        return neighbours.MAX_BYTES
+
+
+class NeighbourModelConfirmForm(GovukFormMixin, forms.Form):
+    """Confirming a previewed model, from the first period end it applies to."""
+
+    submit_label = "Confirm and load"
+
+    in_force_from = GovukDateField(
+        label="First period end that uses this model",
+        help_text="The model is used for statistical-neighbour figures of periods ending on or after this "
+        "date, until a later model takes over. DfE's models start on 31 March of their year. "
+        "For example, 31 3 2026.",
+    )
+
+    def __init__(self, *args, in_force_from: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if in_force_from is None:
+            today = timezone.localdate()
+            # The latest 31 March so far: DfE's models start with a reporting year.
+            year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
+            in_force_from = date(year, 3, 31)
+        self.fields["in_force_from"].initial = in_force_from
+
+    def clean_in_force_from(self):
+        day = self.cleaned_data["in_force_from"]
+        latest = timezone.localdate().year + 2
+        if not 2010 <= day.year <= latest:
+            raise forms.ValidationError(f"Enter a date between 2010 and {latest}")
+        return day
 
 
 class KPICommentaryForm(GovukFormMixin, forms.Form):

@@ -4,7 +4,8 @@ Everyone with a role reads KPIs. Only holders of ``actions.import_kpi_data`` (gr
 the Administrator role by a migration; superusers hold every permission) import data.
 Panel members see small counts about children suppressed (core.disclosure); staff see them.
 Figures for periods in an issued report are changed only by holders of
-``actions.amend_locked_kpi_values`` (administrators), giving a reason.
+``actions.amend_locked_kpi_values`` (administrators), giving a reason. Administrators
+load DfE's statistical-neighbour models.
 
 The role checks go through ``actions.roles.has_role``, whose answer is cached on the
 user for the request (the menu asks too).
@@ -12,7 +13,7 @@ user for the request (the menu asks too).
 
 import rules
 
-from actions.roles import STAFF_ROLES, Role, has_role
+from actions.roles import STAFF_ROLES, Role, has_role, is_administrator
 
 
 @rules.predicate
@@ -48,3 +49,5 @@ def can_write_kpi_commentary(user, kpi) -> bool:
 rules.add_perm("actions.view_kpis", can_view_kpis)
 rules.add_perm("actions.import_kpis", can_import_kpi_data)
 rules.add_perm("actions.write_kpi_commentary", can_write_kpi_commentary)
+# DfE's statistical-neighbour models are reference data: administrators load them.
+rules.add_perm("actions.manage_neighbour_models", is_administrator)

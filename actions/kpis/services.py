@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import (
@@ -28,7 +29,6 @@ from actions.models import (
     KPIPeriodLock,
     KPIValue,
     KPIValueAmendment,
-    NeighbourModel,
 )
 from actions.rag import RAG
 from core.tasking import send_on_commit
@@ -36,13 +36,7 @@ from core.uploads import upload_transaction
 
 from .files import FileRefused, Table, describe_size, kind_for, open_table
 from .importing import LockRule, Outcome, check_table, preview_staged, write_staged
-from .neighbours import (
-    NeighbourFileError,
-    load_neighbour_model,
-    looks_like_neighbour_model,
-    model_for_file,
-    read_neighbour_file,
-)
+from .neighbours import looks_like_neighbour_model
 from .rules import can_amend_locked_kpi_values, can_import_kpi_data, can_write_kpi_commentary
 from .selectors import kpi_rated_periods, period_locks
 
@@ -65,6 +59,12 @@ DATABASE_AWAY = "the database was unavailable"
 # Previews nobody confirmed: their stored files are deleted after this long.
 PREVIEW_LIFETIME = timedelta(days=2)
 
+
+NEIGHBOUR_MODEL_MOVED = (
+    "This is one of DfE's statistical-neighbour models, not figures: nothing was imported. "
+    "Load it on the Statistical-neighbour models page ({url}), which shows Havering's ten neighbours "
+    "in it before you confirm."
+)
 
 UNCONFIRMED_WARNINGS = (
     "Nothing was imported: some figures look unusual next to earlier ones (listed below). Check them; "
@@ -224,9 +224,8 @@ def too_big_message(size: int) -> str:
     )
 
 
-def kpi_import_confirm(*, kpi_import: KPIImport, user, in_force_from: date | None = None) -> KPIImport:
-    """Write a previewed import. Confirming twice, or an import with errors, is refused.
-    ``in_force_from`` is when a statistical-neighbour model whose file did not say applies."""
+def kpi_import_confirm(*, kpi_import: KPIImport, user) -> KPIImport:
+    """Write a previewed import. Confirming twice, or an import with errors, is refused."""
     with transaction.atomic():
         confirmed = KPIImport.objects.filter(
             pk=kpi_import.pk, state=KPIImport.State.PREVIEWED, confirmed_at__isnull=True
@@ -234,10 +233,6 @@ def kpi_import_confirm(*, kpi_import: KPIImport, user, in_force_from: date | Non
         if not confirmed.update(state=KPIImport.State.PENDING, confirmed_at=timezone.now()):
             raise ImportNotAllowed("This import cannot be confirmed: it is not a preview waiting for you.")
         kpi_import.refresh_from_db()
-        model = kpi_import.neighbour_model
-        if model is not None and in_force_from is not None and not model["derived"]:
-            model.update(_neighbour_model_naming(kpi_import.file_name, in_force_from))
-            kpi_import.save(update_fields=["preview"])
         if _in_background(kpi_import):
             _send_to_worker(kpi_import)
             return kpi_import
@@ -341,7 +336,9 @@ def kpi_import_from_path(
 
 def _process(kpi_import: KPIImport, path: Path, *, apply: bool, accept_warnings: bool) -> KPIImport:
     if path.suffix.lower() == ".csv" and looks_like_neighbour_model(path):
-        return _process_neighbour_model(kpi_import, path, apply=apply)
+        kpi_import.layout = "SN model"  # the import's page then links to the models' page
+        moved = NEIGHBOUR_MODEL_MOVED.format(url=reverse("neighbour_model_list"))
+        return _finish(kpi_import, errors=_refusal(moved))
     try:
         table = open_table(path, file_name=kpi_import.file_name, max_bytes=settings.KPI_IMPORT_MAX_BYTES)
     except FileRefused as exc:
@@ -408,67 +405,6 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
     finally:
         if checked is not None:
             checked.close()
-
-
-def _neighbour_model_naming(file_name: str, in_force_from: date | None) -> dict:
-    """The model's name: that of the model already in force from that date (so loading a
-    file again replaces it in place), else one from the file name or the date."""
-    name, derived = model_for_file(file_name)
-    if in_force_from is None:
-        in_force_from = derived
-    existing = NeighbourModel.objects.filter(in_force_from=in_force_from).first() if in_force_from else None
-    if existing is not None:
-        name = existing.name
-    elif in_force_from is not None and (not name or in_force_from != derived):
-        name = f"DfE statistical neighbours, {in_force_from:%-d %B %Y}"
-    return {
-        "name": name,
-        "in_force_from": in_force_from.isoformat() if in_force_from else None,
-        "in_force_label": f"{in_force_from:%-d %B %Y}" if in_force_from else "",
-        "replaces": existing is not None,
-    }
-
-
-def _process_neighbour_model(kpi_import: KPIImport, path: Path, *, apply: bool) -> KPIImport:
-    """A statistical-neighbour model: previewed (its name, councils, Havering's ten), then
-    loaded by the same code as ``load_neighbour_model``'s command."""
-    kpi_import.layout = "SN model"
-    try:
-        councils = read_neighbour_file(path)
-        kpi_import.rows_total = kpi_import.rows_processed = len(councils)
-        if not apply:
-            names = {council.code: council.name for council in councils}
-            havering = next((c for c in councils if c.code == settings.OWN_LA_CODE), None)
-            if havering is None:
-                raise NeighbourFileError(f"Havering (LA number {settings.OWN_LA_CODE}) is not in it.")
-            derived = model_for_file(kpi_import.file_name)[1]
-            kpi_import.preview = {
-                "neighbour_model": {
-                    **_neighbour_model_naming(kpi_import.file_name, derived),
-                    "derived": derived is not None,
-                    "councils": len(councils),
-                    "havering": [[code, names.get(code, ""), close] for code, close in havering.neighbours],
-                }
-            }
-            return _finish(kpi_import, state=KPIImport.State.PREVIEWED)
-        model = kpi_import.neighbour_model or {}
-        if not model.get("in_force_from"):
-            raise NeighbourFileError(
-                "Say from which period end the model applies: upload the file again, or load it with "
-                "the load_neighbour_model command."
-            )
-        name, in_force_from = model["name"], date.fromisoformat(model["in_force_from"])
-        if NeighbourModel.objects.filter(name=name).exclude(in_force_from=in_force_from).exists():
-            raise NeighbourFileError(f"A model named “{name}” is already in force from another date.")
-        load_neighbour_model(
-            path=path,
-            name=name,
-            in_force_from=in_force_from,
-            file_name=kpi_import.file_name,
-        )
-        return _finish(kpi_import, state=KPIImport.State.DONE)
-    except NeighbourFileError as exc:
-        return _finish(kpi_import, errors=_refusal(f"This statistical-neighbour model was not loaded: {exc}"))
 
 
 def _finish(

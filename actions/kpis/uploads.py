@@ -1,7 +1,8 @@
 """An upload handler that stops an import file as soon as it passes the size limit.
 
 Django writes big uploads to a temporary file whatever their size; this handler, put in
-front of the others by the import view, discards the rest of a file once it passes
+front of the others by the import view (and the statistical-neighbour models' page,
+with its own limit), discards the rest of a file once it passes
 ``KPI_IMPORT_MAX_BYTES`` and notes that on the request, so the form can say so.
 """
 
@@ -13,9 +14,9 @@ _FORM_OVERHEAD = 64 * 1024
 
 
 class ImportSizeLimitHandler(FileUploadHandler):
-    def __init__(self, request=None):
+    def __init__(self, request=None, limit: int | None = None):
         super().__init__(request)
-        self.limit = settings.KPI_IMPORT_MAX_BYTES
+        self.limit = limit or settings.KPI_IMPORT_MAX_BYTES
         self.request_too_big = False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):

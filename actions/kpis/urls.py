@@ -14,6 +14,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.kpi_import_detail, name="kpi_import_detail"),
     path("imports/<int:pk>/confirm/", views.kpi_import_confirm, name="kpi_import_confirm"),
     path("imports/<int:pk>/status/", views.kpi_import_status, name="kpi_import_status"),
+    path("neighbours/", views.neighbour_model_list, name="neighbour_model_list"),
+    path("neighbours/uploads/<int:pk>/", views.neighbour_model_preview, name="neighbour_model_preview"),
     path("<str:code>/", views.kpi_detail, name="kpi_detail"),
     path("<str:code>/commentary/", views.kpi_commentary, name="kpi_commentary"),
 ]

@@ -14,18 +14,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from actions.models import KPI, KPIImport, KPIValue, LocalAuthority
+from actions.models import KPI, KPIImport, KPIValue, LocalAuthority, NeighbourModelUpload
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
 from core.forms import save_or_show_errors
 
-from . import selectors, services
+from . import neighbours, selectors, services
 from .benchmarks import kpi_benchmark
 from .charts import kpi_chart
 from .figures_export import HEADER, UnknownCodes, figure_rows
 from .files import FileRefused
 from .formatting import kpi_value_fields
-from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
+from .forms import (
+    KPICommentaryForm,
+    KPIFilterForm,
+    KPIImportConfirmForm,
+    KPIImportUploadForm,
+    NeighbourModelConfirmForm,
+    NeighbourModelUploadForm,
+)
 from .framework import framework_overview
 from .importing import LONG_COLUMNS
 from .rules import sees_small_numbers
@@ -69,6 +76,7 @@ def kpi_list(request):
             "query": None if form.errors else filters.key(),
             "small_numbers": sees_small_numbers(request.user),
             "can_import": allowed(request.user, "actions.import_kpis"),
+            "can_load_models": allowed(request.user, "actions.manage_neighbour_models"),
         },
     )
 
@@ -286,12 +294,7 @@ def _import_detail_page(request, kpi_import: KPIImport, *, confirm_form=None, st
 
 
 def _confirm_form(kpi_import: KPIImport, data=None) -> KPIImportConfirmForm:
-    model = kpi_import.neighbour_model
-    return KPIImportConfirmForm(
-        data,
-        warnings=len(kpi_import.warnings),
-        ask_in_force_from=model is not None and not model.get("derived"),
-    )
+    return KPIImportConfirmForm(data, warnings=len(kpi_import.warnings))
 
 
 @login_required
@@ -300,12 +303,10 @@ def kpi_import_confirm(request, pk: int):
     kpi_import = _import_for_importer(request.user, pk)
     form = _confirm_form(kpi_import, data=request.POST)
     if not form.is_valid():
-        # The GOV.UK error summary above the page, linking to the tick or the date.
+        # The GOV.UK error summary above the page, linking to the tick.
         return _import_detail_page(request, kpi_import, confirm_form=form, status=400)
     try:
-        kpi_import = services.kpi_import_confirm(
-            kpi_import=kpi_import, user=request.user, in_force_from=form.cleaned_data.get("in_force_from")
-        )
+        kpi_import = services.kpi_import_confirm(kpi_import=kpi_import, user=request.user)
     except services.ImportNotAllowed as exc:
         messages.error(request, str(exc))
     else:
@@ -377,3 +378,65 @@ def kpi_import_template(request):
     response = HttpResponse(workbook, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- statistical-neighbour models (administrators) ---------------------------------------------
+
+
+@csrf_exempt
+@login_required
+def neighbour_model_list(request):
+    """The loaded models, which is current and Havering's ten in each; the form to upload
+    the next. The size limit is enforced while the upload streams in (see kpi_import_new)."""
+    require(request.user, "actions.manage_neighbour_models")
+    request.upload_handlers.insert(0, ImportSizeLimitHandler(request, limit=neighbours.MAX_BYTES))
+    return _neighbour_model_list(request)
+
+
+@csrf_protect
+def _neighbour_model_list(request):
+    posted = request.method == "POST"
+    data, files = (request.POST, request.FILES) if posted else (None, None)
+    # Read after the body is (the upload handler notes a file that was too big).
+    too_big = bool(getattr(request, "kpi_upload_too_big", False))
+    form = NeighbourModelUploadForm(data, files, too_big=too_big)
+    if posted and form.is_valid():
+        upload = save_or_show_errors(form, neighbours.neighbour_model_upload, user=request.user)
+        if upload is not None:
+            return redirect(upload)
+    return render(
+        request,
+        "actions/kpis/neighbour_models.html",
+        {"models": neighbours.neighbour_models(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def neighbour_model_preview(request, pk: int):
+    """What the uploaded model would load (Havering's ten, what it replaces), and the
+    confirmation with the date it applies from."""
+    upload = get_object_for(request.user, "actions.manage_neighbour_models", NeighbourModelUpload, pk=pk)
+    from_file = neighbours.model_for_file(upload.file_name)[1]
+    form = NeighbourModelConfirmForm(
+        request.POST if request.method == "POST" else None, in_force_from=from_file
+    )
+    if request.method == "POST" and form.is_valid():
+        model = save_or_show_errors(
+            form, neighbours.neighbour_model_confirm, upload=upload, user=request.user
+        )
+        if model is not None:
+            messages.success(request, f"Loaded {model.name}, in force from {model.in_force_from:%-d %B %Y}.")
+            return redirect("neighbour_model_list")
+    # The preview is for the date given, while it is a date; else for the date proposed.
+    day = form.cleaned_data.get("in_force_from") if form.is_bound and form.is_valid() else None
+    preview = neighbours.neighbour_model_preview(
+        upload=upload, in_force_from=day or form.fields["in_force_from"].initial
+    )
+    return render(
+        request,
+        "actions/kpis/neighbour_model_preview.html",
+        {"upload": upload, "preview": preview, "form": form, "date_from_file": from_file is not None},
+        status=400 if form.errors else 200,
+    )

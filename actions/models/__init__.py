@@ -12,6 +12,7 @@ from .kpis import (
     KPIValueAmendment,
     LocalAuthority,
     NeighbourModel,
+    NeighbourModelUpload,
     StatisticalNeighbour,
 )
 from .plan import (
@@ -43,6 +44,7 @@ __all__ = [
     "Milestone",
     "MonthEndRating",
     "NeighbourModel",
+    "NeighbourModelUpload",
     "ProgressUpdate",
     "StatisticalNeighbour",
     "Subgroup",

@@ -532,6 +532,14 @@ class NeighbourModel(models.Model):
     )
     source_file = models.CharField(max_length=200, blank=True)
     loaded_at = models.DateTimeField(default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for models loaded by the data migration or the command line.",
+    )
 
     class Meta:
         ordering = ["-in_force_from"]
@@ -539,6 +547,27 @@ class NeighbourModel(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class NeighbourModelUpload(models.Model):
+    """A statistical-neighbour model's file, checked and waiting for an administrator to
+    confirm it. It holds the councils as read (not the file): confirming loads them and
+    deletes the upload."""
+
+    file_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # [[code, name, region, [[neighbour's code, closeness], …]], …] as read from the file.
+    councils = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("neighbour_model_preview", args=[self.pk])
 
 
 class StatisticalNeighbour(models.Model):

@@ -1,6 +1,7 @@
-"""DfE's four files, as published, imported through the portal (the two statistical-
-neighbour models first, then the two data files); the KPI page's figures, comparators,
-neighbour table, rank and quartile checked against the files."""
+"""DfE's four files, as published, loaded through the portal (the two statistical-
+neighbour models first, on their own page, then the two data files through the import);
+the KPI page's figures, comparators, neighbour table, rank and quartile checked against
+the files."""
 
 import pytest
 from playwright.sync_api import expect
@@ -23,21 +24,18 @@ MODELS = (
 
 
 def upload_neighbour_model(page, path, name: str, year: str) -> list[str]:
-    """Upload and confirm a model; Havering's neighbours as its preview named them."""
-    page.goto("/kpis/imports/new/")
-    page.get_by_label("File with the figures").set_input_files(str(path))
+    """Upload and confirm a model on its page; Havering's neighbours as its preview named them."""
+    page.goto("/kpis/neighbours/")
+    page.get_by_label("Statistical-neighbour model file").set_input_files(str(path))
     follow(page.get_by_role("button", name="Upload and check"))
-    expect(page.get_by_role("heading", name="A statistical-neighbour model")).to_be_visible()
+    expect(page.get_by_text("This file gives Havering these 10 neighbours")).to_be_visible()
     assert page.locator("[data-hcp-model-name]").inner_text() == name
-    assert (
-        f"Periods ending on or after 31 March {year}"
-        in page.locator(".govuk-summary-list").first.inner_text()
-    )
+    assert f"Periods ending on or after 31 March {year}" in page.locator(".govuk-summary-list").inner_text()
     havering = page.locator("[data-hcp-havering-neighbours] tbody tr td:first-child")
     previewed = [cell.inner_text() for cell in havering.all()]
     assert_accessible(page)
-    follow(page.get_by_role("button", name="Confirm and import"))
-    expect(page.get_by_role("heading", name="Statistical-neighbour model loaded")).to_be_visible()
+    follow(page.get_by_role("button", name="Confirm and load"))
+    expect(page.get_by_text(f"Loaded {name}, in force from 31 March {year}.")).to_be_visible()
     assert_accessible(page)
     return previewed
 
