@@ -12,6 +12,7 @@ from actions.models import KPIPeriodLock
 from panel import reports
 from panel.models import Meeting, ProgressReport
 from panel.reports import ReportSpec
+from panel.snapshot_types import Snapshot
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -19,7 +20,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def snapshot_ok(report, progress):
     progress(50, "Half way")
-    return {"themes": [], "period_start": str(report.period_start), "period_end": str(report.period_end)}
+    return Snapshot(period_start=str(report.period_start), period_end=str(report.period_end))
 
 
 def test_one_monthly_report_is_due_for_each_complete_month_since_the_start(settings):
