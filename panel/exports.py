@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.exports import xlsx_bytes
 
 from .models import ProgressReport
+from .snapshot_types import ActionRow, MeasureRow, read_snapshot
 
 ACTION_HEADERS = [
     "Theme",
@@ -44,46 +45,45 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _action_row(theme: str, a: ActionRow) -> list:
+    return [
+        theme,
+        a.commitment,
+        a.title,
+        a.lead,
+        a.lead_organisation,
+        _day(a.due_date),
+        a.status_label,
+        a.rag_label,
+        "Yes" if a.overdue else "No",
+        _day(a.latest_update),
+        a.done,
+        a.next_steps,
+    ]
+
+
+def _measure_row(theme: str, k: MeasureRow) -> list:
+    return [
+        theme,
+        k.code,
+        k.name,
+        _day(k.period_end),
+        k.value,
+        k.numerator,
+        k.denominator,
+        k.rag_label,
+        k.trend_label,
+        k.target,
+        k.comparators.get("stat_neighbours"),
+        k.comparators.get("london"),
+        k.comparators.get("england"),
+    ]
+
+
 def report_workbook(report: ProgressReport) -> bytes:
-    data = report.data
-    actions, kpis = [], []
-    for theme in data.get("themes", []):
-        for a in theme.get("actions", []):
-            actions.append(
-                [
-                    theme["name"],
-                    a["commitment"],
-                    a["title"],
-                    a["lead"],
-                    a.get("lead_organisation", ""),
-                    _day(a["due_date"]),
-                    a["status_label"],
-                    a.get("rag_label", ""),
-                    "Yes" if a["overdue"] else "No",
-                    _day(a.get("latest_update")),
-                    a.get("done", ""),
-                    a.get("next_steps", ""),
-                ]
-            )
-        for k in theme.get("kpis", []):
-            comparators = k.get("comparators", {})
-            kpis.append(
-                [
-                    theme["name"],
-                    k["code"],
-                    k["name"],
-                    _day(k.get("period_end")),
-                    k.get("value"),
-                    k.get("numerator"),
-                    k.get("denominator"),
-                    k.get("rag_label", ""),
-                    k.get("trend_label", ""),
-                    k.get("target"),
-                    comparators.get("stat_neighbours"),
-                    comparators.get("london"),
-                    comparators.get("england"),
-                ]
-            )
+    data = read_snapshot(report.data)
+    actions = [_action_row(theme.name, a) for theme in data.themes for a in theme.actions]
+    kpis = [_measure_row(theme.name, k) for theme in data.themes for k in theme.kpis]
     sheets = {
         "Summary": (
             ["Report", "From", "To", "Issued"],
@@ -99,6 +99,6 @@ def report_workbook(report: ProgressReport) -> bytes:
         "Actions": (ACTION_HEADERS, actions),
         "KPIs": (KPI_HEADERS, kpis),
     }
-    for section in data.get("sections", []):
-        sheets[section["sheet"]] = (section["headers"], section["rows"])
+    for section in data.sections:
+        sheets[section.sheet] = (section.headers, section.rows)
     return xlsx_bytes(sheets)

@@ -5,12 +5,14 @@ stylesheet is read from this folder, the fonts are the machine's own, the portal
 files are read from disk, and any other URL in the document is refused.
 """
 
+import dataclasses
 import mimetypes
 import posixpath
 import re
 import signal
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +22,10 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from actions.rag import RAG
+
+from .snapshot_types import ActionRow, Snapshot, Table, ThemeSection
 
 STYLESHEET = Path(__file__).with_name("report_pdf.css")
 # A pack the panel can read before the meeting, whatever the size of the plan: the red
@@ -81,10 +87,14 @@ def _breakable(value):
             ),
             value,
         )
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(
+            value, **{f.name: _breakable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
     if isinstance(value, dict):
         return {key: _breakable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_breakable(item) for item in value]
+        return type(value)(_breakable(item) for item in value)
     return value
 
 
@@ -116,32 +126,54 @@ def _clipped(cell):
     return Truncator(cell).chars(CHARACTERS_PER_CELL) if isinstance(cell, str) else cell
 
 
-def _printed(data: dict) -> dict:
-    themes = []
-    for theme in data.get("themes", []):
-        attention = sorted(
-            (a for a in theme.get("actions", []) if a["rag"] == "red" or a["overdue"]),
-            key=lambda a: (a["rag"] != "red", a["due_date"]),
-        )
-        themes.append(
-            {
-                **theme,
-                "attention": attention[:ATTENTION_PER_PROMISE],
-                "attention_more": max(0, len(attention) - ATTENTION_PER_PROMISE),
-            }
-        )
-    sections = [
-        {
-            **section,
-            "rows": [[_clipped(cell) for cell in row] for row in section["rows"][:ROWS_PER_TABLE]],
-            "more": max(0, len(section["rows"]) - ROWS_PER_TABLE),
-        }
-        for section in data.get("sections", [])
-    ]
-    return {"themes": themes, "sections": sections}
+@dataclass(frozen=True)
+class PrintedTheme(ThemeSection):
+    """A promise as the pack prints it: its red and overdue actions first, up to a limit."""
+
+    attention: tuple[ActionRow, ...] = ()
+    attention_more: int = 0
 
 
-def report_pdf(*, report, data: dict) -> bytes:
+@dataclass(frozen=True)
+class PrintedTable(Table):
+    """A section's table as the pack prints it: its first rows, each cell's text cut short."""
+
+    more: int = 0
+
+
+def _printed_theme(theme: ThemeSection) -> PrintedTheme:
+    attention = sorted(
+        (a for a in theme.actions if a.rag == RAG.RED or a.overdue),
+        key=lambda a: (a.rag != RAG.RED, a.due_date),
+    )
+    return PrintedTheme(
+        **_fields_of(theme),
+        attention=tuple(attention[:ATTENTION_PER_PROMISE]),
+        attention_more=max(0, len(attention) - ATTENTION_PER_PROMISE),
+    )
+
+
+def _printed_table(table: Table) -> PrintedTable:
+    return PrintedTable(
+        **_fields_of(table)
+        | {"rows": tuple(tuple(_clipped(cell) for cell in row) for row in table.rows[:ROWS_PER_TABLE])},
+        more=max(0, len(table.rows) - ROWS_PER_TABLE),
+    )
+
+
+def _fields_of(value) -> dict:
+    """A dataclass's fields by name, one level deep (``asdict`` would turn the rows into dicts)."""
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+
+
+def _printed(data: Snapshot) -> dict:
+    return {
+        "themes": [_printed_theme(theme) for theme in data.themes],
+        "sections": [_printed_table(section) for section in data.sections],
+    }
+
+
+def report_pdf(*, report, data: Snapshot) -> bytes:
     """The PDF of ``report`` built from ``data`` (its snapshot, summary included)."""
     context = _breakable({"data": data, **_printed(data)})
     html = render_to_string("panel/reports/pdf.html", {"report": report, **context})

@@ -5,6 +5,7 @@ mid-build stops renewing it, and once it lapses another worker may take the repo
 over. A report that is ready is never built again.
 """
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from core.months import month_bounds
 
 from .models import Meeting, ProgressReport
 from .pdf import report_pdf
+from .snapshot_types import read_snapshot, snapshot_json
 from .summary import report_summary
 
 logger = logging.getLogger(__name__)
@@ -153,7 +155,7 @@ def record_progress(*, report_id: int, percent: int, note: str, owner: str = "")
 def build_report(*, report_id: int, snapshot_builder, owner: str = "") -> bool:
     """Build one report if we can claim it. Returns True if this call issued it.
 
-    ``snapshot_builder(report, progress)`` returns the report's data; ``progress`` is
+    ``snapshot_builder(report, progress)`` returns the report's ``Snapshot``; ``progress`` is
     a callable ``(percent, note)`` it calls as it goes. ``owner`` names the attempt
     (see ``claim_report``); only the lease's owner issues the report.
     """
@@ -166,16 +168,19 @@ def build_report(*, report_id: int, snapshot_builder, owner: str = "") -> bool:
         record_progress(report_id=report_id, percent=percent, note=note, owner=owner)
 
     try:
-        data = snapshot_builder(report, progress)
+        snapshot = snapshot_builder(report, progress)
         previous = previous_report(report)
-        data["summary"] = report_summary(
-            data=data,
-            previous_data=previous.data if previous else None,
-            previous_title=str(previous) if previous else "",
+        snapshot = dataclasses.replace(
+            snapshot,
+            summary=report_summary(
+                snapshot=snapshot,
+                previous=read_snapshot(previous.data) if previous else None,
+                previous_title=str(previous) if previous else "",
+            ),
         )
-        html = render_to_string("panel/reports/_report_body.html", {"report": report, "data": data})
+        html = render_to_string("panel/reports/_report_body.html", {"report": report, "data": snapshot})
         progress(90, "Printing the PDF")
-        pdf = report_pdf(report=report, data=data)
+        pdf = report_pdf(report=report, data=snapshot)
     except Exception as exc:
         logger.exception("Building report %s failed", report_id)
         try:
@@ -195,7 +200,7 @@ def build_report(*, report_id: int, snapshot_builder, owner: str = "") -> bool:
         )
         issued = mine.update(
             state=ProgressReport.State.READY,
-            data=data,
+            data=snapshot_json(snapshot),
             html=html,
             pdf=pdf,
             progress=100,

@@ -1,7 +1,7 @@
 """What a progress report freezes: the plan and its figures as they stood at period end.
 
-The snapshot is plain JSON with the words and figures already written out (stored on
-the report), so a report reads the same in three years' time whatever happens to the
+The snapshot (``panel.snapshot_types.Snapshot``, stored on the report as JSON) has the
+words and figures already written out, so a report reads the same in three years' time whatever happens to the
 live records. Everything in it is an aggregate or about the plan: no child's record.
 Disclosure control (``core.disclosure``) is applied here, before anything is frozen:
 every page, workbook, PDF and e-mail made from a report reads what a panel member may see.
@@ -28,13 +28,26 @@ from participation.models import FeedbackItem
 from participation.selectors import participation_panel_figures
 
 from .models import AgendaItem, PanelAction
+from .snapshot_types import (
+    ActionRow,
+    AgendaEntry,
+    Commentary,
+    FrameworkRow,
+    MeasureRow,
+    Question,
+    RagCount,
+    Snapshot,
+    Table,
+    ThemeSection,
+    loaded,
+)
 
 
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
+def _actions_by_theme(as_of: date) -> dict[int, list[ActionRow]]:
     latest = ProgressUpdate.objects.filter(action=OuterRef("id"), created_at__lte=_end_of(as_of)).order_by(
         "-created_at", "-pk"
     )
@@ -46,46 +59,75 @@ def _actions_by_theme(as_of: date) -> dict[int, list[dict]]:
         .select_related("commitment", "lead")
         .order_by("commitment__position", "due_date", "id")
     )
-    themes: dict[int, list[dict]] = {}
+    themes: dict[int, list[ActionRow]] = {}
     for action in actions:
         themes.setdefault(action.commitment.theme_id, []).append(
-            {
-                "id": action.id,
-                "commitment": action.commitment.code,
-                "title": action.title,
-                "lead": person_name(action.lead),
-                "lead_organisation": action.lead_organisation,
-                "due_date": action.due_date.isoformat(),
-                "status": action.status,
-                "status_label": Action.Status(action.status).label,
-                "rag": action.rag,
-                "rag_label": RAG(action.rag).label,
-                "overdue": action.is_overdue,
-                "stale": action.is_stale,
-                "latest_update": timezone.localdate(action.last_update_at).isoformat()
+            ActionRow(
+                id=action.id,
+                commitment=action.commitment.code,
+                title=action.title,
+                lead=person_name(action.lead),
+                lead_organisation=action.lead_organisation,
+                due_date=action.due_date.isoformat(),
+                status=action.status,
+                status_label=Action.Status(action.status).label,
+                rag=action.rag,
+                rag_label=RAG(action.rag).label,
+                overdue=action.is_overdue,
+                stale=action.is_stale,
+                latest_update=timezone.localdate(action.last_update_at).isoformat()
                 if action.last_update_at
                 else None,
-                "done": action.done_then or "",
-                "next_steps": action.next_then or "",
-            }
+                done=action.done_then or "",
+                next_steps=action.next_then or "",
+            )
         )
     return themes
 
 
-def _commentary(entry) -> dict | None:
+def _commentary(entry) -> Commentary | None:
     """The owner's commentary on the period's figure, as it stood when the report was built."""
     if entry is None:
         return None
-    return {
-        "text": entry.commentary,
-        "corrective_action": entry.corrective_action,
-        "author": person_name(entry.author),
-        "written_on": timezone.localdate(entry.created_at).isoformat(),
-    }
+    return Commentary(
+        text=entry.commentary,
+        corrective_action=entry.corrective_action,
+        author=person_name(entry.author),
+        written_on=timezone.localdate(entry.created_at).isoformat(),
+    )
 
 
-def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
-    rows: dict[int | None, list[dict]] = {}
+def _measure_row(figure, commentary: Commentary | None) -> MeasureRow:
+    kpi, latest = figure.kpi, figure.latest
+    value, numerator, denominator = kpi_value_fields(latest, kpi) if latest else (None, None, None)
+    return MeasureRow(
+        code=kpi.code,
+        name=kpi.name,
+        period_end=latest.period_end.isoformat() if latest else None,
+        value=float(value) if value is not None and not isinstance(value, str) else value,
+        numerator=numerator,
+        denominator=denominator,
+        display=kpi_figure(latest, kpi) if latest else "No figure",
+        rag=figure.rag.value,
+        rag_label=figure.rag.label,
+        trend_label=figure.trend.label if figure.trend else "",
+        # Direction of travel, short and long term, and why the figure is its colour.
+        travel=figure.travel.words,
+        travel_short=figure.travel.short.meaning if figure.travel.short else "",
+        travel_long=figure.travel.long.meaning if figure.travel.long else "",
+        # Reports go to panel members: no figure withheld from them on their pages.
+        rating_reason=figure.rating_reason(exact=False),
+        target=float(kpi.target) if kpi.target is not None else None,
+        target_display=kpi_number(kpi.target, kpi) if kpi.target is not None else "",
+        comparators={area: float(v.value) for area, v in figure.comparators.items() if v.value is not None},
+        comparators_display={area: kpi_value_text(v, kpi) for area, v in figure.comparators.items()},
+        owner=person_name(kpi.owner) if kpi.owner else "",
+        commentary=commentary,
+    )
+
+
+def _kpi_rows(as_of: date) -> dict[int | None, list[MeasureRow]]:
+    rows: dict[int | None, list[MeasureRow]] = {}
     figures = latest_kpi_figures(
         kpis=list(
             KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner").order_by("code")
@@ -96,49 +138,20 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
         periods=[(figure.kpi.pk, figure.latest.period_end) for figure in figures if figure.latest]
     )
     for figure in figures:
-        kpi, latest = figure.kpi, figure.latest
-        value, numerator, denominator = kpi_value_fields(latest, kpi) if latest else (None, None, None)
-        rows.setdefault(kpi.theme_id, []).append(
-            {
-                "code": kpi.code,
-                "name": kpi.name,
-                "period_end": latest.period_end.isoformat() if latest else None,
-                "value": float(value) if value is not None and not isinstance(value, str) else value,
-                "numerator": numerator,
-                "denominator": denominator,
-                "display": kpi_figure(latest, kpi) if latest else "No figure",
-                "rag": figure.rag.value,
-                "rag_label": figure.rag.label,
-                "trend_label": figure.trend.label if figure.trend else "",
-                # Direction of travel, short and long term, and why the figure is its colour.
-                "travel": figure.travel.words,
-                "travel_short": figure.travel.short.meaning if figure.travel.short else "",
-                "travel_long": figure.travel.long.meaning if figure.travel.long else "",
-                # Reports go to panel members: no figure withheld from them on their pages.
-                "rating_reason": figure.rating_reason(exact=False),
-                "target": float(kpi.target) if kpi.target is not None else None,
-                "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
-                "comparators": {
-                    area: float(v.value) for area, v in figure.comparators.items() if v.value is not None
-                },
-                "comparators_display": {
-                    area: kpi_value_text(v, kpi) for area, v in figure.comparators.items()
-                },
-                "owner": person_name(kpi.owner) if kpi.owner else "",
-                "commentary": _commentary(said.get((kpi.pk, latest.period_end))) if latest else None,
-            }
-        )
+        latest = figure.latest
+        commentary = _commentary(said.get((figure.kpi.pk, latest.period_end))) if latest else None
+        rows.setdefault(figure.kpi.theme_id, []).append(_measure_row(figure, commentary))
     return rows
 
 
-def _rag_counts(items: list[dict]) -> list[dict]:
+def _rag_counts(items: list[ActionRow]) -> tuple[RagCount, ...]:
     counts = dict.fromkeys(RAG_ORDER, 0)
     for item in items:
-        counts[RAG(item["rag"])] += 1
-    return [{"rag": rag.value, "count": n} for rag, n in counts.items() if n]
+        counts[RAG(item.rag)] += 1
+    return tuple(RagCount(rag=rag.value, count=n) for rag, n in counts.items() if n)
 
 
-def _iv_section(as_of: date) -> dict:
+def _iv_section(as_of: date) -> Table:
     iv = iv_panel_figures(as_of=as_of)
     percent = f"{iv.percent_with_iv}%" if iv.percent_with_iv is not None else "–"
     rows = [
@@ -160,15 +173,15 @@ def _iv_section(as_of: date) -> dict:
         ],
         *[[f"Matches ended in the year: {reason}", suppress_small(n)] for reason, n in iv.endings_by_reason],
     ]
-    return {
-        "title": "Independent Visitors",
-        "sheet": "Independent Visitors",
-        "headers": ["Measure", "Figure"],
-        "rows": rows,
-    }
+    return Table(
+        title="Independent Visitors",
+        sheet="Independent Visitors",
+        headers=("Measure", "Figure"),
+        rows=tuple(tuple(row) for row in rows),
+    )
 
 
-def _participation_section(as_of: date) -> dict:
+def _participation_section(as_of: date) -> Table:
     figures = participation_panel_figures(as_of=as_of)
     rows = [
         [
@@ -191,16 +204,16 @@ def _participation_section(as_of: date) -> dict:
             suppress_small(total.others),
         ]
     )
-    return {
-        "title": "Participation in the past year",
-        "sheet": "Participation",
-        "headers": ["Group", "Sessions", "Attendances: in care", "Care leavers", "Others"],
-        "rows": rows,
-        "empty": "No sessions were logged in the year.",
-    }
+    return Table(
+        title="Participation in the past year",
+        sheet="Participation",
+        headers=("Group", "Sessions", "Attendances: in care", "Care leavers", "Others"),
+        rows=tuple(tuple(row) for row in rows),
+        empty="No sessions were logged in the year.",
+    )
 
 
-def _you_said_we_did(start: date, end: date) -> dict:
+def _you_said_we_did(start: date, end: date) -> Table:
     items = (
         FeedbackItem.objects.filter(raised_on__lte=end)
         .filter(
@@ -211,26 +224,26 @@ def _you_said_we_did(start: date, end: date) -> dict:
         .select_related("group", "theme", "action")
         .order_by("theme__position", "-raised_on", "pk")
     )
-    return {
-        "title": "You said, we did",
-        "sheet": "You said, we did",
-        "headers": ["Promise", "Group", "You said", "We did", "Status", "Action"],
-        "rows": [
-            [
+    return Table(
+        title="You said, we did",
+        sheet="You said, we did",
+        headers=("Promise", "Group", "You said", "We did", "Status", "Action"),
+        rows=tuple(
+            (
                 item.theme.name,
                 item.group.name if item.group else "",
                 item.said,
                 item.response or "Not answered yet",
                 item.get_status_display(),
                 item.action.title if item.action else "",
-            ]
+            )
             for item in items
-        ],
-        "empty": "Nothing was raised or answered in this period.",
-    }
+        ),
+        empty="Nothing was raised or answered in this period.",
+    )
 
 
-def _open_questions(as_of: date) -> list[dict]:
+def _open_questions(as_of: date) -> tuple[Question, ...]:
     """The panel's questions and actions raised by ``as_of`` and still open then."""
     items = (
         PanelAction.objects.filter(meeting__starts_at__lte=_end_of(as_of))
@@ -238,29 +251,29 @@ def _open_questions(as_of: date) -> list[dict]:
         .select_related("meeting", "owner")
         .order_by("meeting__starts_at", "pk")
     )
-    return [
-        {
-            "kind": item.get_kind_display(),
-            "text": item.text,
-            "owner": person_name(item.owner),
-            "raised": timezone.localdate(item.meeting.starts_at).isoformat(),
-            "due_date": item.due_date.isoformat() if item.due_date else None,
-            "response": item.response,
-        }
+    return tuple(
+        Question(
+            kind=item.get_kind_display(),
+            text=item.text,
+            owner=person_name(item.owner),
+            raised=timezone.localdate(item.meeting.starts_at).isoformat(),
+            due_date=item.due_date.isoformat() if item.due_date else None,
+            response=item.response,
+        )
         for item in items
-    ]
+    )
 
 
-def _agenda(meeting) -> list[dict]:
+def _agenda(meeting) -> tuple[AgendaEntry, ...]:
     if meeting is None:
-        return []
-    return [
-        {"position": item.position, "title": item.title, "presenter": item.presenter}
+        return ()
+    return tuple(
+        AgendaEntry(position=item.position, title=item.title, presenter=item.presenter)
         for item in AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk")
-    ]
+    )
 
 
-def build_snapshot(report, progress) -> dict:
+def build_snapshot(report, progress) -> Snapshot:
     as_of = report.period_end
     if as_of == month_end(as_of):
         # The portal's own figures (H03–H05) for the month go in before the report
@@ -272,31 +285,33 @@ def build_snapshot(report, progress) -> dict:
     progress(35, "Reading the performance figures")
     kpis = _kpi_rows(as_of)
     progress(60, "Reading participation and Independent Visitor figures")
-    sections = [
+    sections = (
         _iv_section(as_of),
         _participation_section(as_of),
         _you_said_we_did(report.period_start, as_of),
-    ]
+    )
     progress(85, "Writing the report")
-    themes = [
-        {
-            "code": theme.code,
-            "name": theme.name,
-            "actions": actions.get(theme.pk, []),
-            "rag_counts": _rag_counts(actions.get(theme.pk, [])),
-            "kpis": kpis.get(theme.pk, []),
-        }
+    themes = tuple(
+        ThemeSection(
+            code=theme.code,
+            name=theme.name,
+            actions=tuple(actions.get(theme.pk, [])),
+            rag_counts=_rag_counts(actions.get(theme.pk, [])),
+            kpis=tuple(kpis.get(theme.pk, [])),
+        )
         for theme in Theme.objects.order_by("position")
-    ]
+    )
     pack = report.kind == report.Kind.MEETING_PACK
-    return {
-        "period_start": report.period_start.isoformat(),
-        "period_end": as_of.isoformat(),
-        "themes": themes,
-        "context": kpis.get(None, []),
+    return Snapshot(
+        period_start=report.period_start.isoformat(),
+        period_end=as_of.isoformat(),
+        themes=themes,
+        context=tuple(kpis.get(None, [])),
         # DfE's National Framework indicators, as the inspectors read them (meeting packs).
-        "framework": framework_report_rows(as_of=as_of) if pack else [],
-        "sections": sections,
-        "questions": _open_questions(as_of),
-        "agenda": _agenda(report.meeting),
-    }
+        framework=tuple(loaded(FrameworkRow, row) for row in framework_report_rows(as_of=as_of))
+        if pack
+        else (),
+        sections=sections,
+        questions=_open_questions(as_of),
+        agenda=_agenda(report.meeting),
+    )

@@ -120,6 +120,31 @@ def test_generating_a_new_report_creates_it_pending(client, users, django_captur
     assert len(queued) == 1  # the build is queued only once the row is committed (beside any version bump)
 
 
+def test_a_report_stored_before_snapshots_had_a_version_still_downloads(client, users):
+    """Commentary was once frozen as a plain string, and there was no schema version."""
+    report = ready_report()
+    report.data["themes"][0]["kpis"] = [
+        {
+            "code": "W01",
+            "name": "Health checks",
+            "period_end": "2025-04-30",
+            "value": 72.0,
+            "rag_label": "Red",
+            "comparators": {"england": 88.0},
+            "commentary": "Two nurses left.",
+        }
+    ]
+    report.save()
+    client.force_login(users["panel"])
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("panel:report_xlsx", args=[report.pk])).content)
+    )
+    kpis = [[cell.value for cell in row] for row in workbook["KPIs"].iter_rows(min_row=2)]
+    assert [[*row[:3], row[4], row[7], row[12]] for row in kpis] == [
+        ["Well", "W01", "Health checks", 72, "Red", 88]
+    ]
+
+
 def test_the_spreadsheet_has_date_cells_a_frozen_header_and_columns_sized_to_content(client, users):
     report = ready_report()
     client.force_login(users["panel"])

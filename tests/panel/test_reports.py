@@ -12,6 +12,7 @@ from actions.models import KPIPeriodLock
 from panel import reports
 from panel.models import Meeting, ProgressReport
 from panel.reports import ReportSpec
+from panel.snapshot_types import SCHEMA_VERSION, MeasureRow, Snapshot, ThemeSection, read_snapshot
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -19,7 +20,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def snapshot_ok(report, progress):
     progress(50, "Half way")
-    return {"themes": [], "period_start": str(report.period_start), "period_end": str(report.period_end)}
+    return Snapshot(period_start=str(report.period_start), period_end=str(report.period_end))
 
 
 def test_one_monthly_report_is_due_for_each_complete_month_since_the_start(settings):
@@ -156,3 +157,39 @@ def test_a_report_that_fails_to_build_locks_nothing():
     with pytest.raises(ValueError):
         reports.build_report(report_id=report.pk, snapshot_builder=broken)
     assert not KPIPeriodLock.objects.exists()
+
+
+def test_a_report_is_summarised_against_a_previous_one_stored_before_snapshots_had_a_version():
+    theme = {"code": "W", "name": "Well", "actions": [], "rag_counts": []}
+    ProgressReport.objects.create(
+        kind="monthly",
+        period_start=date(2025, 3, 1),
+        period_end=date(2025, 3, 31),
+        state="ready",
+        # As older code stored it: no schema version, commentary as a plain string.
+        data={
+            "period_start": "2025-03-01",
+            "period_end": "2025-03-31",
+            "themes": [
+                {**theme, "kpis": [{"code": "W01", "name": "Checks", "rag": "red", "commentary": "Late."}]}
+            ],
+        },
+    )
+    report = ProgressReport.objects.create(
+        kind="monthly", period_start=date(2025, 4, 1), period_end=date(2025, 4, 30)
+    )
+
+    def green_now(report, progress):
+        measure = MeasureRow(code="W01", name="Checks", rag="green", display="95%")
+        return Snapshot(
+            period_start="2025-04-01",
+            period_end="2025-04-30",
+            themes=(ThemeSection(code="W", name="Well", kpis=(measure,)),),
+        )
+
+    assert reports.build_report(report_id=report.pk, snapshot_builder=green_now)
+    report.refresh_from_db()
+    assert report.data["schema_version"] == SCHEMA_VERSION
+    summary = read_snapshot(report.data).summary
+    assert summary.previous_title == "Monthly progress report, March 2025"
+    assert [line.code for line in summary.measures_out_of_red] == ["W01"]
