@@ -24,6 +24,7 @@ from .plan import (
     Subgroup,
     Theme,
     derived_state,
+    rating_reason,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "Subgroup",
     "Theme",
     "derived_state",
+    "rating_reason",
 ]
