@@ -434,6 +434,19 @@ class LongChecker(Checker):
         return note
 
 
+class WideColumns(NamedTuple):
+    """Where the wide layout's columns are: the code and area columns (index and label),
+    and each period column's period and label by index."""
+
+    width: int
+    i_code: int
+    i_area: int | None
+    c_code: str
+    c_area: str
+    periods: dict[int, PeriodRef]
+    labels: dict[int, str]
+
+
 class WideChecker(Checker):
     """One row per KPI (and area), one column per period."""
 
@@ -444,39 +457,59 @@ class WideChecker(Checker):
         self.result.layout = WIDE
         i_code = names.index("kpi_code")
         i_area = names.index("area") if "area" in names else None
-        width = len(names)
-        c_code = self.column(i_code, "kpi_code")
-        c_area = self.column(i_area, "area") if i_area is not None else ""
-        columns = {i: self.column(i, shown(header[i])) for i in periods}
-        self.result.period_columns = {period.day: columns[i] for i, period in periods.items()}
+        labels = {i: self.column(i, shown(header[i])) for i in periods}
+        columns = WideColumns(
+            width=len(names),
+            i_code=i_code,
+            i_area=i_area,
+            c_code=self.column(i_code, "kpi_code"),
+            c_area=self.column(i_area, "area") if i_area is not None else "",
+            periods=periods,
+            labels=labels,
+        )
+        self.result.period_columns = {period.day: labels[i] for i, period in periods.items()}
         rows = 0
         for number, cells in self.table.rows:
-            if len(cells) < width:
-                cells = list(cells) + [""] * (width - len(cells))
-            kpi = self.kpis[cells[i_code]]
-            if kpi is None and all(blank(cell) for cell in cells):
-                continue
+            if len(cells) < columns.width:
+                cells = list(cells) + [""] * (columns.width - len(cells))
+            if self.kpis[cells[i_code]] is None and all(blank(cell) for cell in cells):
+                continue  # a blank row
             rows += 1
             if rows % PROGRESS_EVERY == 0:
                 self.tick(rows)
-            if kpi is None:
-                self.result.add_error(number, c_code, "The KPI code is empty.")
-                continue
-            if self.kpi(number, c_code, cells[i_code]) is None:
-                continue
-            filled = [(i, period) for i, period in periods.items() if not blank(cells[i])]
-            if not filled:
-                continue
-            area = "havering" if i_area is None else self.area(number, c_area, cells[i_area])
-            if area is None or self.derived(number, c_code, kpi, area):
-                continue
-            for i, period in filled:
-                value = self.value(number, columns[i], kpi, cells[i])
-                if value is not None:
-                    self.stage(
-                        number, columns[i], kpi, period, area, value=value, numerator=None, denominator=None
-                    )
+            self.check_row(number, cells, columns)
         self.result.rows_read = rows
+
+    def check_row(self, number: int, cells: list, columns: WideColumns) -> None:
+        """Check one (not blank) row, recording each problem; stage its good figures."""
+        c_code = columns.c_code
+        if self.kpis[cells[columns.i_code]] is None:
+            self.result.add_error(number, c_code, "The KPI code is empty.")
+            return
+        kpi = self.kpi(number, c_code, cells[columns.i_code])
+        if kpi is None:
+            return
+        filled = [(i, period) for i, period in columns.periods.items() if not blank(cells[i])]
+        if not filled:
+            return
+        area = (
+            "havering" if columns.i_area is None else self.area(number, columns.c_area, cells[columns.i_area])
+        )
+        if area is None or self.derived(number, c_code, kpi, area):
+            return
+        for i, period in filled:
+            value = self.value(number, columns.labels[i], kpi, cells[i])
+            if value is not None:
+                self.stage(
+                    number,
+                    columns.labels[i],
+                    kpi,
+                    period,
+                    area,
+                    value=value,
+                    numerator=None,
+                    denominator=None,
+                )
 
     def period_columns(self, header_row: int, header: list, names: list[str]) -> dict[int, PeriodRef]:
         """The header's period columns by index; empty after recording any problem."""
