@@ -43,8 +43,8 @@ MAX_NOTE = 2000
 PROGRESS_EVERY = 20_000
 NO_FIGURES = "The file has no figures: it has a header row and nothing under it."
 
-BAD = object()  # a cached "this cell does not parse"
-_CACHE_LIMIT = 200_000
+BAD = object()  # a parsed cell's "this cell does not parse"
+_PARSED_LIMIT = 200_000
 
 
 class KPIRef(NamedTuple):
@@ -70,7 +70,7 @@ class Number(NamedTuple):
     text: str
 
 
-class Cache(dict):
+class ParsedCells(dict):
     """Parsed cells by their raw value: figures files repeat codes, dates and values
     on every row, so each distinct cell is parsed once."""
 
@@ -83,7 +83,7 @@ class Cache(dict):
             found = self.parse(cell)
         except (ValueError, KeyError, TypeError, OverflowError):
             found = BAD
-        if len(self) >= _CACHE_LIMIT:
+        if len(self) >= _PARSED_LIMIT:
             self.forget()
         self[cell] = found
         return found
@@ -92,9 +92,9 @@ class Cache(dict):
         self.clear()
 
 
-class PeriodCache(Cache):
-    """The periods cache also remembers every period end it has read, even once it has
-    been emptied: the lock check needs them all."""
+class ParsedPeriods(ParsedCells):
+    """Parsed period cells, which also remember every period end read, even once they
+    have been emptied: the lock check needs them all."""
 
     def __init__(self, parse):
         super().__init__(parse)
@@ -107,7 +107,7 @@ class PeriodCache(Cache):
     def dates(self) -> set[date]:
         return {entry.day for entry in self.values() if entry is not BAD} | self.forgotten
 
-    def note(self, day: date) -> None:
+    def remember(self, day: date) -> None:
         """Remember a period end read some other way (DfE's year columns)."""
         self.forgotten.add(day)
 
@@ -122,7 +122,7 @@ def _number(cell) -> Number | None:
 
 
 class Checker:
-    """What every layout shares: the parsed-cell caches, the checks that record an
+    """What every layout shares: the parsed cells, the checks that record an
     error with its row and column, and the staging file."""
 
     def __init__(self, table: Table, progress: Callable[[int], None] | None):
@@ -137,11 +137,11 @@ class Checker:
                 "code", "pk", "unit", "is_derived", "source"
             )
         }
-        self.kpis = Cache(lambda cell: by_code[str(cell).strip().upper()] if not blank(cell) else None)
-        self.periods = PeriodCache(_period_ref)
-        self.numbers = Cache(_number)
-        self.counts = Cache(lambda cell: None if blank(cell) else parse_count(cell))
-        self.areas = Cache(lambda cell: AREA_WORDS[str(cell).strip().lower()])
+        self.kpis = ParsedCells(lambda cell: by_code[str(cell).strip().upper()] if not blank(cell) else None)
+        self.periods = ParsedPeriods(_period_ref)
+        self.numbers = ParsedCells(_number)
+        self.counts = ParsedCells(lambda cell: None if blank(cell) else parse_count(cell))
+        self.areas = ParsedCells(lambda cell: AREA_WORDS[str(cell).strip().lower()])
         self.seen: dict = {}
         self.buffer: list[str] = []
         # Handed to the caller in the result, which closes it.
