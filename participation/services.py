@@ -215,17 +215,18 @@ def feedback_share(
     item.easy_read_said = easy_read_said.strip()
     item.easy_read_did = easy_read_did.strip()
     item.names_no_child = True
-    item.shared = True
-    item.shared_by = user
-    item.shared_at = timezone.now()
-    item.save()
-    return item
+    return _record_sharing(item, user=user, shared=True)
 
 
 @transaction.atomic
 def feedback_unshare(*, item: FeedbackItem, user) -> FeedbackItem:
     """Take it off the young people's page at once; the easy read is kept for next time."""
-    item.shared = False
+    return _record_sharing(item, user=user, shared=False)
+
+
+def _record_sharing(item: FeedbackItem, *, user, shared: bool) -> FeedbackItem:
+    """Put on or take off the page, saying who did it and when."""
+    item.shared = shared
     item.shared_by = user
     item.shared_at = timezone.now()
     item.save()
@@ -252,6 +253,15 @@ def _require_waiting(message: YoungPersonMessage) -> None:
         raise ValidationError(f"This message was already handled: {message.get_state_display().lower()}")
 
 
+def _record_handling(message: YoungPersonMessage, *, user, state: str) -> YoungPersonMessage:
+    """Answer or close a message, saying who did it and when."""
+    message.state = state
+    message.handled_by = user
+    message.handled_at = timezone.now()
+    message.save()
+    return message
+
+
 @transaction.atomic
 def message_to_feedback(
     *,
@@ -276,11 +286,8 @@ def message_to_feedback(
         said=said.strip(),
         action=action,
     )
-    message.state = YoungPersonMessage.State.ANSWERED
     message.feedback_item = item
-    message.handled_by = user
-    message.handled_at = timezone.now()
-    message.save()
+    _record_handling(message, user=user, state=YoungPersonMessage.State.ANSWERED)
     return item
 
 
@@ -290,9 +297,5 @@ def message_close(*, message: YoungPersonMessage, user, reason: str) -> YoungPer
     _require_waiting(message)
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is closed"})
-    message.state = YoungPersonMessage.State.CLOSED
     message.close_reason = reason.strip()
-    message.handled_by = user
-    message.handled_at = timezone.now()
-    message.save()
-    return message
+    return _record_handling(message, user=user, state=YoungPersonMessage.State.CLOSED)

@@ -78,18 +78,19 @@ def easy_read_approve(*, item: EasyReadText, user) -> EasyReadText:
     if item.written_by_id == user.pk:
         raise ValidationError(WROTE_IT)
     readability_check(text=item.text)
-    item.published_text = item.text
-    item.approved_by = user
-    item.approved_at = timezone.now()
-    item.save()
-    return item
+    return _publish(item, user=user, text=item.text)
 
 
 @transaction.atomic
 def easy_read_withdraw(*, item: EasyReadText, user) -> EasyReadText:
     """Take it off the young people's page at once; the wording is kept to approve again."""
     item = EasyReadText.objects.select_for_update().get(pk=item.pk)
-    item.published_text = ""
+    return _publish(item, user=user, text="")
+
+
+def _publish(item: EasyReadText, *, user, text: str) -> EasyReadText:
+    """Put these words on the page ("" for none), saying who did it and when."""
+    item.published_text = text
     item.approved_by = user
     item.approved_at = timezone.now()
     item.save()
