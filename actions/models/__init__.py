@@ -15,6 +15,7 @@ from .kpis import (
     StatisticalNeighbour,
 )
 from .plan import (
+    ACTION_EDITABLE_FIELDS,
     DUE_BEFORE_START,
     Action,
     Commitment,
@@ -28,6 +29,7 @@ from .plan import (
 )
 
 __all__ = [
+    "ACTION_EDITABLE_FIELDS",
     "DUE_BEFORE_START",
     "KPI",
     "Action",

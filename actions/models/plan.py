@@ -15,6 +15,19 @@ from ..rag import RAG
 
 # The one wording of the rule, wherever an action's dates are checked (services, forms, imports).
 DUE_BEFORE_START = "The due date must be the same as or after the start date."
+# What an edit of an action may change, by the form or a row of the plan import.
+ACTION_EDITABLE_FIELDS = (
+    "commitment",
+    "title",
+    "description",
+    "lead",
+    "lead_organisation",
+    "subgroup",
+    "start_date",
+    "due_date",
+    "status",
+    "shareable",
+)
 
 
 class Theme(models.Model):
