@@ -13,20 +13,9 @@ from actions.kpis.neighbours import DATA
 from actions.models import KPIImport, LocalAuthority, NeighbourModel, StatisticalNeighbour
 from tests.actions.kpis.dfe import HAVERING_2025, neighbours
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 MODEL_2025 = "sn_model_2025_wide.csv"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def upload(client, name: str, data: bytes):
