@@ -22,7 +22,8 @@ from django.db.models import Q
 from .kpis.files import FileRefused, open_upload
 from .models import ACTION_EDITABLE_FIELDS, KPI, Action, Commitment, Subgroup
 
-COLUMNS = ("id", *ACTION_EDITABLE_FIELDS, "kpis")
+# An action's editable fields, with its KPIs before "shareable" (the template's order).
+COLUMNS = ("id", *(name for name in ACTION_EDITABLE_FIELDS if name != "shareable"), "kpis", "shareable")
 REQUIRED_COLUMNS = ("commitment", "title", "lead", "start_date", "due_date", "status")
 COLUMN_HELP = {
     "id": "Leave blank for a new action; the portal's id to change an existing one.",
