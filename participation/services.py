@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.easyread.services import jargon_terms, readability_check
 from actions.models import Action, Theme
+from core.records import save_with_who_and_when
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
@@ -215,22 +216,13 @@ def feedback_share(
     item.easy_read_said = easy_read_said.strip()
     item.easy_read_did = easy_read_did.strip()
     item.names_no_child = True
-    return _record_sharing(item, user=user, shared=True)
+    return save_with_who_and_when(item, act="shared", user=user, shared=True)
 
 
 @transaction.atomic
 def feedback_unshare(*, item: FeedbackItem, user) -> FeedbackItem:
     """Take it off the young people's page at once; the easy read is kept for next time."""
-    return _record_sharing(item, user=user, shared=False)
-
-
-def _record_sharing(item: FeedbackItem, *, user, shared: bool) -> FeedbackItem:
-    """Put on or take off the page, saying who did it and when."""
-    item.shared = shared
-    item.shared_by = user
-    item.shared_at = timezone.now()
-    item.save()
-    return item
+    return save_with_who_and_when(item, act="shared", user=user, shared=False)
 
 
 # --- Messages from the young people's page ----------------------------------------------------
@@ -251,15 +243,6 @@ def message_receive(*, text: str, theme: Theme | None = None, group: Participati
 def _require_waiting(message: YoungPersonMessage) -> None:
     if not message.is_waiting:
         raise ValidationError(f"This message was already handled: {message.get_state_display().lower()}")
-
-
-def _record_handling(message: YoungPersonMessage, *, user, state: str) -> YoungPersonMessage:
-    """Answer or close a message, saying who did it and when."""
-    message.state = state
-    message.handled_by = user
-    message.handled_at = timezone.now()
-    message.save()
-    return message
 
 
 @transaction.atomic
@@ -286,8 +269,9 @@ def message_to_feedback(
         said=said.strip(),
         action=action,
     )
-    message.feedback_item = item
-    _record_handling(message, user=user, state=YoungPersonMessage.State.ANSWERED)
+    save_with_who_and_when(
+        message, act="handled", user=user, state=YoungPersonMessage.State.ANSWERED, feedback_item=item
+    )
     return item
 
 
@@ -297,5 +281,6 @@ def message_close(*, message: YoungPersonMessage, user, reason: str) -> YoungPer
     _require_waiting(message)
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is closed"})
-    message.close_reason = reason.strip()
-    return _record_handling(message, user=user, state=YoungPersonMessage.State.CLOSED)
+    return save_with_who_and_when(
+        message, act="handled", user=user, state=YoungPersonMessage.State.CLOSED, close_reason=reason.strip()
+    )
