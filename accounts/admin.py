@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin import SafeInitialAdmin
+from core.admin import ReadOnlyAdmin, SafeInitialAdmin
 
 from . import mfa
 from .models import SingleSignOnIdentity
@@ -61,22 +61,13 @@ class PortalUserAdmin(UserAdmin):
         return obj.has_app
 
 
-class ReadOnlyDeviceAdmin(admin.ModelAdmin):
+class ReadOnlyDeviceAdmin(ReadOnlyAdmin):
     list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__username",)
     list_select_related = ("user",)
     fields = ("user", "name", "confirmed", "created_at", "last_used_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (TOTPDevice, StaticDevice):

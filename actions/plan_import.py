@@ -20,22 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 
 from .kpis.files import FileRefused, open_upload
-from .models import KPI, Action, Commitment, Subgroup
+from .models import ACTION_EDITABLE_FIELDS, KPI, Action, Commitment, Subgroup
 
-COLUMNS = (
-    "id",
-    "commitment",
-    "title",
-    "description",
-    "lead",
-    "lead_organisation",
-    "subgroup",
-    "start_date",
-    "due_date",
-    "status",
-    "kpis",
-    "shareable",
-)
+# An action's editable fields, with its KPIs before "shareable" (the template's order).
+COLUMNS = ("id", *(name for name in ACTION_EDITABLE_FIELDS if name != "shareable"), "kpis", "shareable")
 REQUIRED_COLUMNS = ("commitment", "title", "lead", "start_date", "due_date", "status")
 COLUMN_HELP = {
     "id": "Leave blank for a new action; the portal's id to change an existing one.",

@@ -121,54 +121,6 @@ def rag_summary(actions: QuerySet[Action]) -> list[tuple[RAG, int]]:
     return sorted(((RAG(rag), n) for rag, n in counts.items()), key=lambda pair: pair[0].severity)
 
 
-def _quoted(titles: list[str]) -> str:
-    quoted = [f"‘{title}’" for title in titles]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
-def action_rating_reason(action: Action, *, milestones, today: date | None = None) -> str:
-    """Why an action (annotated by ``with_status``) has its rating, in one sentence that
-    follows the rule of ``derived_state`` step by step, e.g. "Amber: on track by its lead's
-    last update, but milestone ‘Draft the offer’ slipped (due 3 Mar 2026)". ``milestones``
-    are the action's, already loaded; no query."""
-    today = today or timezone.localdate()
-    status = Action.Status
-    rag = RAG(action.rag)
-    source = "by its lead's last update" if action.last_update_at else "as recorded"
-    if rag == RAG.COMPLETE:
-        return "Complete: marked completed."
-    if action.status == status.DEFERRED:
-        return "No rating: deferred, so its dates are to be planned again."
-    if rag == RAG.RED:
-        reasons = []
-        if action.status == status.OFF_TRACK:
-            reasons.append(f"off track {source}")
-        if action.is_overdue:
-            reasons.append(f"overdue: it was due on {action.due_date:%-d %B %Y} and is not complete")
-        return f"Red: {' and '.join(reasons)}."
-    if rag == RAG.NONE:
-        return f"No rating: not started yet; it is due to start on {action.start_date:%-d %B %Y}."
-    slipped = [
-        m for m in milestones if m.due_date < today and (m.completed_on is None or m.completed_on > today)
-    ]
-    if action.status == status.NOT_STARTED:
-        state = f"not started, though it was due to start on {action.start_date:%-d %B %Y}"
-    else:
-        state = f"{action.get_status_display().lower()} {source}"
-    if rag == RAG.GREEN:
-        return f"Green: {state}, with no milestone late." if milestones else f"Green: {state}."
-    if not action.has_slipped_milestone:
-        return f"Amber: {state}."
-    if slipped:
-        noun = "milestone" if len(slipped) == 1 else "milestones"
-        due = f" (due {slipped[0].due_date:%-d %b %Y})" if len(slipped) == 1 else ""
-        late = f"{noun} {_quoted([m.title for m in slipped])} slipped{due}"
-    else:
-        late = "a milestone slipped"
-    joiner = "but" if action.status == status.ON_TRACK else "and"
-    return f"Amber: {state}, {joiner} {late}."
-
-
 def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
     """The actions a person leads: stale ones first (they owe an update), then overdue,
     then by due date."""

@@ -17,7 +17,16 @@ from django.utils import timezone
 from core.formatting import person_name
 from core.versioning import bump, check_version
 
-from .models import DUE_BEFORE_START, KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup
+from .models import (
+    ACTION_EDITABLE_FIELDS,
+    DUE_BEFORE_START,
+    KPI,
+    Action,
+    Commitment,
+    Milestone,
+    ProgressUpdate,
+    Subgroup,
+)
 from .plan_import import ROW_COLUMN, ImportReport, RowReport, read_plan_row, row_errors
 from .roles import Role, has_role
 from .selectors import action_changes_since
@@ -74,20 +83,6 @@ def action_create(
     return action
 
 
-EDITABLE_FIELDS = (
-    "commitment",
-    "title",
-    "description",
-    "lead",
-    "lead_organisation",
-    "subgroup",
-    "start_date",
-    "due_date",
-    "status",
-    "shareable",
-)
-
-
 def _lock_action(action: Action, *, version: int | None = None) -> Action:
     """The action's row, locked until the transaction ends; refused if it changed since
     the form that is being saved read it at ``version``."""
@@ -110,7 +105,7 @@ def action_edit(
     ``version`` is the action's version when the form was drawn: a save over a change
     made since (by anyone, a progress update included) is refused.
     """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - set(ACTION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"cannot edit {sorted(unknown)}")
     action = _lock_action(action, version=version)

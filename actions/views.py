@@ -25,7 +25,7 @@ from .forms import (
     PlanImportForm,
     ProgressUpdateForm,
 )
-from .models import Action, Commitment, Theme
+from .models import Action, Commitment, Theme, rating_reason
 from .plan_import import plan_template_sheets, read_plan_file, sign_dataset, unsign_dataset
 
 PLAN_PAGE_SIZE = 100
@@ -145,7 +145,7 @@ def action_detail(request, pk: int):
         {
             "action": action,
             "milestones": milestones,
-            "rating_reason": selectors.action_rating_reason(action, milestones=milestones),
+            "rating_reason": rating_reason(action, milestones=milestones),
             "updates": action.updates.select_related("author"),
             "kpis": action.kpis.all(),
             "changes": selectors.action_change_history(action=action),

@@ -11,20 +11,10 @@ pyinstrument profile of that page instead (``--cold`` profiles the uncached requ
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+import production_like  # noqa: F401  (first: the path and settings)
 
 
 def pages(users) -> list[tuple[str, str]]:

@@ -15,19 +15,10 @@ import argparse
 import os
 import re
 import statistics
-import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+import production_like  # noqa: F401  (first: the path and settings)
 
 PREFIXES = [  # what a query touches, by the table it reads or writes first
     ("axes_", "django-axes"),

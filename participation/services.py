@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.easyread.services import jargon_terms, readability_check
 from actions.models import Action, Theme
+from core.records import save_with_who_and_when
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
@@ -215,21 +216,13 @@ def feedback_share(
     item.easy_read_said = easy_read_said.strip()
     item.easy_read_did = easy_read_did.strip()
     item.names_no_child = True
-    item.shared = True
-    item.shared_by = user
-    item.shared_at = timezone.now()
-    item.save()
-    return item
+    return save_with_who_and_when(item, act="shared", user=user, shared=True)
 
 
 @transaction.atomic
 def feedback_unshare(*, item: FeedbackItem, user) -> FeedbackItem:
     """Take it off the young people's page at once; the easy read is kept for next time."""
-    item.shared = False
-    item.shared_by = user
-    item.shared_at = timezone.now()
-    item.save()
-    return item
+    return save_with_who_and_when(item, act="shared", user=user, shared=False)
 
 
 # --- Messages from the young people's page ----------------------------------------------------
@@ -276,11 +269,9 @@ def message_to_feedback(
         said=said.strip(),
         action=action,
     )
-    message.state = YoungPersonMessage.State.ANSWERED
-    message.feedback_item = item
-    message.handled_by = user
-    message.handled_at = timezone.now()
-    message.save()
+    save_with_who_and_when(
+        message, act="handled", user=user, state=YoungPersonMessage.State.ANSWERED, feedback_item=item
+    )
     return item
 
 
@@ -290,9 +281,6 @@ def message_close(*, message: YoungPersonMessage, user, reason: str) -> YoungPer
     _require_waiting(message)
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is closed"})
-    message.state = YoungPersonMessage.State.CLOSED
-    message.close_reason = reason.strip()
-    message.handled_by = user
-    message.handled_at = timezone.now()
-    message.save()
-    return message
+    return save_with_who_and_when(
+        message, act="handled", user=user, state=YoungPersonMessage.State.CLOSED, close_reason=reason.strip()
+    )

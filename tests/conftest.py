@@ -138,6 +138,20 @@ def admin_user(users):
     return users["admin"]
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """The test client, signed in as the administrator (pytest-django's makes a second client)."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and stored files go to this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def _reset_broker_pools() -> None:
     """Forget cached broker connections so the next send uses the current broker URL.
 
@@ -233,13 +247,22 @@ def _real_cache_when_asked(request):
         request.getfixturevalue("redis_cache")
 
 
-@pytest.fixture
-def private_redis():
-    """A redis-server of this test's own on a free port, which the test may stop."""
-    require_service(bool(shutil.which("redis-server")), "needs redis-server to stop and start one")
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    """A throwaway redis-server on this port (nothing saved), once it answers."""
     server = subprocess.Popen(
         [
             shutil.which("redis-server"),
@@ -254,15 +277,16 @@ def private_redis():
         ],
         stdout=subprocess.DEVNULL,
     )
+    wait_for(lambda: port_open(port), timeout=10)
+    return server
 
-    def answers():
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return False
-        return True
 
-    wait_for(answers, timeout=10)
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own on a free port, which the test may stop."""
+    require_service(bool(shutil.which("redis-server")), "needs redis-server to stop and start one")
+    port = free_port()
+    server = start_redis(port)
     try:
         yield SimpleNamespace(url=f"redis://127.0.0.1:{port}/0", server=server)
     finally:

@@ -25,12 +25,6 @@ pytestmark = pytest.mark.django_db
 TOMORROW = timezone.localdate() + timedelta(days=1)
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def change_url(obj) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, Commitment, EasyReadText, JargonTerm, ProgressUpdate
+from core.records import save_with_who_and_when
 
 from .readability import Readability, Term, check
 
@@ -60,10 +61,7 @@ def easy_read_save(*, subject, user, text: str) -> EasyReadText:
         defaults={"text": text.strip(), "written_by": user, "written_at": timezone.now()},
     )
     if not created and item.text != text.strip():
-        item.text = text.strip()
-        item.written_by = user
-        item.written_at = timezone.now()
-        item.save()
+        save_with_who_and_when(item, act="written", user=user, text=text.strip())
     return item
 
 
@@ -78,19 +76,11 @@ def easy_read_approve(*, item: EasyReadText, user) -> EasyReadText:
     if item.written_by_id == user.pk:
         raise ValidationError(WROTE_IT)
     readability_check(text=item.text)
-    item.published_text = item.text
-    item.approved_by = user
-    item.approved_at = timezone.now()
-    item.save()
-    return item
+    return save_with_who_and_when(item, act="approved", user=user, published_text=item.text)
 
 
 @transaction.atomic
 def easy_read_withdraw(*, item: EasyReadText, user) -> EasyReadText:
     """Take it off the young people's page at once; the wording is kept to approve again."""
     item = EasyReadText.objects.select_for_update().get(pk=item.pk)
-    item.published_text = ""
-    item.approved_by = user
-    item.approved_at = timezone.now()
-    item.save()
-    return item
+    return save_with_who_and_when(item, act="approved", user=user, published_text="")

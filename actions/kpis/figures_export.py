@@ -6,17 +6,19 @@ from collections.abc import Iterator
 
 from actions.models import KPI, KPIValue
 
-HEADER = (
-    "kpi_code",
-    "period_end",
-    "area",
-    "la_code",
-    "value",
-    "numerator",
-    "denominator",
-    "symbol",
-    "source",
-)
+# Each column of the export, and the stored field it is read from.
+FIELDS = {
+    "kpi_code": "kpi__code",
+    "period_end": "period_end",
+    "area": "area",
+    "la_code": "la_code",
+    "value": "value",
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "symbol": "symbol",
+    "source": "kpi__source",
+}
+HEADER = tuple(FIELDS)
 # The areas' names in the export, where they differ from the stored ones.
 AREA_NAMES = {
     KPIValue.Area.STAT_NEIGHBOURS: "stat_neighbours_mean",
@@ -48,17 +50,7 @@ def figure_rows(*, codes: list[str] | None = None, source: str = "") -> Iterator
 def _rows(values) -> Iterator[tuple]:
     for row in (
         values.order_by("kpi__code", "period_end", "area", "la_code")
-        .values_list(
-            "kpi__code",
-            "period_end",
-            "area",
-            "la_code",
-            "value",
-            "numerator",
-            "denominator",
-            "symbol",
-            "kpi__source",
-        )
+        .values_list(*FIELDS.values())
         .iterator(chunk_size=5000)
     ):
         code, period_end, area, la_code, value, numerator, denominator, symbol, source = row

@@ -347,9 +347,10 @@ class _ExtentScanner:
         letters, numbers = zip(*found, strict=True)
         rows = list(map(int, numbers))
         columns = [_column_index(column) for column in set(letters)]
-        self._note(min(rows), max(rows), min(columns), max(columns))
+        self._widen(min(rows), max(rows), min(columns), max(columns))
 
-    def _note(self, low_row: int, high_row: int, low_col: int, high_col: int) -> None:
+    def _widen(self, low_row: int, high_row: int, low_col: int, high_col: int) -> None:
+        """Widen the used range to take in these rows and columns."""
         self._max_row = max(self._max_row, high_row)
         self._max_col = max(self._max_col, high_col)
         self._min_row = low_row if self._min_row is None else min(self._min_row, low_row)
@@ -370,7 +371,7 @@ class _ExtentScanner:
                 column = _column_index(ref.group(1)) if ref else column + 1
                 cell_row = int(ref.group(2)) if ref else row_number
                 if not self_closing:
-                    self._note(cell_row, cell_row, column, column)
+                    self._widen(cell_row, cell_row, column, column)
 
     def cells(self) -> int:
         if self._min_row is None:

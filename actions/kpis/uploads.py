@@ -3,7 +3,7 @@
 Django writes big uploads to a temporary file whatever their size; this handler, put in
 front of the others by the import view (and the statistical-neighbour models' page,
 with its own limit), discards the rest of a file once it passes
-``KPI_IMPORT_MAX_BYTES`` and notes that on the request, so the form can say so.
+``KPI_IMPORT_MAX_BYTES`` and marks that on the request, so the form can say so.
 """
 
 from django.conf import settings

@@ -16,6 +16,7 @@ from .kpis import (
     StatisticalNeighbour,
 )
 from .plan import (
+    ACTION_EDITABLE_FIELDS,
     DUE_BEFORE_START,
     Action,
     Commitment,
@@ -25,9 +26,11 @@ from .plan import (
     Subgroup,
     Theme,
     derived_state,
+    rating_reason,
 )
 
 __all__ = [
+    "ACTION_EDITABLE_FIELDS",
     "DUE_BEFORE_START",
     "KPI",
     "Action",
@@ -50,4 +53,5 @@ __all__ = [
     "Subgroup",
     "Theme",
     "derived_state",
+    "rating_reason",
 ]

@@ -15,6 +15,19 @@ from ..rag import RAG
 
 # The one wording of the rule, wherever an action's dates are checked (services, forms, imports).
 DUE_BEFORE_START = "The due date must be the same as or after the start date."
+# What an edit of an action may change, by the form or a row of the plan import.
+ACTION_EDITABLE_FIELDS = (
+    "commitment",
+    "title",
+    "description",
+    "lead",
+    "lead_organisation",
+    "subgroup",
+    "start_date",
+    "due_date",
+    "status",
+    "shareable",
+)
 
 
 class Theme(models.Model):
@@ -153,6 +166,62 @@ def derived_state(*, today: date, stale_days: int | None = None) -> tuple[dict, 
         ),
     }
     return first, second
+
+
+def rating_reason(action: "Action", *, milestones, today: date | None = None) -> str:
+    """Why an action (annotated by ``with_status``) has its rating, in one sentence, e.g.
+    "Amber: on track by its lead's last update, but milestone ‘Draft the offer’ slipped
+    (due 3 Mar 2026)". It takes the steps of the "rag" rule in ``derived_state`` in the
+    same order. ``milestones`` are the action's, already loaded; no query."""
+    rag = RAG(action.rag)
+    if rag == RAG.COMPLETE:  # step 1: completed
+        return "Complete: marked completed."
+    if action.status == Action.Status.DEFERRED:  # step 2: deferred
+        return "No rating: deferred, so its dates are to be planned again."
+    if rag == RAG.RED:  # step 3: off track, or overdue
+        return f"Red: {' and '.join(_red_reasons(action))}."
+    if rag == RAG.AMBER:  # step 4: slippage, a slipped milestone, or a late start
+        slipped = _slipped(action, milestones=milestones, today=today or timezone.localdate())
+        return f"Amber: {_progress(action)}{slipped}."
+    if rag == RAG.NONE:  # step 5: not started, not yet due to start
+        return f"No rating: not started yet; it is due to start on {action.start_date:%-d %B %Y}."
+    late = ", with no milestone late" if milestones else ""  # step 6: otherwise green
+    return f"Green: {_progress(action)}{late}."
+
+
+def _source(action: "Action") -> str:
+    return "by its lead's last update" if action.last_update_at else "as recorded"
+
+
+def _red_reasons(action: "Action") -> list[str]:
+    reasons = []
+    if action.status == Action.Status.OFF_TRACK:
+        reasons.append(f"off track {_source(action)}")
+    if action.is_overdue:
+        reasons.append(f"overdue: it was due on {action.due_date:%-d %B %Y} and is not complete")
+    return reasons
+
+
+def _progress(action: "Action") -> str:
+    if action.status == Action.Status.NOT_STARTED:
+        return f"not started, though it was due to start on {action.start_date:%-d %B %Y}"
+    return f"{action.get_status_display().lower()} {_source(action)}"
+
+
+def _slipped(action: "Action", *, milestones, today: date) -> str:
+    """ ", but milestone ‘X’ slipped (due …)" when a milestone slipped, else ""."""
+    if not action.has_slipped_milestone:
+        return ""
+    slipped = [
+        m for m in milestones if m.due_date < today and (m.completed_on is None or m.completed_on > today)
+    ]
+    joiner = "but" if action.status == Action.Status.ON_TRACK else "and"
+    if not slipped:
+        return f", {joiner} a milestone slipped"
+    if len(slipped) == 1:
+        return f", {joiner} milestone ‘{slipped[0].title}’ slipped (due {slipped[0].due_date:%-d %b %Y})"
+    titles = [f"‘{m.title}’" for m in slipped]
+    return f", {joiner} milestones {', '.join(titles[:-1])} and {titles[-1]} slipped"
 
 
 class Action(models.Model):

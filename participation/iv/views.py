@@ -211,7 +211,7 @@ def referral_move(request, pk, to_state):
     )
 
 
-def _record_for_match(request, referral, *, what: str, form_class, service, template: str):
+def _record_for_match(request, referral, *, what: str, form_class, service, title: str, heading: str):
     """Log a visit or record a review of a matched or active referral's match."""
     if referral.state not in Referral.MATCHED_STATES:
         messages.error(request, f"{what}s can only be recorded for a matched or active referral.")
@@ -224,7 +224,11 @@ def _record_for_match(request, referral, *, what: str, form_class, service, temp
     ):
         messages.success(request, f"{what} saved.")
         return redirect(referral)
-    return render(request, template, {"form": form, "referral": referral})
+    return render(
+        request,
+        "participation/iv/match_record_form.html",
+        {"form": form, "referral": referral, "title": title, "heading": heading},
+    )
 
 
 @login_required
@@ -236,7 +240,8 @@ def visit_new(request, pk):
         what="Visit",
         form_class=VisitForm,
         service=services.visit_log,
-        template="participation/iv/visit_form.html",
+        title="Log a visit",
+        heading="Log a visit",
     )
 
 
@@ -249,7 +254,8 @@ def review_new(request, pk):
         what="Review",
         form_class=ReviewForm,
         service=services.review_record,
-        template="participation/iv/review_form.html",
+        title="Record a review",
+        heading="Record a six-monthly review",
     )
 
 

@@ -6,9 +6,8 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, rating_reason
 from actions.rag import RAG
-from actions.selectors import action_rating_reason
 from tests.factories import ActionFactory, MilestoneFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +124,7 @@ def test_the_reason_for_an_actions_rating_agrees_with_the_sql_rule(
     start = TODAY + timedelta(days=5) if future_start else TODAY - timedelta(days=100)
     action = make(status, start=start, due=max(due, start), slipped_milestone=slipped)
     derived = state(action)
-    reason = action_rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY)
+    reason = rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY)
     assert reason.startswith(f"{RAG(derived.rag).label}: ")
 
 
@@ -173,4 +172,4 @@ def test_the_reason_names_the_status_and_the_slipped_milestones(status, due, mil
     for title, milestone_due, done in milestones:
         MilestoneFactory(action=action, title=title, due_date=milestone_due, completed_on=done)
     derived = state(action)
-    assert action_rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY) == reason
+    assert rating_reason(derived, milestones=list(action.milestones.all()), today=TODAY) == reason

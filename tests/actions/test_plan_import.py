@@ -32,12 +32,6 @@ def xlsx_file(rows: list[list]) -> SimpleUploadedFile:
     return SimpleUploadedFile("plan.xlsx", buffer.getvalue())
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def preview(client, upload):
     return client.post(reverse("action_plan_import"), {"file": upload})
 

@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from django.utils import timezone
 from havering_cp.celery import app as celery_app
 from panel import reports, tasks
 from panel.models import ProgressReport
-from tests.conftest import broker, real_worker, redis_url, require_service, wait_for
+from tests.conftest import broker, free_port, real_worker, redis_url, require_service, start_redis, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,47 +157,14 @@ def test_a_build_whose_pool_process_is_killed_is_built_again_at_once_and_exactly
     assert ProgressReport.objects.filter(kind="monthly", period_end=date(2025, 4, 30)).count() == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def _start_redis(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    wait_for(lambda: _port_open(port), timeout=10)
-    return server
-
-
 @pytest.mark.own_redis
 def test_with_the_broker_down_pages_serve_and_the_missed_report_is_built_when_it_returns(
     client, users, settings
 ):
     require_service(bool(shutil.which("redis-server")), "needs redis-server to stop and start a broker")
     settings.REPORTS_START = date(2025, 4, 1)
-    port = _free_port()
-    server = _start_redis(port)
+    port = free_port()
+    server = start_redis(port)
     with broker(f"redis://127.0.0.1:{port}/0"):
         server.terminate()
         server.wait(timeout=10)
@@ -215,7 +181,7 @@ def test_with_the_broker_down_pages_serve_and_the_missed_report_is_built_when_it
         missed = ProgressReport.objects.get(kind="monthly", period_end=last_month)
         assert missed.state == "pending"
 
-        server = _start_redis(port)
+        server = start_redis(port)
         try:
             with real_worker("after-outage"):
                 tasks.build_due_reports.delay()  # what beat sends on its next tick

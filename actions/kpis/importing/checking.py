@@ -43,8 +43,8 @@ MAX_NOTE = 2000
 PROGRESS_EVERY = 20_000
 NO_FIGURES = "The file has no figures: it has a header row and nothing under it."
 
-BAD = object()  # a cached "this cell does not parse"
-_CACHE_LIMIT = 200_000
+BAD = object()  # a parsed cell's "this cell does not parse"
+_PARSED_LIMIT = 200_000
 
 
 class KPIRef(NamedTuple):
@@ -70,7 +70,7 @@ class Number(NamedTuple):
     text: str
 
 
-class Cache(dict):
+class ParsedCells(dict):
     """Parsed cells by their raw value: figures files repeat codes, dates and values
     on every row, so each distinct cell is parsed once."""
 
@@ -83,7 +83,7 @@ class Cache(dict):
             found = self.parse(cell)
         except (ValueError, KeyError, TypeError, OverflowError):
             found = BAD
-        if len(self) >= _CACHE_LIMIT:
+        if len(self) >= _PARSED_LIMIT:
             self.forget()
         self[cell] = found
         return found
@@ -92,9 +92,9 @@ class Cache(dict):
         self.clear()
 
 
-class PeriodCache(Cache):
-    """The periods cache also remembers every period end it has read, even once it has
-    been emptied: the lock check needs them all."""
+class ParsedPeriods(ParsedCells):
+    """Parsed period cells, which also remember every period end read, even once they
+    have been emptied: the lock check needs them all."""
 
     def __init__(self, parse):
         super().__init__(parse)
@@ -107,7 +107,7 @@ class PeriodCache(Cache):
     def dates(self) -> set[date]:
         return {entry.day for entry in self.values() if entry is not BAD} | self.forgotten
 
-    def note(self, day: date) -> None:
+    def remember(self, day: date) -> None:
         """Remember a period end read some other way (DfE's year columns)."""
         self.forgotten.add(day)
 
@@ -122,7 +122,7 @@ def _number(cell) -> Number | None:
 
 
 class Checker:
-    """What every layout shares: the parsed-cell caches, the checks that record an
+    """What every layout shares: the parsed cells, the checks that record an
     error with its row and column, and the staging file."""
 
     def __init__(self, table: Table, progress: Callable[[int], None] | None):
@@ -137,11 +137,11 @@ class Checker:
                 "code", "pk", "unit", "is_derived", "source"
             )
         }
-        self.kpis = Cache(lambda cell: by_code[str(cell).strip().upper()] if not blank(cell) else None)
-        self.periods = PeriodCache(_period_ref)
-        self.numbers = Cache(_number)
-        self.counts = Cache(lambda cell: None if blank(cell) else parse_count(cell))
-        self.areas = Cache(lambda cell: AREA_WORDS[str(cell).strip().lower()])
+        self.kpis = ParsedCells(lambda cell: by_code[str(cell).strip().upper()] if not blank(cell) else None)
+        self.periods = ParsedPeriods(_period_ref)
+        self.numbers = ParsedCells(_number)
+        self.counts = ParsedCells(lambda cell: None if blank(cell) else parse_count(cell))
+        self.areas = ParsedCells(lambda cell: AREA_WORDS[str(cell).strip().lower()])
         self.seen: dict = {}
         self.buffer: list[str] = []
         # Handed to the caller in the result, which closes it.
@@ -434,6 +434,19 @@ class LongChecker(Checker):
         return note
 
 
+class WideColumns(NamedTuple):
+    """Where the wide layout's columns are: the code and area columns (index and label),
+    and each period column's period and label by index."""
+
+    width: int
+    i_code: int
+    i_area: int | None
+    c_code: str
+    c_area: str
+    periods: dict[int, PeriodRef]
+    labels: dict[int, str]
+
+
 class WideChecker(Checker):
     """One row per KPI (and area), one column per period."""
 
@@ -444,39 +457,59 @@ class WideChecker(Checker):
         self.result.layout = WIDE
         i_code = names.index("kpi_code")
         i_area = names.index("area") if "area" in names else None
-        width = len(names)
-        c_code = self.column(i_code, "kpi_code")
-        c_area = self.column(i_area, "area") if i_area is not None else ""
-        columns = {i: self.column(i, shown(header[i])) for i in periods}
-        self.result.period_columns = {period.day: columns[i] for i, period in periods.items()}
+        labels = {i: self.column(i, shown(header[i])) for i in periods}
+        columns = WideColumns(
+            width=len(names),
+            i_code=i_code,
+            i_area=i_area,
+            c_code=self.column(i_code, "kpi_code"),
+            c_area=self.column(i_area, "area") if i_area is not None else "",
+            periods=periods,
+            labels=labels,
+        )
+        self.result.period_columns = {period.day: labels[i] for i, period in periods.items()}
         rows = 0
         for number, cells in self.table.rows:
-            if len(cells) < width:
-                cells = list(cells) + [""] * (width - len(cells))
-            kpi = self.kpis[cells[i_code]]
-            if kpi is None and all(blank(cell) for cell in cells):
-                continue
+            if len(cells) < columns.width:
+                cells = list(cells) + [""] * (columns.width - len(cells))
+            if self.kpis[cells[i_code]] is None and all(blank(cell) for cell in cells):
+                continue  # a blank row
             rows += 1
             if rows % PROGRESS_EVERY == 0:
                 self.tick(rows)
-            if kpi is None:
-                self.result.add_error(number, c_code, "The KPI code is empty.")
-                continue
-            if self.kpi(number, c_code, cells[i_code]) is None:
-                continue
-            filled = [(i, period) for i, period in periods.items() if not blank(cells[i])]
-            if not filled:
-                continue
-            area = "havering" if i_area is None else self.area(number, c_area, cells[i_area])
-            if area is None or self.derived(number, c_code, kpi, area):
-                continue
-            for i, period in filled:
-                value = self.value(number, columns[i], kpi, cells[i])
-                if value is not None:
-                    self.stage(
-                        number, columns[i], kpi, period, area, value=value, numerator=None, denominator=None
-                    )
+            self.check_row(number, cells, columns)
         self.result.rows_read = rows
+
+    def check_row(self, number: int, cells: list, columns: WideColumns) -> None:
+        """Check one (not blank) row, recording each problem; stage its good figures."""
+        c_code = columns.c_code
+        if self.kpis[cells[columns.i_code]] is None:
+            self.result.add_error(number, c_code, "The KPI code is empty.")
+            return
+        kpi = self.kpi(number, c_code, cells[columns.i_code])
+        if kpi is None:
+            return
+        filled = [(i, period) for i, period in columns.periods.items() if not blank(cells[i])]
+        if not filled:
+            return
+        area = (
+            "havering" if columns.i_area is None else self.area(number, columns.c_area, cells[columns.i_area])
+        )
+        if area is None or self.derived(number, c_code, kpi, area):
+            return
+        for i, period in filled:
+            value = self.value(number, columns.labels[i], kpi, cells[i])
+            if value is not None:
+                self.stage(
+                    number,
+                    columns.labels[i],
+                    kpi,
+                    period,
+                    area,
+                    value=value,
+                    numerator=None,
+                    denominator=None,
+                )
 
     def period_columns(self, header_row: int, header: list, names: list[str]) -> dict[int, PeriodRef]:
         """The header's period columns by index; empty after recording any problem."""

@@ -37,17 +37,18 @@ class Part(NamedTuple):
 
 
 class Slot(NamedTuple):
-    """Which figure a row belongs to: a mapping, DfE's period cells and an area."""
+    """Which figure a row belongs to: a placed mapping (by index), DfE's period cells and an area."""
 
-    plan: int
+    mapping: int
     period: tuple[str, str]
     area: str
     la_code: str
 
 
 @dataclass(frozen=True)
-class Plan:
-    """A mapping, placed on this file's columns."""
+class PlacedMapping:
+    """A DfE mapping placed on this file's columns: where its filter columns are, the
+    values that pick the figure's row and its denominator's, and where the count and value are."""
 
     kpi: KPIRef
     filter_at: tuple[int, ...]
@@ -89,7 +90,7 @@ def _filters(filters: dict, names: list[str]) -> dict[int, frozenset[str]] | Non
     return placed
 
 
-def _plan(mapping: DfEMapping, kpi: KPIRef, names: list[str]) -> Plan | None:
+def _place(mapping: DfEMapping, kpi: KPIRef, names: list[str]) -> PlacedMapping | None:
     """The mapping on these columns, or None when the file lacks one it needs."""
     numerator = _filters(mapping.numerator_filters, names)
     changes = _filters(mapping.denominator_filters, names)
@@ -106,7 +107,7 @@ def _plan(mapping: DfEMapping, kpi: KPIRef, names: list[str]) -> Plan | None:
     columns = sorted(set(numerator) | set(changes))
     denominator = {**numerator, **changes}
     anything = frozenset({""})
-    return Plan(
+    return PlacedMapping(
         kpi=kpi,
         filter_at=tuple(columns),
         numerator_key=tuple(numerator.get(at, anything) for at in columns),
@@ -123,14 +124,14 @@ class DfEChecker(Checker):
         self.names = names
         self.header = [str(cell).lstrip("\ufeff") for cell in header]
         self.at = {name: names.index(name) for name in names if name}
-        plans = self.plans(names)
-        if not plans:
+        placed = self.placed_mappings(names)
+        if not placed:
             self.refuse("No mapping takes this file")
             return
-        parts = self.collect(plans)
+        parts = self.collect(placed)
         if self.result.error_count or not self.result.rows_read:
             return
-        council = self.build(plans, parts)
+        council = self.build(placed, parts)
         if not self.result.figures:
             self.refuse("No row of this file is one that a mapping takes")
             return
@@ -147,18 +148,18 @@ class DfEChecker(Checker):
             "(DfE file mappings, Add) naming the filter values of the rows that give a figure.",
         )
 
-    def plans(self, names: list[str]) -> list[Plan]:
+    def placed_mappings(self, names: list[str]) -> list[PlacedMapping]:
         mappings = (
             DfEMapping.objects.filter(is_active=True, kpi__source=KPI.Source.DFE)
             .select_related("kpi")
             .order_by("pk")
         )
-        plans = []
+        placed = []
         for mapping in mappings:
             kpi = KPIRef(mapping.kpi.pk, mapping.kpi.unit, mapping.kpi.is_derived, mapping.kpi.code)
-            if plan := _plan(mapping, kpi, names):
-                plans.append(plan)
-        return plans
+            if on_columns := _place(mapping, kpi, names):
+                placed.append(on_columns)
+        return placed
 
     def where(self, cells: list) -> tuple[str, str] | None:
         """The row's area and (for another council) LA number, or None for a row of
@@ -195,7 +196,7 @@ class DfEChecker(Checker):
             return [(AREA.HAVERING, "")] + [(area, other) for other in codes if other != settings.OWN_LA_CODE]
         return [(area, other) for other in codes if len(other) == 3 and other.isdigit()]
 
-    def collect(self, plans: list[Plan]) -> dict[Slot, list]:
+    def collect(self, placed: list[PlacedMapping]) -> dict[Slot, list]:
         """The rows each figure is made of, by slot: [figure's row, denominator's row]."""
         i_identifier, i_period = self.at["time_identifier"], self.at["time_period"]
         width = len(self.names)
@@ -210,8 +211,8 @@ class DfEChecker(Checker):
             places = self.places(cells)
             if not places:
                 continue
-            for index, plan in enumerate(plans):
-                role = plan.role(cells)
+            for index, mapping in enumerate(placed):
+                role = mapping.role(cells)
                 if role is None:
                     continue
                 for where in places:
@@ -242,7 +243,7 @@ class DfEChecker(Checker):
                 found = BAD
             self.periods[cell] = found
             if found is not BAD:
-                self.periods.note(found.day)
+                self.periods.remember(found.day)
         if found is BAD:
             self.result.add_error(
                 part.row,
@@ -265,32 +266,32 @@ class DfEChecker(Checker):
             return None, cell
         return self.count(part.row, self.label(at), cell), ""
 
-    def build(self, plans: list[Plan], parts: dict[Slot, list]) -> dict:
+    def build(self, placed: list[PlacedMapping], parts: dict[Slot, list]) -> dict:
         """Stage each figure; returns the other councils' published figures by KPI and period."""
         council = defaultdict(dict)
         for slot, (figure, base) in parts.items():
             if figure is None:
                 continue  # a denominator without its figure
-            plan = plans[slot.plan]
+            mapping = placed[slot.mapping]
             period = self.period_of(figure)
-            numerator, _ = self.symbol_or_count(figure, plan.count_at)
-            denominator, _ = self.symbol_or_count(base, plan.count_at)
-            at = plan.value_at if plan.value_at is not None else plan.count_at
+            numerator, _ = self.symbol_or_count(figure, mapping.count_at)
+            denominator, _ = self.symbol_or_count(base, mapping.count_at)
+            at = mapping.value_at if mapping.value_at is not None else mapping.count_at
             cell = figure.cells[at].strip()
             symbol = cell if cell in SYMBOLS else ""
             value = None
             if not symbol:
-                value = self.value(figure.row, self.label(at), plan.kpi, cell, (numerator, denominator))
+                value = self.value(figure.row, self.label(at), mapping.kpi, cell, (numerator, denominator))
                 if value is None:
                     continue
-            if plan.value_at is None:
+            if mapping.value_at is None:
                 numerator = denominator = None
-            if period is None or self.derived(figure.row, self.label(at), plan.kpi, slot.area):
+            if period is None or self.derived(figure.row, self.label(at), mapping.kpi, slot.area):
                 continue
             self.stage(
                 figure.row,
                 self.label(at),
-                plan.kpi,
+                mapping.kpi,
                 period,
                 slot.area,
                 la_code=slot.la_code,
@@ -300,7 +301,7 @@ class DfEChecker(Checker):
                 symbol=symbol,
             )
             if slot.area == AREA.COUNCIL and value is not None:
-                council[(plan.kpi, period)][slot.la_code] = (Decimal(value), figure.row)
+                council[(mapping.kpi, period)][slot.la_code] = (Decimal(value), figure.row)
         return council
 
     def neighbour_figures(self, council: dict) -> None:

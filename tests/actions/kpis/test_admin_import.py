@@ -17,12 +17,6 @@ from tests.factories import KPIValueFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_the_admin_has_no_import_of_its_own(admin_client):
     with pytest.raises(NoReverseMatch):
         reverse("admin:actions_kpivalue_import")

@@ -23,25 +23,13 @@ from tests.actions.kpis.spreadsheets import (
 )
 from tests.factories import KPIImportFactory, KPIValueFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 GOOD = [
     LONG_HEADER,
     ["W01", "2025-04-30", "72", "36", "50", "", "First"],
     ["W01", "2025-04-30", "88.5", "", "", "England", ""],
 ]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def upload(client, name: str, data: bytes):

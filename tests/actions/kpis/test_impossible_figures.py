@@ -17,7 +17,7 @@ from actions.models import KPI, KPIImport, KPIValue
 from tests.actions.kpis.dfe import STABILITY, dfe_bytes
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PERCENT_AS_FRACTION = [LONG_HEADER, ["W01", "2025-04-30", "0.83", "140", "169", "", ""]]
 PERCENT_MESSAGE = "0.83 is not 140 of 169 (82.8%). Percentages are entered as 82.8, not 0.83."
@@ -28,17 +28,6 @@ FUTURE_MESSAGE = (
 )
 HEADER_ONLY = [LONG_HEADER]
 NO_FIGURES = "The file has no figures: it has a header row and nothing under it."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def by_command(tmp_path, rows, *args) -> str:

@@ -17,12 +17,6 @@ REASON = "The data team corrected the April health assessments"
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def locked_value():
     KPIPeriodLockFactory()
     return KPIValueFactory(period_end=APRIL, value=Decimal("70"), note="")

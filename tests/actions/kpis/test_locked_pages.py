@@ -12,22 +12,11 @@ from actions.models import KPI, KPIImport, KPIValue, KPIValueAmendment
 from tests.actions.kpis.spreadsheets import LONG_HEADER, csv_bytes
 from tests.factories import KPIPeriodLockFactory, KPIValueFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 APRIL = date(2025, 4, 30)
 REASON = "Corrected after the audit of health assessments"
 ROWS = [LONG_HEADER, ["W01", "2025-04-30", "72", "36", "50", "", ""], ["W01", "2025-05-31", "74"]]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.fixture
