@@ -8,16 +8,17 @@ from actions.models import KPI
 from core import disclosure
 
 
+def plain_number(value: Decimal | float) -> str:
+    """A bare number to one decimal place at most: 2.2, 5, 1,250 (no unit)."""
+    rounded = Decimal(value).quantize(Decimal("0.1"))
+    return f"{rounded:,.1f}".removesuffix(".0")
+
+
 def kpi_number(value: Decimal | float | None, kpi: KPI) -> str:
     """A bare figure in the KPI's unit, to one decimal place at most: 72%, 23.5 days, 212."""
     if value is None:
         return "–"
-    value = Decimal(value)
-    if kpi.unit == KPI.Unit.COUNT and value == value.to_integral_value():
-        text = f"{int(value):,}"
-    else:
-        rounded = value.quantize(Decimal("0.1"))
-        text = f"{rounded:,.1f}".removesuffix(".0")
+    text = plain_number(value)
     if kpi.unit == KPI.Unit.PERCENT:
         return f"{text}%"
     if kpi.unit == KPI.Unit.DAYS:
