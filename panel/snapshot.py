@@ -115,7 +115,7 @@ def _kpi_rows(as_of: date) -> dict[int | None, list[dict]]:
                 "travel_short": figure.travel.short.meaning if figure.travel.short else "",
                 "travel_long": figure.travel.long.meaning if figure.travel.long else "",
                 # Reports go to panel members: no figure withheld from them on their pages.
-                "rating_reason": figure.rating_reason(exact=False),
+                "rating_reason": figure.rating_reason(small_numbers=False),
                 "target": float(kpi.target) if kpi.target is not None else None,
                 "target_display": kpi_number(kpi.target, kpi) if kpi.target is not None else "",
                 "comparators": {

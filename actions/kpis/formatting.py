@@ -34,10 +34,10 @@ def value_suppressed(kpi: KPI, value, numerator=None, denominator=None) -> bool:
     return disclosure.any_disclosive(numerator, denominator)
 
 
-def kpi_value_fields(value, kpi: KPI, *, exact: bool = False) -> tuple:
+def kpi_value_fields(value, kpi: KPI, *, small_numbers: bool = False) -> tuple:
     """(value, numerator, denominator) of a KPIValue as they may be shown, for exports:
     numbers where they may be shown, the suppression words where not."""
-    if exact or not value_suppressed(kpi, value.value, value.numerator, value.denominator):
+    if small_numbers or not value_suppressed(kpi, value.value, value.numerator, value.denominator):
         return value.value, value.numerator, value.denominator
     return (
         _withheld(value.value, kpi),
@@ -46,9 +46,11 @@ def kpi_value_fields(value, kpi: KPI, *, exact: bool = False) -> tuple:
     )
 
 
-def kpi_shown_number(number, kpi: KPI, *, numerator=None, denominator=None, exact: bool = False) -> str:
+def kpi_shown_number(
+    number, kpi: KPI, *, numerator=None, denominator=None, small_numbers: bool = False
+) -> str:
     """A bare figure (``kpi_number``) or the suppression words."""
-    if not exact and value_suppressed(kpi, number, numerator, denominator):
+    if not small_numbers and value_suppressed(kpi, number, numerator, denominator):
         return _withheld(number, kpi)
     return kpi_number(number, kpi)
 
@@ -70,10 +72,14 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
         return value.not_published
 
     def count(number):
-        return _thousands(disclosure.count(number, exact=small_numbers))
+        return _thousands(disclosure.count(number, small_numbers=small_numbers))
 
     text = kpi_shown_number(
-        value.value, kpi, numerator=value.numerator, denominator=value.denominator, exact=small_numbers
+        value.value,
+        kpi,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        small_numbers=small_numbers,
     )
     if value.numerator is not None and value.denominator is not None:
         text += f" ({count(value.numerator)} of {count(value.denominator)})"

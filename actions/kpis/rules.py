@@ -22,6 +22,9 @@ def can_view_kpis(user) -> bool:
 
 @rules.predicate
 def sees_small_numbers(user) -> bool:
+    """Staff see small counts about children as recorded, everywhere (measures, charts,
+    participation headcounts, exports); panel members see them suppressed (core.disclosure).
+    Pages ask ``allowed(user, "actions.see_small_numbers")`` and pass ``small_numbers=``."""
     return has_role(user, *STAFF_ROLES)
 
 
@@ -48,3 +51,4 @@ def can_write_kpi_commentary(user, kpi) -> bool:
 rules.add_perm("actions.view_kpis", can_view_kpis)
 rules.add_perm("actions.import_kpis", can_import_kpi_data)
 rules.add_perm("actions.write_kpi_commentary", can_write_kpi_commentary)
+rules.add_perm("actions.see_small_numbers", sees_small_numbers)

@@ -28,7 +28,6 @@ from .formatting import kpi_value_fields
 from .forms import KPICommentaryForm, KPIFilterForm, KPIImportConfirmForm, KPIImportUploadForm
 from .framework import framework_overview
 from .importing import LONG_COLUMNS
-from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
 EXPORT_HEADERS = list(LONG_COLUMNS)
@@ -67,7 +66,7 @@ def kpi_list(request):
             # and this is worked out only when it is not.
             "listing": partial(_kpi_listing, filters),
             "query": None if form.errors else filters.key(),
-            "small_numbers": sees_small_numbers(request.user),
+            "small_numbers": allowed(request.user, "actions.see_small_numbers"),
             "can_import": allowed(request.user, "actions.import_kpis"),
         },
     )
@@ -92,12 +91,12 @@ def kpi_framework(request):
     """DfE's National Framework indicators by outcome and domain, with Havering beside London,
     its neighbours' median and England."""
     require(request.user, "actions.view_kpis")
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     return render(
         request,
         "actions/kpis/framework.html",
         {
-            "outcomes": framework_overview(exact=small_numbers),
+            "outcomes": framework_overview(small_numbers=small_numbers),
             "small_numbers": small_numbers,
             "can_export": allowed(request.user, "actions.import_kpis"),
         },
@@ -113,7 +112,7 @@ def kpi_detail(request, code: str):
     )
     # Computed only when the page is not in the cache (see the template), the history once.
     history = cache(partial(selectors.kpi_history, kpi=kpi))
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
         request,
@@ -124,7 +123,7 @@ def kpi_detail(request, code: str):
             "latest": lambda: next((row for row in history() if row.havering), None),
             "figure": lambda: selectors.figures_from_history(kpi=kpi, history=history()),
             "chart": lambda: kpi_chart(kpi, history(), small_numbers=small_numbers),
-            "benchmark": partial(kpi_benchmark, kpi=kpi, exact=small_numbers),
+            "benchmark": partial(kpi_benchmark, kpi=kpi, small_numbers=small_numbers),
             "published": partial(selectors.last_published, kpi=kpi),
             "actions": actions,
             "small_numbers": small_numbers,
@@ -164,12 +163,12 @@ def kpi_export(request):
     require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     rows = (
         [
             value.kpi.code,
             value.period_end,
-            *kpi_value_fields(value, value.kpi, exact=small_numbers),
+            *kpi_value_fields(value, value.kpi, small_numbers=small_numbers),
             value.get_area_display(),
             value.note,
         ]
