@@ -31,6 +31,7 @@ from actions.models import (
     NeighbourModel,
 )
 from actions.rag import RAG
+from core.formatting import uk_date
 from core.tasking import send_on_commit
 from core.uploads import upload_transaction
 
@@ -420,11 +421,11 @@ def _neighbour_model_naming(file_name: str, in_force_from: date | None) -> dict:
     if existing is not None:
         name = existing.name
     elif in_force_from is not None and (not name or in_force_from != derived):
-        name = f"DfE statistical neighbours, {in_force_from:%-d %B %Y}"
+        name = f"DfE statistical neighbours, {uk_date(in_force_from)}"
     return {
         "name": name,
         "in_force_from": in_force_from.isoformat() if in_force_from else None,
-        "in_force_label": f"{in_force_from:%-d %B %Y}" if in_force_from else "",
+        "in_force_label": f"{uk_date(in_force_from)}" if in_force_from else "",
         "replaces": existing is not None,
     }
 
