@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.filters import Filters
-from core.formatting import person_name
+from core.formatting import person_name, uk_date, uk_date_short
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
@@ -144,15 +144,15 @@ def action_rating_reason(action: Action, *, milestones, today: date | None = Non
         if action.status == status.OFF_TRACK:
             reasons.append(f"off track {source}")
         if action.is_overdue:
-            reasons.append(f"overdue: it was due on {action.due_date:%-d %B %Y} and is not complete")
+            reasons.append(f"overdue: it was due on {uk_date(action.due_date)} and is not complete")
         return f"Red: {' and '.join(reasons)}."
     if rag == RAG.NONE:
-        return f"No rating: not started yet; it is due to start on {action.start_date:%-d %B %Y}."
+        return f"No rating: not started yet; it is due to start on {uk_date(action.start_date)}."
     slipped = [
         m for m in milestones if m.due_date < today and (m.completed_on is None or m.completed_on > today)
     ]
     if action.status == status.NOT_STARTED:
-        state = f"not started, though it was due to start on {action.start_date:%-d %B %Y}"
+        state = f"not started, though it was due to start on {uk_date(action.start_date)}"
     else:
         state = f"{action.get_status_display().lower()} {source}"
     if rag == RAG.GREEN:
@@ -161,7 +161,7 @@ def action_rating_reason(action: Action, *, milestones, today: date | None = Non
         return f"Amber: {state}."
     if slipped:
         noun = "milestone" if len(slipped) == 1 else "milestones"
-        due = f" (due {slipped[0].due_date:%-d %b %Y})" if len(slipped) == 1 else ""
+        due = f" (due {uk_date_short(slipped[0].due_date)})" if len(slipped) == 1 else ""
         late = f"{noun} {_quoted([m.title for m in slipped])} slipped{due}"
     else:
         late = "a milestone slipped"
@@ -397,7 +397,7 @@ def _shown(value) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, date):
-        return f"{value:%-d %b %Y}"
+        return uk_date_short(value)
     return str(value)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.models import KPI, KPIImport, KPIValue, LocalAuthority
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.formatting import uk_date_short
 from core.forms import save_or_show_errors
 
 from . import selectors, services
@@ -239,7 +240,7 @@ def _in_words(samples: list[dict]) -> list[dict]:
             code = area[3:]
             area = f"{names[code]} ({code})" if code in names else f"LA {code}"
         try:
-            period = f"{date.fromisoformat(figure['period_end']):%-d %b %Y}"
+            period = f"{uk_date_short(date.fromisoformat(figure['period_end']))}"
         except (TypeError, ValueError):
             period = figure["period_end"]
         return {**figure, "area": areas.get(area, area), "period_end": period}

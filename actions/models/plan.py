@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.formatting import uk_date_short
+
 from ..rag import RAG
 
 # The one wording of the rule, wherever an action's dates are checked (services, forms, imports).
@@ -257,7 +259,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["action", "-created_at"], name="progress_update_latest")]
 
     def __str__(self):
-        return f"{self.action} – {self.created_at:%d %b %Y}"
+        return f"{self.action} – {uk_date_short(self.created_at)}"
 
 
 class MonthEndRating(models.Model):
