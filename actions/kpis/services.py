@@ -236,7 +236,7 @@ def kpi_import_confirm(*, kpi_import: KPIImport, user, in_force_from: date | Non
             raise ImportNotAllowed("This import cannot be confirmed: it is not a preview waiting for you.")
         kpi_import.refresh_from_db()
         model = kpi_import.neighbour_model
-        if model is not None and in_force_from is not None and not model["derived"]:
+        if model is not None and in_force_from is not None and not model["date_in_name"]:
             model.update(_neighbour_model_naming(kpi_import.file_name, in_force_from))
             kpi_import.save(update_fields=["preview"])
         if _in_background(kpi_import):
@@ -414,13 +414,13 @@ def _check_and_write(kpi_import: KPIImport, table: Table, *, apply: bool, accept
 def _neighbour_model_naming(file_name: str, in_force_from: date | None) -> dict:
     """The model's name: that of the model already in force from that date (so loading a
     file again replaces it in place), else one from the file name or the date."""
-    name, derived = model_for_file(file_name)
+    name, date_in_name = model_for_file(file_name)
     if in_force_from is None:
-        in_force_from = derived
+        in_force_from = date_in_name
     existing = NeighbourModel.objects.filter(in_force_from=in_force_from).first() if in_force_from else None
     if existing is not None:
         name = existing.name
-    elif in_force_from is not None and (not name or in_force_from != derived):
+    elif in_force_from is not None and (not name or in_force_from != date_in_name):
         name = f"DfE statistical neighbours, {uk_date(in_force_from)}"
     return {
         "name": name,
@@ -442,11 +442,11 @@ def _process_neighbour_model(kpi_import: KPIImport, path: Path, *, apply: bool) 
             havering = next((c for c in councils if c.code == settings.OWN_LA_CODE), None)
             if havering is None:
                 raise NeighbourFileError(f"Havering (LA number {settings.OWN_LA_CODE}) is not in it.")
-            derived = model_for_file(kpi_import.file_name)[1]
+            date_in_name = model_for_file(kpi_import.file_name)[1]
             kpi_import.preview = {
                 "neighbour_model": {
-                    **_neighbour_model_naming(kpi_import.file_name, derived),
-                    "derived": derived is not None,
+                    **_neighbour_model_naming(kpi_import.file_name, date_in_name),
+                    "date_in_name": date_in_name is not None,
                     "councils": len(councils),
                     "havering": [[code, names.get(code, ""), close] for code, close in havering.neighbours],
                 }

@@ -290,7 +290,7 @@ def _confirm_form(kpi_import: KPIImport, data=None) -> KPIImportConfirmForm:
     return KPIImportConfirmForm(
         data,
         warnings=len(kpi_import.warnings),
-        ask_in_force_from=model is not None and not model.get("derived"),
+        ask_in_force_from=model is not None and not model.get("date_in_name"),
     )
 
 
