@@ -42,7 +42,7 @@ def count(number, *, small_numbers: bool = False):
     return suppressed_words()
 
 
-def derived(figure, *counts, small_numbers: bool = False):
+def worked_out(figure, *counts, small_numbers: bool = False):
     """A figure worked out from ``counts`` (a percentage from its numerator and
     denominator, a median from the matches it is the median of): shown only when none of
     them is suppressed, since otherwise it gives them away ("75%" beside "3 of 4")."""

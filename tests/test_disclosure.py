@@ -49,7 +49,7 @@ def test_a_percentage_is_suppressed_with_its_count(settings, value, numerator, d
 
     def ratio(**small_numbers):
         return (
-            disclosure.derived(value, numerator, denominator, **small_numbers),
+            disclosure.worked_out(value, numerator, denominator, **small_numbers),
             disclosure.count(numerator, **small_numbers),
             disclosure.count(denominator, **small_numbers),
         )
@@ -61,8 +61,8 @@ def test_a_percentage_is_suppressed_with_its_count(settings, value, numerator, d
 def test_the_threshold_is_one_setting(settings):
     settings.DISCLOSURE_THRESHOLD = 10
     assert disclosure.count(8) == "10 or fewer"
-    assert disclosure.derived(40, 12) == 40
-    assert disclosure.derived(40, 9) == "not shown"
+    assert disclosure.worked_out(40, 12) == 40
+    assert disclosure.worked_out(40, 9) == "not shown"
 
 
 # --- The walk ---------------------------------------------------------------------------------
