@@ -1,6 +1,5 @@
 """KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
 
-from datetime import date
 from functools import cache, partial
 from itertools import groupby
 
@@ -239,10 +238,7 @@ def _in_words(samples: list[dict]) -> list[dict]:
         if area.startswith("LA "):
             code = area[3:]
             area = f"{names[code]} ({code})" if code in names else f"LA {code}"
-        try:
-            period = f"{uk_date_short(date.fromisoformat(figure['period_end']))}"
-        except (TypeError, ValueError):
-            period = figure["period_end"]
+        period = uk_date_short(figure["period_end"]) or figure["period_end"]
         return {**figure, "area": areas.get(area, area), "period_end": period}
 
     return [
