@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import FileExtensionValidator
 from django.utils.text import Truncator
 
-from core.formatting import person_name
+from core.formatting import person_name, uk_date_short
 from core.forms import GovukDateField, GovukFormMixin
 from core.versioning import VersionField
 
@@ -171,8 +171,8 @@ class MilestonesForm(GovukFormMixin, forms.Form):
 
     @staticmethod
     def _label(milestone) -> str:
-        done = f", done {milestone.completed_on:%-d %b %Y}" if milestone.completed_on else ""
-        return f"{milestone.title} (due {milestone.due_date:%-d %b %Y}{done})"
+        done = f", done {uk_date_short(milestone.completed_on)}" if milestone.completed_on else ""
+        return f"{milestone.title} (due {uk_date_short(milestone.due_date)}{done})"
 
 
 class MilestoneAddForm(GovukFormMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.filters import Filters
-from core.formatting import person_name
+from core.formatting import person_name, uk_date_short
 
 from .models import KPI, Action, Commitment, Milestone, ProgressUpdate, Subgroup, Theme, derived_state
 from .rag import RAG
@@ -349,7 +349,7 @@ def _shown(value) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, date):
-        return f"{value:%-d %b %Y}"
+        return uk_date_short(value)
     return str(value)
 
 

@@ -5,7 +5,7 @@ from a suppressed count (a percentage, a median, a longest wait) is suppressed w
 Zero is shown: "none" discloses nothing about a child.
 
 Functions on plain numbers, so pages, charts, exports, frozen reports and e-mails can
-all call them; ``exact=True`` is for staff who may see the figures as recorded.
+all call them; ``small_numbers=True`` is for staff who may see the figures as recorded.
 """
 
 from django.conf import settings
@@ -35,17 +35,17 @@ def any_disclosive(*counts) -> bool:
     return any(is_disclosive(count) for count in counts)
 
 
-def count(number, *, exact: bool = False):
+def count(number, *, small_numbers: bool = False):
     """The count itself, or the suppression words."""
-    if exact or not is_disclosive(number):
+    if small_numbers or not is_disclosive(number):
         return number
     return suppressed_words()
 
 
-def derived(figure, *counts, exact: bool = False):
+def worked_out(figure, *counts, small_numbers: bool = False):
     """A figure worked out from ``counts`` (a percentage from its numerator and
     denominator, a median from the matches it is the median of): shown only when none of
     them is suppressed, since otherwise it gives them away ("75%" beside "3 of 4")."""
-    if exact or not any_disclosive(*counts):
+    if small_numbers or not any_disclosive(*counts):
         return figure
     return WITHHELD

@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.formatting import uk_date
+
 
 class VersionField(forms.IntegerField):
     """The version of the record when the form was drawn. Optional: a form sent without
@@ -53,7 +55,7 @@ def check_version(
     who, when, lines = changes()
     at = f"{timezone.localtime(when):%H:%M}"
     if timezone.localdate(when) != timezone.localdate():
-        at += f" on {timezone.localtime(when):%-d %B %Y}"
+        at += f" on {uk_date(when)}"
     by = f" by {who}" if who else ""
     headline = f"This {noun} was changed{by} at {at} while you were editing"
     headline += ": here is what changed." if lines else ". Check what it says now."

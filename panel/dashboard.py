@@ -103,7 +103,7 @@ class _Measures:
     commentary: list[tuple[KPIFigures, KPICommentary | None]]
 
 
-def _measures(as_of: date, *, exact: bool) -> _Measures:
+def _measures(as_of: date, *, small_numbers: bool) -> _Measures:
     figures = latest_kpi_figures(
         kpis=list(KPI.objects.filter(source=KPI.Source.LOCAL).select_related("theme", "owner")), as_of=as_of
     )
@@ -113,7 +113,9 @@ def _measures(as_of: date, *, exact: bool) -> _Measures:
             tally = kpis_by_theme.setdefault(figure.kpi.theme_id, {})
             tally[figure.rag] = tally.get(figure.rag, 0) + 1
     red_kpis = [figure for figure in figures if figure.rag == RAG.RED]
-    positions = benchmark_positions(kpis=[figure.kpi for figure in red_kpis], as_of=as_of, exact=exact)
+    positions = benchmark_positions(
+        kpis=[figure.kpi for figure in red_kpis], as_of=as_of, small_numbers=small_numbers
+    )
     for figure in red_kpis:
         figure.position = positions.get(figure.kpi.pk)
     return _Measures(figures, kpis_by_theme, red_kpis, red_and_amber_commentary(figures))
@@ -163,7 +165,7 @@ def dashboard_summary(*, as_of: date | None = None, small_numbers: bool = False)
     measures = cached(
         "dashboard-measures",
         [as_of, small_numbers],
-        lambda: _measures(as_of, exact=small_numbers),
+        lambda: _measures(as_of, small_numbers=small_numbers),
         tables=MEASURES_REST_ON,
     )
     people = cached(

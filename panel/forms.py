@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.forms import PersonChoiceField
 from actions.roles import STAFF_ROLES, Role
 from core.filetypes import content_matches_extension
+from core.formatting import uk_date
 from core.forms import GovukDateField, GovukFormMixin
 from core.months import month_bounds
 
@@ -178,6 +179,6 @@ class AsOfForm(GovukFormMixin, forms.Form):
             raise forms.ValidationError("The date cannot be in the future.")
         if day and day < settings.REPORTS_START:
             raise forms.ValidationError(
-                f"The plan starts on {settings.REPORTS_START:%d %B %Y}; choose a later date."
+                f"The plan starts on {uk_date(settings.REPORTS_START)}; choose a later date."
             )
         return day

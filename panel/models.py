@@ -3,7 +3,8 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+
+from core.formatting import uk_date
 
 PAPER_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
 
@@ -22,7 +23,7 @@ class Meeting(models.Model):
         get_latest_by = "starts_at"
 
     def __str__(self):
-        return f"{self.title}, {date_format(timezone.localtime(self.starts_at), 'j F Y')}"
+        return f"{self.title}, {uk_date(self.starts_at)}"
 
     def get_absolute_url(self):
         return reverse("panel:meeting_detail", args=[self.pk])

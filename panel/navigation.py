@@ -1,8 +1,8 @@
-"""The service navigation: which sections each role sees.
+"""The service navigation: which sections each user sees.
 
-An item with ``roles=None`` is for every signed-in user. Each app's pages add their
-entry here; the permission-matrix test checks that the pages themselves refuse the
-roles that do not see the link.
+Each item names the rule its page requires (``perm``, asked through ``core.access.allowed``),
+so the menu shows exactly the sections a user may open; ``perm=None`` is for every
+signed-in user. tests/panel/test_navigation.py opens every item's page as every role.
 """
 
 from collections.abc import Callable
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.roles import Role, has_role
+from core.access import allowed
 from participation.selectors import message_counts
 
 
@@ -19,14 +20,15 @@ from participation.selectors import message_counts
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...] | None = None
+    # The rule the item's page requires (the view's ``require``); None: any signed-in user.
+    perm: str | None = None
     # Prefixes of URL names (e.g. "panel:report_") whose pages mark this item as current.
     sections: tuple[str, ...] = ()
     # Words added to the label, worked out for each page (one query at most).
     status: Callable[[], str] | None = None
 
     def visible_to(self, user) -> bool:
-        return self.roles is None or has_role(user, *self.roles)
+        return self.perm is None or allowed(user, self.perm)
 
     def is_current(self, view_name: str) -> bool:
         return self.match_length(view_name) > 0
@@ -49,11 +51,11 @@ def tell_us_status() -> str:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
-    NavItem("Dashboard", "panel:dashboard"),
+    NavItem("Dashboard", "panel:dashboard", perm="panel.view_dashboard"),
     NavItem(
         "Action plan",
         "action_plan",
-        roles=tuple(Role),
+        perm="actions.view_plan",
         sections=(
             "action_detail",
             "action_add_update",
@@ -65,11 +67,11 @@ NAV_ITEMS: tuple[NavItem, ...] = (
             "action_plan_import_confirm",
         ),
     ),
-    NavItem("My actions", "my_actions", roles=(Role.SUBGROUP_LEAD, Role.ADMINISTRATOR)),
+    NavItem("My actions", "my_actions", perm="actions.see_my_actions"),
     NavItem(
         "Performance",
         "kpi_list",
-        roles=tuple(Role.values),
+        perm="actions.view_kpis",
         sections=(
             "kpi_detail",
             "kpi_import_list",
@@ -84,7 +86,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Participation",
         "participation:groups",
-        roles=tuple(Role),
+        perm="participation.read_participation",
         sections=(
             "participation:group",
             "participation:session_new",
@@ -96,36 +98,42 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     # Messages may be about a young person's safety: the officer sees them wait from every page.
+    # Administrators open the queue too, from "Young people" (its sections include it).
     NavItem(
         "Tell us",
         "participation:messages",
-        roles=(Role.PARTICIPATION_OFFICER,),
+        perm="participation.watch_messages",
         sections=("participation:message",),
         status=tell_us_status,
     ),
     NavItem(
         "Young people",
         "easy_read_list",
-        roles=(Role.SUBGROUP_LEAD, Role.PARTICIPATION_OFFICER, Role.ADMINISTRATOR),
+        perm="actions.see_easy_read",
         sections=("easy_read_", "participation:message", "participation:feedback_share"),
     ),
     NavItem(
         "Independent Visitors",
         "participation:iv:home",
-        roles=(Role.IV_COORDINATOR, Role.ADMINISTRATOR),
+        perm="participation.manage_iv",
         sections=("participation:iv:",),
     ),
-    NavItem("Meetings", "panel:meeting_list", sections=("panel:meeting_", "panel:panel_action_")),
-    NavItem("Reports", "panel:report_list", sections=("panel:report_",)),
+    NavItem(
+        "Meetings",
+        "panel:meeting_list",
+        perm="panel.read_meetings",
+        sections=("panel:meeting_", "panel:panel_action_"),
+    ),
+    NavItem("Reports", "panel:report_list", perm="panel.read_reports", sections=("panel:report_",)),
 )
 
 # Django's admin is a separate tool: it is linked from the header, beside the account
 # links, so that the menu fits one line at 1280 px for every role.
-ADMIN_ITEM = NavItem("Administration", "admin:index", roles=(Role.ADMINISTRATOR,))
+ADMIN_ITEM = NavItem("Administration", "admin:index", perm="panel.use_django_admin")
 
 
 def admin_url(user) -> str | None:
-    return reverse(ADMIN_ITEM.url_name) if user.is_staff and ADMIN_ITEM.visible_to(user) else None
+    return reverse(ADMIN_ITEM.url_name) if ADMIN_ITEM.visible_to(user) else None
 
 
 def nav_for(user, view_name: str) -> list[dict]:

@@ -13,11 +13,11 @@ from django.core.mail import send_mail
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from actions.kpis.selectors import latest_kpi_figures, red_and_amber_commentary
 from actions.models import KPI, Action, ProgressUpdate
 from actions.roles import Role
+from core.formatting import uk_date
 from participation.iv.selectors import dbs_expiring, overdue_visits, reviews_due
 from participation.selectors import message_counts
 
@@ -115,7 +115,7 @@ def send_lead_reminders(*, now=None) -> int:
     sent = 0
     for meeting in meetings_needing_lead_reminders(now=now):
         since = updates_due_since(meeting)
-        day = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+        day = uk_date(meeting.starts_at)
         for lead, actions in actions_without_update_since(since=since).items():
             if not lead.is_active or not lead.email:
                 continue
@@ -151,7 +151,7 @@ def send_commentary_reminders(*, now=None) -> int:
     owing = kpis_owing_commentary() if meetings else {}
     sent = 0
     for meeting in meetings:
-        day = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+        day = uk_date(meeting.starts_at)
         for owner, figures in owing.items():
             if not owner.is_active or not owner.email:
                 continue
@@ -183,7 +183,7 @@ def send_iv_digest(*, today: date | None = None) -> int:
             kind=ReminderLog.Kind.IV_WEEKLY,
             cycle=f"{year}-W{week:02d}",
             recipient=coordinator,
-            subject=f"Independent Visitors: this week's digest ({date_format(today, 'j F Y')})",
+            subject=f"Independent Visitors: this week's digest ({uk_date(today)})",
             template="panel/email/iv_digest.txt",
             context={"counts": counts, "today": today},
         )
@@ -204,7 +204,7 @@ def send_participation_digest(*, now=None) -> int:
             kind=ReminderLog.Kind.PARTICIPATION_WEEKLY,
             cycle=f"{year}-W{week:02d}",
             recipient=officer,
-            subject=f"Messages from young people: this week's digest ({date_format(today, 'j F Y')})",
+            subject=f"Messages from young people: this week's digest ({uk_date(today)})",
             template="panel/email/participation_digest.txt",
             context={"counts": counts, "today": today, "answer_days": settings.YOUNG_PEOPLE_ANSWER_DAYS},
         )

@@ -23,3 +23,5 @@ rules.add_perm("panel.update_panel_action", is_administrator | is_panel_action_o
 rules.add_perm("panel.read_reports", has_any_role)
 rules.add_perm("panel.generate_report", is_administrator)
 rules.add_perm("panel.see_reporting_completion", is_administrator)
+# Django's own admin checks is_staff itself; the header links to it for staff administrators.
+rules.add_perm("panel.use_django_admin", is_administrator & rules.is_staff)

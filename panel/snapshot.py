@@ -19,7 +19,7 @@ from actions.models import KPI, Action, ProgressUpdate, Theme
 from actions.rag import RAG, RAG_ORDER
 from actions.selectors import plan_state
 from core.disclosure import count as suppress_small
-from core.disclosure import derived
+from core.disclosure import worked_out
 from core.formatting import person_name
 from core.months import month_end
 from participation.derived_kpis import derived_kpis_record
@@ -116,7 +116,7 @@ def _measure_row(figure, commentary: Commentary | None) -> MeasureRow:
         travel_short=figure.travel.short.meaning if figure.travel.short else "",
         travel_long=figure.travel.long.meaning if figure.travel.long else "",
         # Reports go to panel members: no figure withheld from them on their pages.
-        rating_reason=figure.rating_reason(exact=False),
+        rating_reason=figure.rating_reason(small_numbers=False),
         target=float(kpi.target) if kpi.target is not None else None,
         target_display=kpi_number(kpi.target, kpi) if kpi.target is not None else "",
         comparators={area: float(v.value) for area, v in figure.comparators.items() if v.value is not None},
@@ -156,16 +156,16 @@ def _iv_section(as_of: date) -> Table:
     percent = f"{iv.percent_with_iv}%" if iv.percent_with_iv is not None else "–"
     rows = [
         ["Children waiting for a visitor", suppress_small(iv.waiting)],
-        ["Longest wait (days)", derived(iv.longest_wait_days, iv.waiting)],
+        ["Longest wait (days)", worked_out(iv.longest_wait_days, iv.waiting)],
         [
             "Median days from referral to match (past year)",
-            derived(iv.median_days_to_match, iv.matched_in_year),
+            worked_out(iv.median_days_to_match, iv.matched_in_year),
         ],
         ["Children in care with a visitor", suppress_small(iv.looked_after_with_iv)],
         ["Care leavers with a visitor (Havering's extension)", suppress_small(iv.care_leavers_with_iv)],
         [
             "Children in care with a visitor, % of all children in care",
-            derived(percent, iv.looked_after_with_iv, iv.cla_count),
+            worked_out(percent, iv.looked_after_with_iv, iv.cla_count),
         ],
         [
             f"Matches lasting {iv.min_match_months} months or more",

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from actions.kpis.selectors import is_locked
 from actions.models import KPI, KPIValue
+from core.formatting import uk_date
 from core.months import month_end, previous_month_end
 
 from .iv.selectors import iv_panel_figures
@@ -43,7 +44,7 @@ def derived_figures(*, period_end: date) -> dict[str, dict]:
             "value": Decimal(str(iv.percent_with_iv)),
             "numerator": iv.looked_after_with_iv,
             "denominator": iv.cla_count,
-            "note": f"Denominator: children in care (CLA) at {iv.cla_period_end:%-d %B %Y}.",
+            "note": f"Denominator: children in care (CLA) at {uk_date(iv.cla_period_end)}.",
         }
     else:
         logger.debug("H03 for %s not computed: no usable CLA count", period_end)

@@ -4,10 +4,11 @@ whatever the number of sessions or feedback items."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, DateField, F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncQuarter
+
+from core.months import add_months, quarter_start, start_of_months_to
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
 
@@ -17,11 +18,6 @@ COHORTS = (
     ("care_leavers", "Care leavers"),
     ("others", "Other young people"),
 )
-
-
-def _year_before(as_of: date) -> date:
-    """The first day of the twelve months that end on ``as_of``."""
-    return as_of - relativedelta(years=1) + timedelta(days=1)
 
 
 def _reach(prefix: str = "", *, since: date, until: date) -> dict:
@@ -44,7 +40,7 @@ def groups_overview(*, today: date) -> QuerySet[ParticipationGroup]:
         .select_related("facilitator")
         .annotate(
             last_held_on=Max("sessions__held_on"),
-            **_reach("sessions__", since=_year_before(today), until=today),
+            **_reach("sessions__", since=start_of_months_to(today, 12), until=today),
         )
         .prefetch_related(Prefetch("sessions", queryset=recent[:RECENT_SESSIONS], to_attr="recent_sessions"))
         .order_by("name")
@@ -61,7 +57,7 @@ class QuarterReach:
 
     @property
     def label(self) -> str:
-        end = self.start + relativedelta(months=2)
+        end = add_months(self.start, 2)
         return f"{self.start:%b}–{end:%b %Y}"
 
     @property
@@ -73,8 +69,7 @@ def reach_by_quarter(
     *, today: date, group: ParticipationGroup | None = None, quarters: int = 4
 ) -> list[QuarterReach]:
     """Attendance by cohort in each of the last ``quarters`` calendar quarters, oldest first. One query."""
-    this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    first = this_quarter - relativedelta(months=3 * (quarters - 1))
+    first = add_months(quarter_start(today), -3 * (quarters - 1))
     sessions = ParticipationSession.objects.filter(held_on__gte=first, held_on__lte=today)
     if group is not None:
         sessions = sessions.filter(group=group)
@@ -87,7 +82,7 @@ def reach_by_quarter(
     }
     result = []
     for i in range(quarters):
-        start = first + relativedelta(months=3 * i)
+        start = add_months(first, 3 * i)
         row = rows.get(start, {})
         result.append(
             QuarterReach(
@@ -144,7 +139,7 @@ def active_young_people(*, as_of: date) -> int:
     membership is taken as its best-attended session (children in care plus care
     leavers) in the three months to ``as_of``; the estimate is the sum over groups. One query.
     """
-    since = as_of - relativedelta(months=3) + timedelta(days=1)
+    since = start_of_months_to(as_of, 3)
     peaks = (
         ParticipationSession.objects.filter(held_on__gte=since, held_on__lte=as_of)
         .values("group")
@@ -201,7 +196,7 @@ def participation_panel_figures(*, as_of: date) -> ParticipationFigures:
 
     Four queries: reach by group; reach by quarter; active young people; feedback counts.
     """
-    since = _year_before(as_of)
+    since = start_of_months_to(as_of, 12)
     groups = [
         GroupReach(
             name=g["name"],

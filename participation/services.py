@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.easyread.services import jargon_terms, readability_check
 from actions.models import Action, Theme
+from core.formatting import uk_date
 from core.records import save_with_who_and_when
 
 from .models import FeedbackItem, ParticipationGroup, ParticipationSession, YoungPersonMessage
@@ -86,7 +87,7 @@ def session_update(
     if earliest_report and held_on > earliest_report.reported_back_on:
         errors["held_on"] = (
             "The session cannot be after the date its feedback was reported back "
-            f"({earliest_report.reported_back_on:%-d %B %Y})"
+            f"({uk_date(earliest_report.reported_back_on)})"
         )
     raise_if(errors)
     moved = (session.held_on, session.group_id) != (held_on, group.pk)
@@ -121,7 +122,7 @@ def _feedback_errors(
         if reported_back_on < raised_on:
             errors["reported_back_on"] = (
                 f"The report-back date cannot be before {'the session' if at_session else 'it was raised'} "
-                f"({raised_on:%-d %B %Y})"
+                f"({uk_date(raised_on)})"
             )
         elif reported_back_on > timezone.localdate():
             errors["reported_back_on"] = "The report-back date must be today or in the past"

@@ -51,10 +51,12 @@ def _session_for(user, pk: int, *, perm: str = "participation.read_participation
 
 
 def _officer_flags(user) -> dict[str, bool]:
-    """Officers who log participation may write here and see headcounts exactly; everyone
-    else sees 1 to 5 young people as the disclosure words (``headcount`` filter)."""
-    officer = allowed(user, "participation.log_participation")
-    return {"can_write": officer, "exact": officer}
+    """Officers who log participation may write here. Staff see headcounts as recorded; panel
+    members see 1 to 5 young people as the disclosure words (``headcount`` filter)."""
+    return {
+        "can_write": allowed(user, "participation.log_participation"),
+        "small_numbers": allowed(user, "actions.see_small_numbers"),
+    }
 
 
 @login_required

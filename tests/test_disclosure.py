@@ -31,7 +31,7 @@ SUPPRESSED = "5 or fewer"
 def test_counts_from_1_to_5_are_suppressed(settings, number, shown):
     settings.DISCLOSURE_THRESHOLD = 5
     assert disclosure.count(number) == shown
-    assert disclosure.count(number, exact=True) == number
+    assert disclosure.count(number, small_numbers=True) == number
 
 
 @pytest.mark.parametrize(
@@ -47,22 +47,22 @@ def test_counts_from_1_to_5_are_suppressed(settings, number, shown):
 def test_a_percentage_is_suppressed_with_its_count(settings, value, numerator, denominator, shown):
     settings.DISCLOSURE_THRESHOLD = 5
 
-    def ratio(**exact):
+    def ratio(**small_numbers):
         return (
-            disclosure.derived(value, numerator, denominator, **exact),
-            disclosure.count(numerator, **exact),
-            disclosure.count(denominator, **exact),
+            disclosure.worked_out(value, numerator, denominator, **small_numbers),
+            disclosure.count(numerator, **small_numbers),
+            disclosure.count(denominator, **small_numbers),
         )
 
     assert ratio() == shown
-    assert ratio(exact=True) == (value, numerator, denominator)
+    assert ratio(small_numbers=True) == (value, numerator, denominator)
 
 
 def test_the_threshold_is_one_setting(settings):
     settings.DISCLOSURE_THRESHOLD = 10
     assert disclosure.count(8) == "10 or fewer"
-    assert disclosure.derived(40, 12) == 40
-    assert disclosure.derived(40, 9) == "not shown"
+    assert disclosure.worked_out(40, 12) == 40
+    assert disclosure.worked_out(40, 9) == "not shown"
 
 
 # --- The walk ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Demo easy-read words: every commitment, and a few actions and their latest update,
 written and approved so that the young people's page reads well out of the box.
 
-Each text passes the readability check (tests/actions/test_easy_read_demo.py). Idempotent:
+Each text passes the readability check (tests/actions/test_easyread_services.py). Idempotent:
 texts are matched on what they describe.
 """
 

@@ -44,7 +44,7 @@ def easy_read_list(request):
     require(request.user, "actions.see_easy_read")
     return render(
         request,
-        "actions/easy_read/list.html",
+        "actions/easyread/list.html",
         {
             **easy_read_worklist(user=request.user),
             "can_approve": allowed(request.user, "actions.approve_easy_read"),
@@ -68,7 +68,7 @@ def easy_read_edit(request, kind: str, pk: int):
     figures = check(item.text, terms=services.jargon_terms()) if item else None
     return render(
         request,
-        "actions/easy_read/edit.html",
+        "actions/easyread/edit.html",
         {
             "kind": kind,
             "subject": subject,

@@ -84,12 +84,12 @@ def _in_force(sets: list, period_end: date) -> tuple[NeighbourModel | None, list
     return next(((model, found) for model, found in sets if model.in_force_from <= period_end), (None, []))
 
 
-def _withheld(values: dict[str, KPIValue], kpi: KPI, *, exact: bool) -> dict[str, KPIValue]:
+def _withheld(values: dict[str, KPIValue], kpi: KPI, *, small_numbers: bool) -> dict[str, KPIValue]:
     """The figures that may be ranked for this viewer: without Havering's when it is withheld
     from them (a small count, core.disclosure), since its rank among figures that are shown
     would bracket it."""
     own = values.get(settings.OWN_LA_CODE)
-    if exact or own is None or not value_suppressed(kpi, own.value, own.numerator, own.denominator):
+    if small_numbers or own is None or not value_suppressed(kpi, own.value, own.numerator, own.denominator):
         return values
     return {code: value for code, value in values.items() if code != settings.OWN_LA_CODE}
 
@@ -135,11 +135,11 @@ def _by_code(values: list[KPIValue]) -> dict[str, KPIValue]:
 
 
 def benchmark_positions(
-    *, kpis: list[KPI], as_of: date | None = None, exact: bool = False
+    *, kpis: list[KPI], as_of: date | None = None, small_numbers: bool = False
 ) -> dict[int, Position]:
     """Havering's rank among its neighbours and quartile in England for each KPI, for
     the latest period DfE published other councils' figures for (none where Havering's
-    figure is withheld from the viewer: ``exact`` false and a small count). Three queries
+    figure is withheld from the viewer: ``small_numbers`` false and a small count). Three queries
     whatever the number of KPIs or councils (none without KPIs)."""
     if not kpis:
         return {}
@@ -153,22 +153,22 @@ def benchmark_positions(
     for kpi_id, period_end in periods.items():
         kpi = by_id[kpi_id]
         positions[kpi_id] = _position(
-            kpi, period_end, _withheld(_by_code(published[kpi_id]), kpi, exact=exact), sets
+            kpi, period_end, _withheld(_by_code(published[kpi_id]), kpi, small_numbers=small_numbers), sets
         )
     return positions
 
 
-def kpi_benchmark(*, kpi: KPI, exact: bool = False) -> Benchmark | None:
+def kpi_benchmark(*, kpi: KPI, small_numbers: bool = False) -> Benchmark | None:
     """The KPI page's benchmarking table, for the latest period with other councils'
     figures; None when DfE publishes none for it. Havering is not ranked when its figure is
-    withheld from the viewer (``exact`` false and a small count). Four queries."""
+    withheld from the viewer (``small_numbers`` false and a small count). Four queries."""
     periods = _latest_benchmarked([kpi], None)
     if kpi.pk not in periods:
         return None
     period_end = periods[kpi.pk]
     values = _published(periods, areas=list(AREA.values))[kpi.pk]
     sets = _neighbour_sets()
-    figures = _withheld(_by_code(values), kpi, exact=exact)
+    figures = _withheld(_by_code(values), kpi, small_numbers=small_numbers)
     position = _position(kpi, period_end, figures, sets)
     _, neighbours = _in_force(sets, period_end)
     every = {

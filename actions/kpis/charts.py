@@ -284,7 +284,7 @@ def sparkline(
         (
             v.period_end,
             kpi_shown_number(
-                v.value, kpi, numerator=v.numerator, denominator=v.denominator, exact=small_numbers
+                v.value, kpi, numerator=v.numerator, denominator=v.denominator, small_numbers=small_numbers
             ),
         )
         for v in values

@@ -8,16 +8,17 @@ from actions.models import KPI
 from core import disclosure
 
 
+def plain_number(value: Decimal | float) -> str:
+    """A bare number to one decimal place at most: 2.2, 5, 1,250 (no unit)."""
+    rounded = Decimal(value).quantize(Decimal("0.1"))
+    return f"{rounded:,.1f}".removesuffix(".0")
+
+
 def kpi_number(value: Decimal | float | None, kpi: KPI) -> str:
     """A bare figure in the KPI's unit, to one decimal place at most: 72%, 23.5 days, 212."""
     if value is None:
         return "–"
-    value = Decimal(value)
-    if kpi.unit == KPI.Unit.COUNT and value == value.to_integral_value():
-        text = f"{int(value):,}"
-    else:
-        rounded = value.quantize(Decimal("0.1"))
-        text = f"{rounded:,.1f}".removesuffix(".0")
+    text = plain_number(value)
     if kpi.unit == KPI.Unit.PERCENT:
         return f"{text}%"
     if kpi.unit == KPI.Unit.DAYS:
@@ -33,10 +34,10 @@ def value_suppressed(kpi: KPI, value, numerator=None, denominator=None) -> bool:
     return disclosure.any_disclosive(numerator, denominator)
 
 
-def kpi_value_fields(value, kpi: KPI, *, exact: bool = False) -> tuple:
+def kpi_value_fields(value, kpi: KPI, *, small_numbers: bool = False) -> tuple:
     """(value, numerator, denominator) of a KPIValue as they may be shown, for exports:
     numbers where they may be shown, the suppression words where not."""
-    if exact or not value_suppressed(kpi, value.value, value.numerator, value.denominator):
+    if small_numbers or not value_suppressed(kpi, value.value, value.numerator, value.denominator):
         return value.value, value.numerator, value.denominator
     return (
         _withheld(value.value, kpi),
@@ -45,9 +46,11 @@ def kpi_value_fields(value, kpi: KPI, *, exact: bool = False) -> tuple:
     )
 
 
-def kpi_shown_number(number, kpi: KPI, *, numerator=None, denominator=None, exact: bool = False) -> str:
+def kpi_shown_number(
+    number, kpi: KPI, *, numerator=None, denominator=None, small_numbers: bool = False
+) -> str:
     """A bare figure (``kpi_number``) or the suppression words."""
-    if not exact and value_suppressed(kpi, number, numerator, denominator):
+    if not small_numbers and value_suppressed(kpi, number, numerator, denominator):
         return _withheld(number, kpi)
     return kpi_number(number, kpi)
 
@@ -69,10 +72,14 @@ def kpi_figure(value, kpi: KPI, small_numbers: bool = False) -> str:
         return value.not_published
 
     def count(number):
-        return _thousands(disclosure.count(number, exact=small_numbers))
+        return _thousands(disclosure.count(number, small_numbers=small_numbers))
 
     text = kpi_shown_number(
-        value.value, kpi, numerator=value.numerator, denominator=value.denominator, exact=small_numbers
+        value.value,
+        kpi,
+        numerator=value.numerator,
+        denominator=value.denominator,
+        small_numbers=small_numbers,
     )
     if value.numerator is not None and value.denominator is not None:
         text += f" ({count(value.numerator)} of {count(value.denominator)})"

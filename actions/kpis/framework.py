@@ -74,7 +74,7 @@ def framework_indicators() -> list[KPI]:
     )
 
 
-def framework_overview(*, exact: bool, as_of: date | None = None) -> list[Outcome]:
+def framework_overview(*, small_numbers: bool, as_of: date | None = None) -> list[Outcome]:
     """Every National Framework indicator under its outcome and domain, with the figures
     published for periods up to ``as_of`` (default: all). Four queries whatever the number
     of indicators, plus benchmarking's three."""
@@ -104,7 +104,7 @@ def framework_overview(*, exact: bool, as_of: date | None = None) -> list[Outcom
             indicator.figures[value.area] = value
     for mapping in DfEMapping.objects.filter(kpi_id__in=indicators, is_active=True).order_by("pk"):
         indicators[mapping.kpi_id].mapping = indicators[mapping.kpi_id].mapping or mapping
-    for kpi_id, position in benchmark_positions(kpis=kpis, exact=exact, as_of=as_of).items():
+    for kpi_id, position in benchmark_positions(kpis=kpis, small_numbers=small_numbers, as_of=as_of).items():
         if position.period_end == indicators[kpi_id].period_end:
             indicators[kpi_id].position = position
     ordered = [indicators[kpi.pk] for kpi in kpis]
@@ -124,7 +124,7 @@ def framework_report_rows(*, as_of: date) -> list[dict]:
     """The meeting pack's framework section, as a panel member may read it (small counts
     withheld), frozen into the report's data."""
     rows = []
-    for outcome in framework_overview(exact=False, as_of=as_of):
+    for outcome in framework_overview(small_numbers=False, as_of=as_of):
         for domain in outcome.domains:
             for indicator in domain.indicators:
                 kpi = indicator.kpi

@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import LocalAuthority, NeighbourModel, NeighbourModelUpload, StatisticalNeighbour
+from core.formatting import uk_date
 
 from .files import CSV, FileRefused, describe_size, kind_for, open_table, open_upload
 
@@ -292,7 +293,7 @@ def model_naming(file_name: str, in_force_from: date) -> Naming:
     if existing is not None:
         name = existing.name
     elif not name or in_force_from != derived:
-        name = f"DfE statistical neighbours, {in_force_from:%-d %B %Y}"
+        name = f"DfE statistical neighbours, {uk_date(in_force_from)}"
     return Naming(name, existing)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from actions.kpis.formatting import kpi_number, plain_number
 from actions.models import KPI
 from actions.rag import RAG
 from core.months import months_before
@@ -17,24 +18,9 @@ from core.months import months_before
 # --- Numbers in words ---------------------------------------------------------------------
 
 
-def _plain(number: Decimal) -> str:
-    """A bare number to one decimal place at most: 2.2, 5, 1,250."""
-    rounded = Decimal(number).quantize(Decimal("0.1"))
-    return f"{rounded:,.1f}".removesuffix(".0")
-
-
-def _figure(kpi: KPI, number: Decimal) -> str:
-    text = _plain(number)
-    if kpi.unit == KPI.Unit.PERCENT:
-        return f"{text}%"
-    if kpi.unit == KPI.Unit.DAYS:
-        return f"{text} days"
-    return text
-
-
 def _amount(kpi: KPI, number: Decimal) -> str:
     """A difference in the measure's own unit: 2.2 points (of a percentage), 3 days, 4."""
-    text = _plain(number)
+    text = plain_number(number)
     singular = Decimal(number).quantize(Decimal("0.1")) == 1
     if kpi.unit == KPI.Unit.PERCENT:
         return f"{text} point{'' if singular else 's'}"
@@ -44,7 +30,7 @@ def _amount(kpi: KPI, number: Decimal) -> str:
 
 
 def _the_target(kpi: KPI) -> str:
-    text = _plain(kpi.target)
+    text = plain_number(kpi.target)
     if kpi.unit == KPI.Unit.PERCENT:
         return f"the {text}% target"
     if kpi.unit == KPI.Unit.DAYS:
@@ -63,12 +49,12 @@ def tolerance(kpi: KPI) -> Decimal:
 def _the_tolerance(kpi: KPI) -> str:
     amount = kpi.amber_tolerance or Decimal(0)
     if kpi.tolerance_kind == KPI.ToleranceKind.PERCENT_OF_TARGET:
-        return f"the tolerance of {_plain(amount)}% of the target ({_amount(kpi, tolerance(kpi))})"
+        return f"the tolerance of {plain_number(amount)}% of the target ({_amount(kpi, tolerance(kpi))})"
     if kpi.unit == KPI.Unit.PERCENT:
-        return f"the {_plain(amount)}-point tolerance"
+        return f"the {plain_number(amount)}-point tolerance"
     if kpi.unit == KPI.Unit.DAYS:
-        return f"the {_plain(amount)}-day tolerance"
-    return f"the tolerance of {_plain(amount)}"
+        return f"the {plain_number(amount)}-day tolerance"
+    return f"the tolerance of {plain_number(amount)}"
 
 
 def rule_words(kpi: KPI) -> str:
@@ -78,11 +64,11 @@ def rule_words(kpi: KPI) -> str:
     if kpi.polarity == KPI.Polarity.NEUTRAL:
         return "A context measure: neither higher nor lower is better, so it has no rating."
     better, worse = ("above", "below") if kpi.polarity == KPI.Polarity.HIGHER else ("below", "above")
-    words = f"Green at {_figure(kpi, kpi.target)} or {better}. "
+    words = f"Green at {kpi_number(kpi.target, kpi)} or {better}. "
     if tolerance(kpi) > 0:
         amber = f"{_amount(kpi, tolerance(kpi))} {worse} it"
         if kpi.tolerance_kind == KPI.ToleranceKind.PERCENT_OF_TARGET:
-            amber += f" ({_plain(kpi.amber_tolerance)}% of the target)"
+            amber += f" ({plain_number(kpi.amber_tolerance)}% of the target)"
         words += f"Amber up to {amber}; red further {worse}."
     else:
         words += f"No tolerance is set: any figure {worse} it is red."
@@ -134,7 +120,7 @@ def kpi_rating(
     if kpi.polarity == KPI.Polarity.NEUTRAL:
         return Rating(RAG.NONE, "No rating: a context measure, where neither higher nor lower is better.")
     value = Decimal(value)
-    shown = "the figure" if hide_figures else _figure(kpi, value)
+    shown = "the figure" if hide_figures else kpi_number(value, kpi)
 
     def by(amount: Decimal) -> str:
         return "" if hide_figures else f"{_amount(kpi, amount)} "
@@ -157,7 +143,7 @@ def kpi_rating(
     if year_ago is None:
         missing = "and there is no figure a year earlier to compare"
         return Rating(RAG.RED, f"Red: {off}, {beyond}, {missing}.", True)
-    then = "" if hide_figures else f" ({_figure(kpi, Decimal(year_ago))})"
+    then = "" if hide_figures else f" ({kpi_number(Decimal(year_ago), kpi)})"
     if _is_better(kpi, value, Decimal(year_ago)):
         return Rating(RAG.AMBER, f"Amber: {off}, {beyond}, but better than a year earlier{then}.", True)
     return Rating(RAG.RED, f"Red: {off}, {beyond}, and no better than a year earlier{then}.", True)

@@ -23,6 +23,9 @@ def can_view_kpis(user) -> bool:
 
 @rules.predicate
 def sees_small_numbers(user) -> bool:
+    """Staff see small counts about children as recorded, everywhere (measures, charts,
+    participation headcounts, exports); panel members see them suppressed (core.disclosure).
+    Pages ask ``allowed(user, "actions.see_small_numbers")`` and pass ``small_numbers=``."""
     return has_role(user, *STAFF_ROLES)
 
 
@@ -51,3 +54,4 @@ rules.add_perm("actions.import_kpis", can_import_kpi_data)
 rules.add_perm("actions.write_kpi_commentary", can_write_kpi_commentary)
 # DfE's statistical-neighbour models are reference data: administrators load them.
 rules.add_perm("actions.manage_neighbour_models", is_administrator)
+rules.add_perm("actions.see_small_numbers", sees_small_numbers)

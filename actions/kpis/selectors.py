@@ -66,12 +66,14 @@ class KPIFigures:
             year_ago=self.year_ago.value if self.year_ago else None,
         )
 
-    def rating_reason(self, *, exact: bool) -> str:
+    def rating_reason(self, *, small_numbers: bool) -> str:
         """Why the figure has its rating, as this viewer may read it: without the figures
         (or how far off target they are) when the latest figure or the year-earlier one it is
-        compared with is withheld from them (``exact`` false: a panel member)."""
+        compared with is withheld from them (``small_numbers`` false: a panel member)."""
         shown = [value for value in (self.latest, self.year_ago) if value is not None]
-        if exact or not any(value_suppressed(self.kpi, v.value, v.numerator, v.denominator) for v in shown):
+        if small_numbers or not any(
+            value_suppressed(self.kpi, v.value, v.numerator, v.denominator) for v in shown
+        ):
             return self.rating.reason
         return kpi_rating(
             self.kpi,

@@ -1,6 +1,5 @@
 """KPI pages (every role) and the import pages (holders of ``actions.import_kpi_data``)."""
 
-from datetime import date
 from functools import cache, partial
 from itertools import groupby
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions.models import KPI, KPIImport, KPIValue, LocalAuthority, NeighbourModelUpload
 from core.access import allowed, get_object_for, require
 from core.exports import XLSX_TYPE, csv_response, xlsx_bytes, xlsx_response
+from core.formatting import uk_date, uk_date_short
 from core.forms import save_or_show_errors
 
 from . import neighbours, selectors, services
@@ -35,7 +35,6 @@ from .forms import (
 )
 from .framework import framework_overview
 from .importing import LONG_COLUMNS
-from .rules import sees_small_numbers
 from .uploads import ImportSizeLimitHandler
 
 EXPORT_HEADERS = list(LONG_COLUMNS)
@@ -74,7 +73,7 @@ def kpi_list(request):
             # and this is worked out only when it is not.
             "listing": partial(_kpi_listing, filters),
             "query": None if form.errors else filters.key(),
-            "small_numbers": sees_small_numbers(request.user),
+            "small_numbers": allowed(request.user, "actions.see_small_numbers"),
             "can_import": allowed(request.user, "actions.import_kpis"),
             "can_load_models": allowed(request.user, "actions.manage_neighbour_models"),
         },
@@ -100,12 +99,12 @@ def kpi_framework(request):
     """DfE's National Framework indicators by outcome and domain, with Havering beside London,
     its neighbours' median and England."""
     require(request.user, "actions.view_kpis")
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     return render(
         request,
         "actions/kpis/framework.html",
         {
-            "outcomes": framework_overview(exact=small_numbers),
+            "outcomes": framework_overview(small_numbers=small_numbers),
             "small_numbers": small_numbers,
             "can_export": allowed(request.user, "actions.import_kpis"),
         },
@@ -121,7 +120,7 @@ def kpi_detail(request, code: str):
     )
     # Computed only when the page is not in the cache (see the template), the history once.
     history = cache(partial(selectors.kpi_history, kpi=kpi))
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     actions = kpi.actions.select_related("lead").order_by("due_date", "pk")
     return render(
         request,
@@ -132,7 +131,7 @@ def kpi_detail(request, code: str):
             "latest": lambda: next((row for row in history() if row.havering), None),
             "figure": lambda: selectors.figures_from_history(kpi=kpi, history=history()),
             "chart": lambda: kpi_chart(kpi, history(), small_numbers=small_numbers),
-            "benchmark": partial(kpi_benchmark, kpi=kpi, exact=small_numbers),
+            "benchmark": partial(kpi_benchmark, kpi=kpi, small_numbers=small_numbers),
             "published": partial(selectors.last_published, kpi=kpi),
             "actions": actions,
             "small_numbers": small_numbers,
@@ -172,12 +171,12 @@ def kpi_export(request):
     require(request.user, "actions.view_kpis")
     code = request.GET.get("kpi")
     kpi = get_object_or_404(KPI, code=code) if code else None
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     rows = (
         [
             value.kpi.code,
             value.period_end,
-            *kpi_value_fields(value, value.kpi, exact=small_numbers),
+            *kpi_value_fields(value, value.kpi, small_numbers=small_numbers),
             value.get_area_display(),
             value.note,
         ]
@@ -247,10 +246,7 @@ def _in_words(samples: list[dict]) -> list[dict]:
         if area.startswith("LA "):
             code = area[3:]
             area = f"{names[code]} ({code})" if code in names else f"LA {code}"
-        try:
-            period = f"{date.fromisoformat(figure['period_end']):%-d %b %Y}"
-        except (TypeError, ValueError):
-            period = figure["period_end"]
+        period = uk_date_short(figure["period_end"]) or figure["period_end"]
         return {**figure, "area": areas.get(area, area), "period_end": period}
 
     return [
@@ -427,7 +423,7 @@ def neighbour_model_preview(request, pk: int):
             form, neighbours.neighbour_model_confirm, upload=upload, user=request.user
         )
         if model is not None:
-            messages.success(request, f"Loaded {model.name}, in force from {model.in_force_from:%-d %B %Y}.")
+            messages.success(request, f"Loaded {model.name}, in force from {uk_date(model.in_force_from)}.")
             return redirect("neighbour_model_list")
     # The preview is for the date given, while it is a date; else for the date proposed.
     day = form.cleaned_data.get("in_force_from") if form.is_bound and form.is_valid() else None

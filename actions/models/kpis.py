@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formatting import uk_date_short
+
 
 class KPI(models.Model):
     """A performance measure. Its code is the stable key that imports use."""
@@ -190,7 +192,9 @@ class KPIImport(models.Model):
         permissions = [("import_kpi_data", "Can import performance data from spreadsheets")]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%d %b %Y %H:%M})"
+        return (
+            f"{self.file_name} ({uk_date_short(self.created_at)} {timezone.localtime(self.created_at):%H:%M})"
+        )
 
     def get_absolute_url(self):
         return reverse("kpi_import_detail", args=[self.pk])
@@ -346,7 +350,7 @@ class KPICommentary(models.Model):
         indexes = [models.Index(fields=["kpi", "period_end", "created_at"], name="kpi_commentary_period")]
 
     def __str__(self):
-        return f"{self.kpi.code} {self.period_end:%d %b %Y}: {self.commentary[:60]}"
+        return f"{self.kpi.code} {uk_date_short(self.period_end)}: {self.commentary[:60]}"
 
 
 class KPIPeriodLock(models.Model):
@@ -374,7 +378,7 @@ class KPIPeriodLock(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}: {self.reason}"
+        return f"{uk_date_short(self.period_start)} to {uk_date_short(self.period_end)}: {self.reason}"
 
     def covers(self, day: date) -> bool:
         return self.period_start <= day <= self.period_end
@@ -430,7 +434,7 @@ class KPIValueAmendment(models.Model):
         indexes = [models.Index(fields=["kpi_value", "-changed_at"], name="kpi_amendment_latest")]
 
     def __str__(self):
-        return f"{self.kpi_value}: amended {self.changed_at:%d %b %Y}"
+        return f"{self.kpi_value}: amended {uk_date_short(self.changed_at)}"
 
 
 class DfEMapping(models.Model):

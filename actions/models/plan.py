@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.formatting import uk_date, uk_date_short
+
 from ..rag import RAG
 
 # The one wording of the rule, wherever an action's dates are checked (services, forms, imports).
@@ -184,7 +186,7 @@ def rating_reason(action: "Action", *, milestones, today: date | None = None) ->
         slipped = _slipped(action, milestones=milestones, today=today or timezone.localdate())
         return f"Amber: {_progress(action)}{slipped}."
     if rag == RAG.NONE:  # step 5: not started, not yet due to start
-        return f"No rating: not started yet; it is due to start on {action.start_date:%-d %B %Y}."
+        return f"No rating: not started yet; it is due to start on {uk_date(action.start_date)}."
     late = ", with no milestone late" if milestones else ""  # step 6: otherwise green
     return f"Green: {_progress(action)}{late}."
 
@@ -198,13 +200,13 @@ def _red_reasons(action: "Action") -> list[str]:
     if action.status == Action.Status.OFF_TRACK:
         reasons.append(f"off track {_source(action)}")
     if action.is_overdue:
-        reasons.append(f"overdue: it was due on {action.due_date:%-d %B %Y} and is not complete")
+        reasons.append(f"overdue: it was due on {uk_date(action.due_date)} and is not complete")
     return reasons
 
 
 def _progress(action: "Action") -> str:
     if action.status == Action.Status.NOT_STARTED:
-        return f"not started, though it was due to start on {action.start_date:%-d %B %Y}"
+        return f"not started, though it was due to start on {uk_date(action.start_date)}"
     return f"{action.get_status_display().lower()} {_source(action)}"
 
 
@@ -219,7 +221,7 @@ def _slipped(action: "Action", *, milestones, today: date) -> str:
     if not slipped:
         return f", {joiner} a milestone slipped"
     if len(slipped) == 1:
-        return f", {joiner} milestone ‘{slipped[0].title}’ slipped (due {slipped[0].due_date:%-d %b %Y})"
+        return f", {joiner} milestone ‘{slipped[0].title}’ slipped (due {uk_date_short(slipped[0].due_date)})"
     titles = [f"‘{m.title}’" for m in slipped]
     return f", {joiner} milestones {', '.join(titles[:-1])} and {titles[-1]} slipped"
 
@@ -326,7 +328,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["action", "-created_at"], name="progress_update_latest")]
 
     def __str__(self):
-        return f"{self.action} – {self.created_at:%d %b %Y}"
+        return f"{self.action} – {uk_date_short(self.created_at)}"
 
 
 class MonthEndRating(models.Model):

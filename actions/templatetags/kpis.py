@@ -17,7 +17,7 @@ register.simple_tag(formatting.kpi_figure, name="kpi_figure")
 @register.simple_tag
 def kpi_rating_reason(figures, small_numbers: bool = False) -> str:
     """Why a measure has its rating, without figures the viewer may not see."""
-    return figures.rating_reason(exact=small_numbers)
+    return figures.rating_reason(small_numbers=small_numbers)
 
 
 @register.filter

@@ -1,18 +1,17 @@
 """Template tags and filters shared by every app's pages."""
 
-from datetime import date, datetime
-
 from django import forms, template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 
 from actions.rag import RAG
 from core import disclosure
-from core.formatting import person_name
+from core.formatting import person_name, uk_date, uk_date_short
 
 register = template.Library()
 
 register.filter("person_name", person_name)
+register.filter("uk_date", uk_date)
+register.filter("uk_date_short", uk_date_short)
 
 
 @register.filter
@@ -43,21 +42,6 @@ def is_disclosive(count) -> bool:
 def disclosure_threshold():
     """The largest count of children that is suppressed (5 unless set)."""
     return disclosure.threshold()
-
-
-@register.filter
-def uk_date(value):
-    """A date, datetime or ISO date string (as frozen in a report) as "10 January 2027"."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, datetime | date):
-        return date_filter(value, "DATE_FORMAT")
-    return value
 
 
 @register.simple_tag

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from actions.kpis.rules import sees_small_numbers
 from core.access import allowed, require
 
 from .. import completion
@@ -24,7 +23,7 @@ def dashboard(request):
     form = AsOfForm(request.GET or None)
     today = timezone.localdate()
     as_of = min((form.cleaned_data.get("as_of") if form.is_valid() else None) or today, today)
-    small_numbers = sees_small_numbers(request.user)
+    small_numbers = allowed(request.user, "actions.see_small_numbers")
     return render(
         request,
         "panel/dashboard.html",
@@ -49,5 +48,8 @@ def reporting_completion(request):
     return render(
         request,
         "panel/completion.html",
-        {"completion": completion.reporting_completion(), "small_numbers": sees_small_numbers(request.user)},
+        {
+            "completion": completion.reporting_completion(),
+            "small_numbers": allowed(request.user, "actions.see_small_numbers"),
+        },
     )

@@ -13,7 +13,7 @@ from core.forms import save_or_show_errors
 from participation import services as participation_services
 from participation.forms import TellUsForm
 
-from .. import easy_read
+from .. import easyread
 
 SAFETY_TEXT = (
     "If you are in danger now, call 999. If you are worried about your safety, "
@@ -51,7 +51,7 @@ def young_people(request):
         request,
         "panel/young_people.html",
         {
-            "page": partial(easy_read.young_people_page, today=today),
+            "page": partial(easyread.young_people_page, today=today),
             "today": today,
             "form": form,
             "safety_text": SAFETY_TEXT,

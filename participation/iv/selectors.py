@@ -8,12 +8,12 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from actions.models import KPIValue
+from core.months import add_months, start_of_months_to
 
 from ..models import Match, Referral, Review, Visit, Volunteer
 
@@ -71,7 +71,7 @@ def overdue_visits(*, today: date) -> QuerySet[Match]:
 def review_due_by(*, today: date) -> date:
     """An active match whose last review (or start) is on or before this date is due a review
     within REVIEW_WARNING_DAYS, or overdue."""
-    return today + timedelta(days=REVIEW_WARNING_DAYS) - relativedelta(months=settings.IV_REVIEW_MONTHS)
+    return add_months(today + timedelta(days=REVIEW_WARNING_DAYS), -settings.IV_REVIEW_MONTHS)
 
 
 def reviews_due(*, today: date) -> QuerySet[Match]:
@@ -85,7 +85,7 @@ def reviews_due(*, today: date) -> QuerySet[Match]:
 
 
 def next_review_on(match: Match) -> date:
-    return match.review_base + relativedelta(months=settings.IV_REVIEW_MONTHS)
+    return add_months(match.review_base, settings.IV_REVIEW_MONTHS)
 
 
 def dbs_expiring(*, today: date) -> QuerySet[Volunteer]:
@@ -170,7 +170,7 @@ def iv_panel_figures(*, as_of: date) -> IVFigures:
     Six queries: referral counts; matches made in the year; matches ended in the year;
     endings by reason; the latest CLA count; volunteers by status.
     """
-    since = as_of - relativedelta(years=1) + timedelta(days=1)
+    since = start_of_months_to(as_of, 12)
     min_months = settings.IV_MIN_MATCH_MONTHS
     waiting = (
         Q(received_on__lte=as_of)
@@ -199,7 +199,7 @@ def iv_panel_figures(*, as_of: date) -> IVFigures:
         ),
         current_min_length=Count(
             "pk",
-            filter=_with_iv_on(as_of) & Q(match__matched_on__lte=as_of - relativedelta(months=min_months)),
+            filter=_with_iv_on(as_of) & Q(match__matched_on__lte=add_months(as_of, -min_months)),
         ),
         declined_in_year=Count("pk", filter=closed_in_year & Q(state=Referral.State.DECLINED)),
         withdrawn_in_year=Count("pk", filter=closed_in_year & Q(state=Referral.State.WITHDRAWN)),
@@ -241,7 +241,7 @@ def iv_panel_figures(*, as_of: date) -> IVFigures:
         current_matches_min_length=counts["current_min_length"],
         ended_in_year=len(ended),
         ended_in_year_min_length=sum(
-            1 for matched_on, ended_on in ended if ended_on >= matched_on + relativedelta(months=min_months)
+            1 for matched_on, ended_on in ended if ended_on >= add_months(matched_on, min_months)
         ),
         endings_by_reason=[
             (label, endings[value]) for value, label in Referral.EndReason.choices if endings.get(value)

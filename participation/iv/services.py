@@ -18,6 +18,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from core.formatting import uk_date
 from core.versioning import bump, check_version
 
 from ..models import Match, RecordView, Referral, ReferralEvent, Review, Visit, Volunteer
@@ -52,7 +53,7 @@ MAX_VISIT_MINUTES = 12 * 60
 
 
 def _fmt(day: date) -> str:
-    return f"{day:%-d %B %Y}"
+    return f"{uk_date(day)}"
 
 
 def allowed_moves(referral: Referral) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Theme
+from core.formatting import uk_date_short
 
 
 class ParticipationGroup(models.Model):
@@ -71,7 +72,7 @@ class ParticipationSession(models.Model):
         indexes = [models.Index(fields=["group", "-held_on"], name="session_group_recent")]
 
     def __str__(self):
-        return f"{self.group} – {self.get_kind_display()} {self.held_on:%d %b %Y}"
+        return f"{self.group} – {self.get_kind_display()} {uk_date_short(self.held_on)}"
 
     def get_absolute_url(self):
         return reverse("participation:session", args=[self.pk])
@@ -216,7 +217,8 @@ class YoungPersonMessage(models.Model):
         indexes = [models.Index(fields=["state", "received_at"], name="message_queue")]
 
     def __str__(self):
-        return f"Message of {timezone.localtime(self.received_at):%d %b %Y %H:%M}"
+        received = timezone.localtime(self.received_at)
+        return f"Message of {uk_date_short(received)} {received:%H:%M}"
 
     def get_absolute_url(self):
         return reverse("participation:message", args=[self.pk])

@@ -77,6 +77,7 @@ def suppress_percent(percent, count):
 
 
 @register.filter
-def headcount(value, exact):
-    """A count of young people: exact for those who record it, suppressed (core.disclosure) for others."""
-    return value if exact else suppress_small(value)
+def headcount(value, small_numbers):
+    """A count of young people: as recorded for those who see small numbers
+    (``actions.see_small_numbers``), suppressed (core.disclosure) for others."""
+    return value if small_numbers else suppress_small(value)

@@ -3,12 +3,15 @@ from datetime import date
 import pytest
 
 from core.months import (
+    add_months,
     month_bounds,
     month_end,
     month_ends_up_to,
     months_before,
     previous_month_end,
     previous_quarter_end,
+    quarter_start,
+    start_of_months_to,
 )
 
 
@@ -61,4 +64,39 @@ def test_month_ends_up_to_a_day_oldest_first():
         date(2025, 9, 30),
         date(2025, 12, 31),
         date(2026, 3, 31),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # cut to the shorter month
+        (date(2026, 4, 30), 6, date(2026, 10, 30)),  # a month's end is not kept (unlike months_before)
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 11, 15), 3, date(2027, 2, 15)),
+    ],
+)
+def test_add_months(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 6, 30), 12, date(2025, 7, 1)),
+        (date(2026, 6, 30), 3, date(2026, 4, 1)),
+        (date(2028, 2, 29), 12, date(2027, 3, 1)),
+        (date(2026, 6, 15), 3, date(2026, 3, 16)),
+    ],
+)
+def test_start_of_months_to(day, months, expected):
+    assert start_of_months_to(day, months) == expected
+
+
+def test_quarter_start():
+    assert [quarter_start(date(2026, m, 20)) for m in (1, 5, 9, 12)] == [
+        date(2026, 1, 1),
+        date(2026, 4, 1),
+        date(2026, 7, 1),
+        date(2026, 10, 1),
     ]

@@ -64,3 +64,11 @@ def test_group_pages_run_a_fixed_number_of_queries(client, users, django_assert_
         # roles (menu), session save (3)
         with django_assert_max_num_queries(12):
             assert client.get(reverse(url_name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["lead", "ivstaff", "admin"])
+def test_staff_who_see_small_numbers_on_measures_see_headcounts_as_recorded_too(client, users, role):
+    """One rule (actions.see_small_numbers) for every small number, not a second one for headcounts."""
+    session = ParticipationSessionFactory(in_care=3, care_leavers=0, others=12)
+    client.force_login(users[role])
+    assert "5 or fewer" not in client.get(session.get_absolute_url()).content.decode()

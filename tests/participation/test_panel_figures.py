@@ -1,5 +1,6 @@
 """The panel's figures: aggregates only, worked out from dates, small numbers suppressed."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from actions.models import KPI
 from participation.iv.selectors import iv_panel_figures
-from participation.selectors import participation_panel_figures
+from participation.selectors import active_young_people, participation_panel_figures
 from tests.factories import (
     FeedbackItemFactory,
     KPIValueFactory,
@@ -169,3 +170,11 @@ def test_the_panel_never_sees_a_childs_reference_on_the_figures_page(client, use
     client.force_login(users["panel"])
     html = client.get(reverse("participation:figures")).content.decode()
     assert "TEST-" not in html
+
+
+def test_the_three_months_to_a_quarter_end_start_on_the_first_of_the_quarter():
+    """The three months to 30 June are April, May and June: a session on 31 March is not in them."""
+    group = ParticipationGroupFactory()
+    ParticipationSessionFactory(group=group, held_on=date(2026, 3, 31), in_care=20, care_leavers=0)
+    ParticipationSessionFactory(group=group, held_on=date(2026, 4, 1), in_care=4, care_leavers=1)
+    assert active_young_people(as_of=date(2026, 6, 30)) == 5

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from actions.models import KPI, KPIValue
+from core.formatting import uk_date_short
 
 from ..files import Table, column_letter
 from . import sense
@@ -262,7 +263,7 @@ class Checker:
         self.result.add_error(
             number,
             column,
-            f"{kpi.code} for {period:%d %b %Y} ({KPIValue.Area(area).label}) is also on row {first}: "
+            f"{kpi.code} for {uk_date_short(period)} ({KPIValue.Area(area).label}) is also on row {first}: "
             "each KPI, period and area may appear once in a file.",
         )
 
@@ -526,7 +527,7 @@ class WideChecker(Checker):
                 self.result.add_error(
                     header_row,
                     self.column(i),
-                    f"The period {period.day:%d %b %Y} is also the heading of column "
+                    f"The period {uk_date_short(period.day)} is also the heading of column "
                     f"{self.column(first_column_of[period.day])}.",
                 )
                 continue

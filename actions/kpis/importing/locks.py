@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from actions.models import KPIValue
+from core.formatting import uk_date_short
 
 from ..selectors import period_locks
 from .results import Checked, LockRule, Outcome, RowError
@@ -54,7 +55,7 @@ class LockedFigure:
     @property
     def what(self) -> str:
         where = f"LA {self.la_code}" if self.la_code else KPIValue.Area(self.area).label
-        return f"{self.code} for {self.period_end:%d %b %Y} ({where})"
+        return f"{self.code} for {uk_date_short(self.period_end)} ({where})"
 
 
 def locked_dates(checked: Checked) -> dict:

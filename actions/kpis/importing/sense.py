@@ -6,6 +6,8 @@ import statistics
 from datetime import date
 from decimal import Decimal
 
+from core.formatting import uk_date, uk_date_short
+
 NOT_NEGATIVE = ("count", "days")
 PERCENT = "percent"
 # A percentage may differ from its own numerator and denominator by rounding, no more.
@@ -57,7 +59,7 @@ def counts_problem(numerator, denominator) -> str | None:
 def period_problem(period: date, *, today: date) -> str | None:
     if period > today:
         return (
-            f"The period ends on {period:%-d %B %Y}, after today: figures can only be entered "
+            f"The period ends on {uk_date(period)}, after today: figures can only be entered "
             "for periods that have ended."
         )
     return None
@@ -97,7 +99,7 @@ def unusual(
         for (what, new), old in zip(counts, before, strict=True):
             if new is not None and old and abs(new - old) > old / 2:
                 found.append(
-                    f"The {what} changes from {_number(old)} to {_number(new)} since {period_end:%-d %b %Y}, "
-                    "by more than half."
+                    f"The {what} changes from {_number(old)} to {_number(new)} "
+                    f"since {uk_date_short(period_end)}, by more than half."
                 )
     return found

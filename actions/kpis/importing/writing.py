@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actions.models import KPI, KPIValue, KPIValueAmendment
+from core.formatting import uk_date_short
 
 from . import sense
 from .locks import LockedFigure, Values, figure_dict, locked_dates, locked_samples, refusal
@@ -49,7 +50,7 @@ def _warnings(checked: Checked, candidates) -> list[RowError]:
                 RowError(
                     figure.row,
                     checked.column_of(figure.period_end),
-                    f"{kpi.code} for {figure.period_end:%d %b %Y} "
+                    f"{kpi.code} for {uk_date_short(figure.period_end)} "
                     f"({KPIValue.Area(figure.area).label}): {message}",
                 )
             )

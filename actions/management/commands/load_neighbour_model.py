@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.kpis.neighbours import NeighbourFileError, load_neighbour_model
+from core.formatting import uk_date
 
 
 class Command(BaseCommand):
@@ -34,6 +35,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {model.name}: ten neighbours for each of {councils} councils, "
-                f"in force from {in_force_from:%-d %B %Y}."
+                f"in force from {uk_date(in_force_from)}."
             )
         )

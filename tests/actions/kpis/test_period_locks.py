@@ -17,7 +17,7 @@ APRIL = {"period_start": date(2025, 4, 1), "period_end": date(2025, 4, 30)}
 def test_locking_a_range_records_it_with_its_reason():
     lock = services.lock_kpi_periods(**APRIL, reason="Monthly progress report, April 2025 issued")
     assert KPIPeriodLock.objects.get() == lock
-    assert str(lock) == "01 Apr 2025 to 30 Apr 2025: Monthly progress report, April 2025 issued"
+    assert str(lock) == "1 Apr 2025 to 30 Apr 2025: Monthly progress report, April 2025 issued"
 
 
 def test_locking_the_same_range_twice_creates_nothing_new():

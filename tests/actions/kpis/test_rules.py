@@ -3,6 +3,7 @@
 import pytest
 
 from actions.kpis.rules import can_import_kpi_data, can_view_kpis, sees_small_numbers
+from core.access import allowed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +37,8 @@ def test_staff_status_alone_does_not_allow_imports():
 
 def test_a_superuser_may_import():
     assert can_import_kpi_data(UserFactory(username="root", is_superuser=True))
+
+
+@pytest.mark.parametrize("role", TABLE)
+def test_pages_ask_the_same_rule_by_its_permission_name(users, role):
+    assert allowed(users[role], "actions.see_small_numbers") == TABLE[role][1]
