@@ -159,18 +159,26 @@ def _version_key(table: str) -> str:
 def table_versions(tables: Iterable[str] | None = None) -> dict[str, str] | None:
     """The current version of each of ``tables`` (default: every portal table), in one round
     trip, or None when the cache cannot be reached."""
+    versions, _ = _versions_and(data_tables() if tables is None else tables)
+    return versions
+
+
+def _versions_and(tables: Iterable[str], *keys: str) -> tuple[dict[str, str] | None, dict]:
+    """The tables' versions (None when the cache cannot be reached) and whichever of ``keys``
+    the cache holds, read in one round trip."""
     if database_identity() is None:
-        return None
-    keys = {_version_key(table): table for table in (data_tables() if tables is None else tables)}
-    found = cache.get_many(list(keys))
-    missing = [key for key in keys if key not in found]
+        return None, {}
+    by_key = {_version_key(table): table for table in tables}
+    found = cache.get_many([*by_key, *keys])
+    others = {key: found.pop(key) for key in keys if key in found}
+    missing = [key for key in by_key if key not in found]
     if missing:
         for key in missing:
             cache.add(key, _new_token(), timeout=None)
         found.update(cache.get_many(missing))
-    if len(found) < len(keys):
-        return None
-    return {keys[key]: version for key, version in found.items()}
+    if len(found) < len(by_key):
+        return None, others
+    return {by_key[key]: version for key, version in found.items()}, others
 
 
 _owed: set[str] = set()  # tables whose new version this process has not written yet
@@ -316,21 +324,24 @@ def _lock_key(key: str, versions: dict[str, str]) -> str:
     return f"lock:{key}:{digest[:16]}"
 
 
-def _entry_or_lock(key: str, versions: dict[str, str]) -> tuple[_Entry | None, str | None]:
-    """The current entry, or the lock to compute it: while another request holds that lock,
-    wait for its entry (up to ``LOCK_WAIT``), taking the lock if it is let go without one. Then
-    (None, None): compute it anyway."""
+def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_Entry | None, str | None]:
+    """The current entry (``entry``, as read with the versions, if it is current), or the lock
+    to compute it: while another request holds that lock, wait for its entry (up to
+    ``LOCK_WAIT``), taking the lock if it is let go without one. Then (None, None): compute it
+    anyway."""
+    if isinstance(entry, _Entry) and entry.versions == versions:
+        return entry, None
     lock = _lock_key(key, versions)
     deadline = time.monotonic() + LOCK_WAIT
     while True:
-        entry = _current_entry(key, versions)
-        if entry is not None:
-            return entry, None
         if cache.add(lock, 1, timeout=30):
             return None, lock
         if _unreachable() or time.monotonic() >= deadline:
             return None, None
         time.sleep(LOCK_POLL)
+        entry = _current_entry(key, versions)
+        if entry is not None:
+            return entry, None
 
 
 def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
@@ -348,11 +359,11 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     if not _caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
         return compute()
     tables = tables_named(tables)
-    versions = table_versions(tables)
+    key = _key(name, parts)
+    versions, kept = _versions_and(tables, key)  # one round trip when the entry is current
     if versions is None:
         return compute()
-    key = _key(name, parts)
-    entry, lock = _entry_or_lock(key, versions)
+    entry, lock = _entry_or_lock(key, versions, kept.get(key))
     if entry is not None:
         return entry.value
     try:
