@@ -71,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--cold-runs", type=int, default=5, help="cold requests, each after a bump (median)")
+    parser.add_argument("--only", metavar="PATH", nargs="+", help="time only these pages")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--cold", action="store_true", help="profile the request after a write")
     parser.add_argument(
@@ -129,6 +130,8 @@ def main() -> None:
         f"{'warm CPU ms':>12} {'queries':>8}"
     )
     for who, path in pages(users):
+        if args.only and path not in args.only:
+            continue
         client = clients[who]
         client.get(path)  # the process's first request of the page: imports, template loading
         cold, cold_cpu = [], []
