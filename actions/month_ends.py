@@ -93,12 +93,24 @@ def forget_from(day: date) -> None:
     MonthEndRating.objects.filter(month__gte=day).delete()
 
 
-def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list[tuple[date, Counts]]:
+def rag_totals(by_theme: dict[int | None, dict[RAG, int]]) -> dict[RAG, int]:
+    """How many actions have each rating, from ``rag_by_theme``'s counts."""
+    totals: dict[RAG, int] = defaultdict(int)
+    for counts in by_theme.values():
+        for rag, n in counts.items():
+            totals[rag] += n
+    return dict(totals)
+
+
+def rag_counts_over_time(
+    *, as_of: date | None = None, months: int = 12, counts_on_the_day: dict[RAG, int] | None = None
+) -> list[tuple[date, Counts]]:
     """How many actions had each rating at the end of each of the last ``months`` months
     (the last one being ``as_of``, default today), oldest first: the plan as it stood on
     each day (``plan_state``). Two queries once the closed months are kept (their counts, and
-    the days that are not a closed month end, such as today); a month end not kept yet is
-    rated and kept first."""
+    the days that are not a closed month end, such as today), one when the caller has
+    counted ``as_of`` already (``counts_on_the_day``, e.g. ``rag_totals(rag_by_theme(…))``);
+    a month end not kept yet is rated and kept first."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     days = month_ends_up_to(as_of, months)
@@ -116,6 +128,8 @@ def rag_counts_over_time(*, as_of: date | None = None, months: int = 12) -> list
     missing = [day for day in closed if day not in counts]
     if missing:
         counts.update({day: _totals(rated) for day, rated in record_month_ends(missing).items()})
+    if counts_on_the_day is not None and as_of not in counts:
+        counts[as_of] = counts_on_the_day
     counts.update({day: _totals(rated) for day, rated in _rate([d for d in days if d not in counts]).items()})
     return [(day, counts[day]) for day in days]
 

@@ -2,9 +2,10 @@
 DATABASE_URL as it stands (seed it first, e.g. ``seed_demo --scale 10``; ``make bench-load``
 leaves ``hcp_load`` seeded at 10×).
 
-The first request of each page is a cold one (every table's version moved, as
-after a write); the median is over the warm requests after it. ``--profile PATH`` prints a
-pyinstrument profile of that page instead (``--cold`` profiles the uncached request).
+Each page is requested cold ``--cold-runs`` times (every table's version moved first, as after
+any write; ``--after-update``: only what a progress update writes), then warm; medians of each.
+``--profile PATH`` prints a pyinstrument profile of that page instead (``--cold`` profiles the
+uncached request).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hcp_load .venv/bin/python bench/page_times.py
     ... bench/page_times.py --profile /kpis/ --cold
@@ -38,20 +39,36 @@ def pages(users) -> list[tuple[str, str]]:
     ]
 
 
-def bump():
-    """Make the next request a cold one, as a write would."""
+# What a lead's progress update writes (progress_update_create): the meeting-morning rush's
+# only writes, one every 1.4 s.
+UPDATE_WRITES = ("actions_progressupdate", "actions_action", "actions_historicalaction")
+
+
+def bump(*, after_update: bool = False):
+    """Make the next request a cold one, as a write would: any write (every table's version
+    moves), or ``after_update``, a progress update (only the tables it writes)."""
     try:
-        from core.cache import bump_all_tables
+        from core.cache import bump_all_tables, bump_tables
     except ImportError:  # before the cache was versioned per table
         return
-    bump_all_tables()
+    if after_update:
+        bump_tables(UPDATE_WRITES)
+    else:
+        bump_all_tables()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--cold-runs", type=int, default=5, help="cold requests, each after a bump (median)")
+    parser.add_argument("--only", metavar="PATH", nargs="+", help="time only these pages")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--cold", action="store_true", help="profile the request after a write")
+    parser.add_argument(
+        "--after-update",
+        action="store_true",
+        help="cold means after a progress update (only the tables it writes), not after any write",
+    )
     args = parser.parse_args()
 
     import django
@@ -87,7 +104,7 @@ def main() -> None:
         client = clients[who]
         client.get(args.profile)
         if args.cold:
-            bump()
+            bump(after_update=args.after_update)
         profiler = Profiler(interval=0.0005)
         profiler.start()
         response = client.get(args.profile)
@@ -99,16 +116,22 @@ def main() -> None:
     # CPU ms is this process's CPU time per request: on a machine shared with other work the
     # wall-clock times include waiting for a core, the CPU time does not (database time excluded).
     print(
-        f"{'page':<34} {'user':<14} {'cold ms':>8} {'warm median ms':>15} {'warm CPU ms':>12} {'queries':>8}"
+        f"{'page':<34} {'user':<14} {'cold ms':>8} {'cold CPU ms':>12} {'warm median ms':>15} "
+        f"{'warm CPU ms':>12} {'queries':>8}"
     )
     for who, path in pages(users):
+        if args.only and path not in args.only:
+            continue
         client = clients[who]
         client.get(path)  # the process's first request of the page: imports, template loading
-        bump()
-        started = time.perf_counter()
-        response = client.get(path)
-        cold = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, (path, response.status_code)
+        cold, cold_cpu = [], []
+        for _ in range(args.cold_runs):
+            bump(after_update=args.after_update)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            cold.append((time.perf_counter() - started) * 1000)
+            cold_cpu.append((time.process_time() - started_cpu) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
         times, cpu = [], []
         for _ in range(args.runs):
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -118,7 +141,8 @@ def main() -> None:
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
         print(
-            f"{path:<34} {who or 'anonymous':<14} {cold:>8.1f} {statistics.median(times):>15.1f} "
+            f"{path:<34} {who or 'anonymous':<14} {statistics.median(cold):>8.1f} "
+            f"{statistics.median(cold_cpu):>12.1f} {statistics.median(times):>15.1f} "
             f"{statistics.median(cpu):>12.1f} "
             f"{len(captured.captured_queries):>8}",
             flush=True,

@@ -159,18 +159,26 @@ def _version_key(table: str) -> str:
 def table_versions(tables: Iterable[str] | None = None) -> dict[str, str] | None:
     """The current version of each of ``tables`` (default: every portal table), in one round
     trip, or None when the cache cannot be reached."""
+    versions, _ = _versions_and(data_tables() if tables is None else tables)
+    return versions
+
+
+def _versions_and(tables: Iterable[str], *keys: str) -> tuple[dict[str, str] | None, dict]:
+    """The tables' versions (None when the cache cannot be reached) and whichever of ``keys``
+    the cache holds, read in one round trip."""
     if database_identity() is None:
-        return None
-    keys = {_version_key(table): table for table in (data_tables() if tables is None else tables)}
-    found = cache.get_many(list(keys))
-    missing = [key for key in keys if key not in found]
+        return None, {}
+    by_key = {_version_key(table): table for table in tables}
+    found = cache.get_many([*by_key, *keys])
+    others = {key: found.pop(key) for key in keys if key in found}
+    missing = [key for key in by_key if key not in found]
     if missing:
         for key in missing:
             cache.add(key, _new_token(), timeout=None)
         found.update(cache.get_many(missing))
-    if len(found) < len(keys):
-        return None
-    return {keys[key]: version for key, version in found.items()}
+    if len(found) < len(by_key):
+        return None, others
+    return {by_key[key]: version for key, version in found.items()}, others
 
 
 _owed: set[str] = set()  # tables whose new version this process has not written yet
@@ -305,16 +313,35 @@ def _current_entry(key: str, versions: dict[str, str]) -> _Entry | None:
     return entry if isinstance(entry, _Entry) and entry.versions == versions else None
 
 
-def _wait_for(key: str, versions: dict[str, str]) -> _Entry | None:
+def _unreachable() -> bool:
+    return time.monotonic() < _skip_until
+
+
+def _lock_key(key: str, versions: dict[str, str]) -> str:
+    # One lock per entry *and* versions: a request that read newer versions (a write landed
+    # while an older entry was being computed) does not wait for a value it cannot use.
+    digest = hashlib.sha1(repr(sorted(versions.items())).encode(), usedforsecurity=False).hexdigest()
+    return f"lock:{key}:{digest[:16]}"
+
+
+def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_Entry | None, str | None]:
+    """The current entry (``entry``, as read with the versions, if it is current), or the lock
+    to compute it: while another request holds that lock, wait for its entry (up to
+    ``LOCK_WAIT``), taking the lock if it is let go without one. Then (None, None): compute it
+    anyway."""
+    if isinstance(entry, _Entry) and entry.versions == versions:
+        return entry, None
+    lock = _lock_key(key, versions)
     deadline = time.monotonic() + LOCK_WAIT
-    while time.monotonic() < deadline:
+    while True:
+        if cache.add(lock, 1, timeout=30):
+            return None, lock
+        if _unreachable() or time.monotonic() >= deadline:
+            return None, None
         time.sleep(LOCK_POLL)
         entry = _current_entry(key, versions)
         if entry is not None:
-            return entry
-        if not cache.has_key(f"lock:{key}"):
-            return _current_entry(key, versions)
-    return None
+            return entry, None
 
 
 def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
@@ -324,28 +351,32 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     ``tables_named``). ``parts`` names everything else it depends on (see the module's
     docstring for what may and may not be one). Inside a transaction that has written, the
     value is computed and not kept (it may rest on rows no one else can see yet).
+
+    Requests that miss the same entry at the same versions compute it once: one computes, the
+    others wait for it. A value computed while one of its tables changed is not kept (it
+    would only replace a newer one).
     """
     if not _caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
         return compute()
-    versions = table_versions(tables_named(tables))
+    tables = tables_named(tables)
+    key = _key(name, parts)
+    versions, kept = _versions_and(tables, key)  # one round trip when the entry is current
     if versions is None:
         return compute()
-    key = _key(name, parts)
-    entry = _current_entry(key, versions)
-    locked = entry is None and cache.add(f"lock:{key}", 1, timeout=30)
-    if entry is None and not locked:
-        entry = _wait_for(key, versions)  # someone else is computing it
+    entry, lock = _entry_or_lock(key, versions, kept.get(key))
     if entry is not None:
         return entry.value
     try:
         value = compute()
         entry = _Entry(versions, value)
-        if len(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)) <= MAX_ENTRY_BYTES:
+        if len(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)) <= MAX_ENTRY_BYTES and (
+            table_versions(tables) == versions
+        ):
             cache.set(key, entry)
         return value
     finally:
-        if locked:
-            cache.delete(f"lock:{key}")
+        if lock:
+            cache.delete(lock)
 
 
 def cached_html(name: str, parts, render: Callable[[], str], *, tables: Iterable[str]) -> str:

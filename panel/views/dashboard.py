@@ -1,7 +1,5 @@
 """The panel's dashboard and the reporting-completion page."""
 
-from functools import partial
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +7,7 @@ from django.utils import timezone
 from core.access import allowed, require
 
 from .. import completion
-from ..dashboard import dashboard_summary
+from ..dashboard import Dashboard
 from ..forms import (
     AsOfForm,
 )
@@ -31,9 +29,9 @@ def dashboard(request):
             "form": form,
             "as_of": as_of,
             "is_today": as_of == today,
-            # Aggregates only, the same for everyone with the same view of small numbers (the
-            # cached fragment is kept per view); computed only when it is not cached.
-            "board": partial(dashboard_summary, as_of=as_of, small_numbers=small_numbers),
+            # Aggregates only, the same for everyone with the same view of small numbers (each
+            # cached part is kept per view, on its own tables); computed only when not cached.
+            "dashboard": Dashboard(as_of=as_of, small_numbers=small_numbers),
             "small_numbers": small_numbers,
             "can_see_completion": allowed(request.user, "panel.see_reporting_completion"),
         },

@@ -4,6 +4,7 @@ import io
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -112,6 +113,23 @@ def test_inside_a_transaction_that_wrote_nothing_is_kept(redis_cache, django_cap
     assert len(count.calls) == 2
 
 
+def asking(compute, results: list) -> Callable[[], threading.Thread]:
+    """Start a request for the entry "slow" in a thread of its own (its answer to ``results``)."""
+
+    def ask():
+        try:
+            results.append(data_cache.cached("slow", [], compute, tables=["actions_action"]))
+        finally:
+            connection.close()
+
+    def start() -> threading.Thread:
+        thread = threading.Thread(target=ask)
+        thread.start()
+        return thread
+
+    return start
+
+
 @pytest.mark.django_db(transaction=True)
 def test_requests_wanting_the_same_missing_entry_compute_it_once(redis_cache):
     started, release = threading.Event(), threading.Event()
@@ -124,25 +142,48 @@ def test_requests_wanting_the_same_missing_entry_compute_it_once(redis_cache):
         return "computed"
 
     results = []
-
-    def ask():
-        try:
-            results.append(data_cache.cached("slow", [], slow, tables=["actions_action"]))
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=ask)
-    first.start()
+    ask = asking(slow, results)
+    first = ask()
     started.wait(5)
-    others = [threading.Thread(target=ask) for _ in range(3)]
-    for thread in others:
-        thread.start()
+    others = [ask() for _ in range(3)]
     time.sleep(0.2)
     release.set()
     for thread in [first, *others]:
         thread.join(10)
     assert results == ["computed"] * 4
     assert len(calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_after_a_write_during_a_computation_compute_the_new_entry_once(redis_cache):
+    """A write lands while the entry is being computed from the old data: those who ask after
+    it neither wait for nor get the old value, and they compute the new one once, not once each."""
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        seen = len(calls)
+        started.set()
+        if seen == 1:
+            release.wait(5)
+        else:
+            time.sleep(0.2)  # long enough for the others to find the new one being computed
+        return seen
+
+    results = []
+    ask = asking(slow, results)
+    first = ask()
+    started.wait(5)
+    data_cache.bump_tables(["actions_action"])  # a lead's update commits
+    others = [ask() for _ in range(3)]
+    for thread in others:
+        thread.join(10)
+    release.set()
+    first.join(10)
+    assert sorted(results) == [1, 2, 2, 2]
+    assert len(calls) == 2
+    assert data_cache.cached("slow", [], slow, tables=["actions_action"]) == 2  # the new one is kept
 
 
 def action_version():

@@ -4,16 +4,26 @@ These tests commit for real (transactional), so table versions move as in produc
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.easyread.services import easy_read_approve, easy_read_save, easy_read_withdraw
 from actions.models import KPI
+from panel.models import Meeting
 from tests.conftest import cache_settings
-from tests.factories import ActionFactory, KPIValueFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    FeedbackItemFactory,
+    KPIValueFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +43,43 @@ def test_a_leads_update_appears_on_the_dashboard_at_once(client, users, redis_ca
     assert response.status_code == 302
 
     assert "Well actions rated Red" in client.get(reverse("panel:dashboard")).content.decode()
+
+
+def test_a_leads_update_recomputes_only_the_dashboards_plan(client, users, redis_cache):
+    action = ActionFactory(lead=users["lead"], status="on_track")
+    client.force_login(users["panel"])
+    client.get(reverse("panel:dashboard"))  # every part computed and kept
+
+    lead = client.__class__()
+    lead.force_login(users["lead"])
+    lead.post(
+        reverse("action_add_update", args=[action.pk]),
+        {"status": "off_track", "done": "Recruitment stalled.", "next_steps": "", "evidence_url": ""},
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "Well actions rated Red" in page
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert '"actions_action"' in read  # the plan's part, computed again
+    for untouched in ("actions_kpivalue", "participation_", "panel_meeting", "panel_progressreport"):
+        assert untouched not in read  # the measures, feedback, IV, meetings and reports: kept
+
+
+def test_new_figures_feedback_and_meetings_appear_on_the_dashboard_at_once(client, users, redis_cache):
+    client.force_login(users["panel"])
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "0 items open" in page and "Children in care with a visitor: no figure yet" in page
+
+    KPIValueFactory(kpi=KPI.objects.get(code="H03"), period_end=date(2026, 3, 31), value=Decimal("41"))
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "at 31 March 2026" in page  # the derived measure, stored by the monthly task
+
+    FeedbackItemFactory()
+    Meeting.objects.create(starts_at=timezone.now() + timedelta(days=9))
+    page = client.get(reverse("panel:dashboard")).content.decode()
+    assert "1 item open" in page
+    assert "Next meeting: <a" in page
 
 
 def test_approved_easy_read_appears_on_the_young_people_page_at_once_and_leaves_at_once(client, redis_cache):
