@@ -3,7 +3,7 @@ promise (each segment a link to the filtered list) and the plan's ratings month 
 
 No script is needed to see them. Colour never carries the meaning alone: each segment
 is labelled with its count and, for screen readers, with its words; the same figures
-are in a table beside each picture. No queries: they draw what ``dashboard_summary``
+are in a table beside each picture. No queries: they draw what ``Dashboard``
 has already read.
 """
 
