@@ -215,8 +215,9 @@ class Summary:
 class Snapshot:
     """Everything a report shows, as it stood at ``period_end``."""
 
-    period_start: str
-    period_end: str
+    # Empty only in the data of a report not built yet (the field's default, {}).
+    period_start: str = ""
+    period_end: str = ""
     themes: tuple[ThemeSection, ...] = ()
     # Measures that belong to no promise (context figures).
     context: tuple[MeasureRow, ...] = ()

@@ -121,3 +121,7 @@ def test_a_report_built_before_the_snapshot_was_typed_reads_back_whole():
     w01 = next(kpi for kpi in snapshot.measures if kpi.code == "W01")
     assert w01.commentary.corrective_action == "Agency nurse from May."
     assert read_snapshot(stored(snapshot_json(snapshot))) == snapshot
+
+
+def test_the_data_of_a_report_not_built_yet_reads_as_an_empty_snapshot():
+    assert read_snapshot({}) == Snapshot()
