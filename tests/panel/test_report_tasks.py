@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.months import add_months, month_bounds
 from havering_cp.celery import app as celery_app
 from panel import reports, tasks
 from panel.models import ProgressReport
@@ -25,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def three_months_due(settings):
-    """Today is in July 2025's successor month: April, May and June are due."""
-    settings.REPORTS_START = date(2025, 4, 1)
-    today = timezone.localdate()
-    months = (today.year - 2025) * 12 + today.month - 4
-    return months
+    """Reports start three months before this one: those three months are due, whatever
+    today is (counted from a fixed start, the number grew by one a month, and with it the
+    time the builds take)."""
+    settings.REPORTS_START = add_months(month_bounds(timezone.localdate())[0], -3)
+    return 3
 
 
 def test_running_the_due_report_task_twice_builds_each_report_once(celery_worker, three_months_due):
