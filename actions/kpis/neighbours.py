@@ -105,46 +105,64 @@ def read_neighbour_file(path: Path) -> list[Council]:
     return councils_from_rows(_csv_rows(path))
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where a model file keeps each thing: its header read once."""
+
+    code: int
+    name: int
+    region: int | None
+    neighbours: dict[int, int]  # k (1 to 10): the column of the k-th neighbour; its closeness follows
+
+    @classmethod
+    def read(cls, first_row: list[str]) -> "_Columns":
+        header = [cell.strip().lower() for cell in first_row]
+        code_at, name_at = _find(header, _CODE_COLUMNS), _find(header, _NAME_COLUMNS)
+        # Each neighbour column is followed by its closeness label (SNP or SN_kP).
+        neighbour_at = {int(m.group(1)): i for i, name in enumerate(header) if (m := _NEIGHBOUR.match(name))}
+        if code_at is None or name_at is None or sorted(neighbour_at) != list(range(1, NEIGHBOURS + 1)):
+            raise NeighbourFileError(
+                "This is not a statistical-neighbour model: it needs an LA number column (old_la_code or "
+                f"LA num), la_name, and SN_1 to SN_{NEIGHBOURS}. Its columns: {', '.join(first_row)}."
+            )
+        return cls(code_at, name_at, _find(header, _REGION_COLUMNS), neighbour_at)
+
+    def council(self, number: int, row: list[str], width: int) -> Council | None:
+        """Row ``number``'s council, checked; None for a row with no LA number (a blank row,
+        or a heading such as the 2021 file's "Old SNs:")."""
+        cells = [cell.strip() for cell in row] + [""] * width
+        code = cells[self.code]
+        if not code:
+            return None
+        neighbours = tuple(
+            (cells[self.neighbours[k]], cells[self.neighbours[k] + 1]) for k in range(1, NEIGHBOURS + 1)
+        )
+        given = sum(1 for n, _ in neighbours if n)
+        if given < NEIGHBOURS:
+            who = cells[self.name] or code
+            raise NeighbourFileError(
+                f"Row {number}: {who} has {given} neighbours; each council needs {NEIGHBOURS}."
+            )
+        if not (code.isdigit() and all(n.isdigit() for n, _ in neighbours)):
+            raise NeighbourFileError(f"Row {number}: an LA number is not a number ({', '.join(row[:3])}…).")
+        region = cells[self.region] if self.region is not None else ""
+        council = Council(code, cells[self.name], region, neighbours)
+        try:
+            council_check(council)
+        except NeighbourFileError as exc:
+            raise NeighbourFileError(f"Row {number}: {exc}") from None
+        return council
+
+
 def councils_from_rows(rows: list[list[str]]) -> list[Council]:
     """Every council of a model's rows, each with its ten neighbours; refused
     (NeighbourFileError, saying what and where) unless Havering is among them and every
     neighbour is a council of the file. Raises NeighbourFileError."""
     if not rows:
         raise NeighbourFileError("The file is empty.")
-    header = [cell.strip().lower() for cell in rows[0]]
-    code_at, name_at = _find(header, _CODE_COLUMNS), _find(header, _NAME_COLUMNS)
-    region_at = _find(header, _REGION_COLUMNS)
-    # Each neighbour column is followed by its closeness label (SNP or SN_kP).
-    neighbour_at = {int(m.group(1)): i for i, name in enumerate(header) if (m := _NEIGHBOUR.match(name))}
-    if code_at is None or name_at is None or sorted(neighbour_at) != list(range(1, NEIGHBOURS + 1)):
-        raise NeighbourFileError(
-            "This is not a statistical-neighbour model: it needs an LA number column (old_la_code or "
-            f"LA num), la_name, and SN_1 to SN_{NEIGHBOURS}. Its columns: {', '.join(rows[0])}."
-        )
-    councils = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = [cell.strip() for cell in row] + [""] * len(header)
-        code = cells[code_at]
-        if not code:  # a blank row, or a heading such as the 2021 file's "Old SNs:"
-            continue
-        neighbours = tuple(
-            (cells[neighbour_at[k]], cells[neighbour_at[k] + 1]) for k in range(1, NEIGHBOURS + 1)
-        )
-        given = sum(1 for n, _ in neighbours if n)
-        if given < NEIGHBOURS:
-            who = cells[name_at] or code
-            raise NeighbourFileError(
-                f"Row {number}: {who} has {given} neighbours; each council needs {NEIGHBOURS}."
-            )
-        if not (code.isdigit() and all(n.isdigit() for n, _ in neighbours)):
-            raise NeighbourFileError(f"Row {number}: an LA number is not a number ({', '.join(row[:3])}…).")
-        region = cells[region_at] if region_at is not None else ""
-        council = Council(code, cells[name_at], region, neighbours)
-        try:
-            council_check(council)
-        except NeighbourFileError as exc:
-            raise NeighbourFileError(f"Row {number}: {exc}") from None
-        councils.append(council)
+    columns = _Columns.read(rows[0])
+    found = (columns.council(number, row, len(rows[0])) for number, row in enumerate(rows[1:], start=2))
+    councils = [council for council in found if council is not None]
     _model_check(councils)
     return councils
 
