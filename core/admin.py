@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils import timezone
 
-from .versioning import EditConflict, VersionField, check_version
+from .versioning import EditConflict, VersionField, bump, check_version, take_current_version
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -96,8 +96,7 @@ class VersionedAdminForm(forms.ModelForm):
                 changes=lambda: _admin_changes(current, since=read),
             )
         except EditConflict as conflict:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = str(conflict.current_version)
+            take_current_version(self, conflict)
             raise
         return cleaned
 
@@ -126,7 +125,8 @@ class VersionedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version = form.locked_version + 1
+            obj.version = form.locked_version  # as locked in the form's clean
+            bump(obj)
         super().save_model(request, obj, form, change)
 
 

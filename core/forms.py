@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .versioning import EditConflict
+from .versioning import EditConflict, take_current_version
 
 
 class GovukFormMixin:
@@ -65,8 +65,7 @@ def save_or_show_errors(form, service, /, *, data: dict | None = None, **argumen
         return service(**arguments, **(form.cleaned_data if data is None else data))
     except ValidationError as error:
         if isinstance(error, EditConflict):
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = str(error.current_version)
+            take_current_version(form, error)
         form.add_error(None, error)
         return None
 

@@ -34,6 +34,13 @@ class EditConflict(ValidationError):
         self.current_version = current_version
 
 
+def take_current_version(form, conflict: EditConflict) -> None:
+    """Keep what the user typed in ``form`` but with the record's current version, so that
+    saving again, having read what changed, goes through."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = str(conflict.current_version)
+
+
 def bump(record) -> None:
     """Count a change to ``record``; call it on a row locked with ``select_for_update``."""
     record.version += 1
