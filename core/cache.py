@@ -40,6 +40,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache as once
 from functools import wraps
@@ -50,6 +52,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import ProgrammingError, connection, transaction
 from django.db.backends.signals import connection_created
+from django.dispatch import Signal
 from django.utils.safestring import mark_safe
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -74,6 +77,11 @@ LOCK_POLL = 0.02
 MAX_ENTRY_BYTES = 512 * 1024
 # A version bump that could not be written is tried again this often, until it is.
 RETRY_BUMP_SECONDS = 0.5
+
+# Sent (``tables``: a frozenset of table names) once new versions of tables have been written,
+# in whichever thread wrote them (a request's, after its transaction committed): a receiver
+# must be quick and never raise (``panel.warm`` queues the pages to compute again).
+tables_changed = Signal()
 
 
 def _is_data_table(table: str) -> bool:
@@ -117,7 +125,8 @@ def tables_written(sql) -> frozenset[str]:
     return frozenset()
 
 
-def _caching() -> bool:
+def caching() -> bool:
+    """Whether there is a cache (the test settings' dummy cache is none)."""
     return not isinstance(caches["default"], DummyCache)
 
 
@@ -219,6 +228,7 @@ def _write_owed_versions() -> bool:
         return False
     with _owed_lock:
         _owed.difference_update(tables)
+    tables_changed.send_robust(sender=None, tables=frozenset(tables))
     return True
 
 
@@ -278,7 +288,7 @@ def _bump_when_committed(connection, tables: frozenset[str]) -> None:
 
 def _execute_wrapper(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _caching():
+    if caching():
         written = tables_written(sql)
         if written:
             _bump_when_committed(context["connection"], written)
@@ -344,6 +354,20 @@ def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_
             return entry, None
 
 
+_keep_alive: ContextVar[bool] = ContextVar("keep_alive", default=False)
+
+
+@contextmanager
+def keeping_alive():
+    """Within: an entry read while current is kept for another full timeout (``panel.warm``
+    reads the pages people open first often enough that their entries never expire)."""
+    token = _keep_alive.set(True)
+    try:
+        yield
+    finally:
+        _keep_alive.reset(token)
+
+
 def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     """``compute()``, kept under ``name`` and ``parts`` until one of ``tables`` changes.
 
@@ -356,7 +380,7 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     others wait for it. A value computed while one of its tables changed is not kept (it
     would only replace a newer one).
     """
-    if not _caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
+    if not caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
         return compute()
     tables = tables_named(tables)
     key = _key(name, parts)
@@ -365,6 +389,8 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
         return compute()
     entry, lock = _entry_or_lock(key, versions, kept.get(key))
     if entry is not None:
+        if _keep_alive.get():
+            cache.touch(key)
         return entry.value
     try:
         value = compute()

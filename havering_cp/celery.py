@@ -1,9 +1,11 @@
 """The Celery app. The beat schedule lives here, in code, in Europe/London time."""
 
 import os
+from datetime import timedelta
 
 from celery import Celery, signals
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_cp.settings")
 
@@ -31,7 +33,22 @@ def _make_beat_folder(sender=None, **kwargs):
     _make_folders(os.path.dirname(app.conf.beat_schedule_filename))
 
 
+@signals.worker_ready.connect
+def _warm_pages_on_start(sender=None, **kwargs):
+    """The pages people open first, computed as soon as a worker can (panel.warm)."""
+    from panel.warm import TASK, warming
+
+    if warming():
+        sender.app.send_task(TASK, retry=False)
+
+
 app.conf.beat_schedule = {
+    # The pages people open first, computed before they ask (panel.warm): often enough that
+    # their entries never expire, and the first run after midnight makes the new day's.
+    "warm-pages": {
+        "task": "panel.tasks.warm_pages",
+        "schedule": timedelta(seconds=max(60, settings.CACHE_SECONDS - 60)),
+    },
     "clear-expired-sessions": {
         "task": "panel.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

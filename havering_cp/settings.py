@@ -437,6 +437,10 @@ YOUNG_PEOPLE_MESSAGES_PER_HOUR_PER_ADDRESS = env_int(
 # worker share with no server (a worker's writes must reach every web process's cache).
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 CACHE_SECONDS = env_int("CACHE_SECONDS", default=300, minimum=1)
+# A Celery task computes the pages people open first before they ask: when a worker starts,
+# every CACHE_SECONDS less a minute (keeping their entries from expiring), and after writes
+# (panel/warm.py).
+CACHE_WARMING = env_bool("CACHE_WARMING", default=True)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {

@@ -22,6 +22,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hcp-test-media-"))
 # No cache unless a test asks for one (tests/core/test_cache.py): a test's writes are rolled
 # back, never committed, so they would not move the table versions that cached entries rest on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Nor pages computed in the background (panel/warm.py) unless a test turns it on.
+CACHE_WARMING = False
 
 # Under pytest-xdist each test process (gw0, gw1, …) has a database of its own (pytest-django
 # adds the suffix) and a Celery queue of its own, so one process's worker never takes the

@@ -1,5 +1,7 @@
 """Celery tasks: thin wrappers that take ids and call a service. Each is safe to run twice."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -8,9 +10,10 @@ from django.utils import timezone
 
 from core.tasking import send_on_commit
 
-from . import reminders, reports
+from . import reminders, reports, warm
 from .snapshot import build_snapshot
 
+logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
@@ -19,6 +22,16 @@ def clear_expired_sessions() -> int:
     """Delete sessions past their expiry (what ``manage.py clearsessions`` does)."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(ignore_result=True)
+def warm_pages(names=None) -> dict:
+    """Compute the pages people open first before they ask (``panel.warm``): all of them at a
+    worker's start and every ten minutes, the ones a write made stale after writes."""
+    warmed = warm.warm_pages(tuple(names) if names else warm.PAGES)
+    if warmed.failed:
+        logger.warning("Warming: %d page views failed: %s", len(warmed.failed), ", ".join(warmed.failed[:5]))
+    return {"pages": warmed.pages, "failed": len(warmed.failed), "seconds": round(warmed.seconds, 2)}
 
 
 @shared_task

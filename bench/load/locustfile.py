@@ -56,6 +56,12 @@ failures: list[dict] = []  # every failed request: what, status, how long, wheth
 sign_ins: list[
     dict
 ] = []  # each whole sign-in (form, password, code, landing page): ms, whether it ended well
+requests: list[tuple[float, str, float]] = []  # every request: when it ended, its name, ms
+
+
+@events.request.add_listener
+def _record_request(request_type, name, response_time, **kwargs):
+    requests.append((time.time(), name, response_time))
 
 
 @events.request.add_listener
@@ -84,6 +90,7 @@ def _write_results(environment, **kwargs):
                 "acknowledged": acknowledged,
                 "failures": failures,
                 "sign_ins": sign_ins,
+                "requests": requests,
             },
             out,
         )

@@ -4,14 +4,17 @@
    10× demo data (``seed_demo --scale 10``), unless ``--reuse-db`` finds it seeded already.
 2. Serves it with gunicorn and ``deploy/gunicorn.conf.py`` in production mode on loopback
    (DJANGO_DEBUG=0, a generated secret key; TLS redirect and secure cookies off, as there is
-   no TLS on loopback), with Redis db 8 as broker and cache (``LOAD_REDIS_URL``).
+   no TLS on loopback), with Redis db 8 as broker and cache (``LOAD_REDIS_URL``), and a Celery
+   worker as docs/deployment.md runs it; the run starts once the worker has warmed the pages
+   people open first, as it does whenever it starts (``--no-warming`` to compare without).
 3. Runs ``bench/load/locustfile.py`` headless: ``--users`` people (50) arriving at
    ``--arrival-rate`` a second (5), after a sign-in rush of ``--rush`` people within
    ``--rush-seconds`` (none unless asked), leads posting ``--writes-per-minute`` updates
    between them (unpaced unless asked), for ``--run-time`` (2m).
 4. Prints p50/p95/p99 per page, errors, the sign-in figures (password step, code step, and
-   the whole sign-in from form to landing page), and lost writes: tokens of updates the
-   portal acknowledged that are not in the database.
+   the whole sign-in from form to landing page), lost writes (tokens of updates the portal
+   acknowledged that are not in the database), and p95/p99 in the rush (the first 20 s) and
+   after it.
 
 Faults (``--fault postgres`` or ``--fault redis``) run against a private PostgreSQL (initdb
 in a temporary folder, a copy of the seeded database) and a private redis-server, each on a
@@ -61,15 +64,14 @@ TARGET_SIGN_IN_P95_MS = 1000
 
 # Participation officers must pass a second factor, and a code is good for one sign-in of one
 # device, so each simulated officer signs in as an account of its own (the demo officer's role,
-# staff status and authenticator key: load-officer-01 …).
-OFFICERS = 20
-OFFICER_ACCOUNTS = f"""
+# staff status and authenticator key: load-officer-01 …), one for each person who may arrive.
+OFFICER_ACCOUNTS = """
 from django.contrib.auth import get_user_model
 from accounts import mfa
 from panel.demo import DEFAULT_DEMO_TOTP_SECRET
 User = get_user_model()
 demo = User.objects.get(username="participation")
-for n in range(1, {OFFICERS} + 1):
+for n in range(1, {officers} + 1):
     user, _ = User.objects.update_or_create(
         username=f"load-officer-{{n:02d}}",
         defaults=dict(
@@ -79,6 +81,8 @@ for n in range(1, {OFFICERS} + 1):
     user.groups.set(demo.groups.all())
     mfa.mfa_seed_device(user=user, hex_key=mfa.hex_key_from_base32(DEFAULT_DEMO_TOTP_SECRET))
 """
+# The first this many seconds of a run are "the rush" in the figures split by time.
+RUSH_WINDOW_SECONDS = 20
 
 
 def log(message: str) -> None:
@@ -217,6 +221,43 @@ def gunicorn(env: dict, port: int, workers: int | None):
         errors.close()
 
 
+@contextmanager
+def celery_worker(env: dict, *, warming: bool):
+    """The Celery worker as docs/deployment.md runs it; with ``warming``, once it has computed
+    the pages people open first (panel.warm), as it does whenever it starts."""
+    output = open(OUT / "celery.log", "w")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "havering_cp", "worker", "--loglevel=INFO"],
+        cwd=ROOT,
+        env={**env, "CACHE_WARMING": "1" if warming else "0"},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        if warming:
+            started = time.monotonic()
+
+            def warmed() -> bool:
+                return any(
+                    "panel.tasks.warm_pages" in line and "succeeded" in line
+                    for line in (OUT / "celery.log").read_text().splitlines()
+                )
+
+            wait_until(warmed, 600, "the worker's first warming of the pages (bench/out/celery.log)")
+            log(f"The worker warmed the pages people open first in {time.monotonic() - started:.1f} s")
+        yield worker.pid
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        output.close()
+
+
 def server_cpu_seconds(pid: int) -> float:
     """CPU time used so far by gunicorn's master and workers (psutil, from requirements-bench.txt)."""
     total = 0.0
@@ -273,7 +314,7 @@ def run_locust(base: str, args, results_file: Path, csv_prefix: Path) -> None:
     env = {
         **os.environ,
         "LOAD_RESULTS_FILE": str(results_file),
-        "LOAD_OFFICERS": str(OFFICERS),
+        "LOAD_OFFICERS": str(args.users),
         # The mix, read by locustfile.py's load shape (MeetingMorning) and its leads.
         "LOAD_USERS": str(args.users),
         "LOAD_ARRIVAL_RATE": str(args.arrival_rate),
@@ -381,6 +422,30 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
     }
 
 
+def report_phases(results: dict) -> None:
+    """All requests' p95 and p99 in the rush (the first RUSH_WINDOW_SECONDS) and after it, and
+    each page's after it: what a sign-in rush costs, apart from the rest of the morning."""
+    timings = results.get("requests") or []
+    if not timings:
+        return
+    start = min(t for t, _, _ in timings)
+    rush = sorted(ms for t, _, ms in timings if t - start < RUSH_WINDOW_SECONDS)
+    after: dict[str, list[float]] = {}
+    for t, name, ms in timings:
+        if t - start >= RUSH_WINDOW_SECONDS:
+            after.setdefault(name, []).append(ms)
+    rest = sorted(ms for values in after.values() for ms in values)
+    print(f"by time (the rush: the first {RUSH_WINDOW_SECONDS} s):")
+    for label, values in (("the rush", rush), ("after it", rest)):
+        print(
+            f"  {label:<10} {len(values):>5} requests, p95 {percentile(values, 95):.0f} ms, "
+            f"p99 {percentile(values, 99):.0f} ms"
+        )
+    worst = sorted(((percentile(sorted(v), 95), name, len(v)) for name, v in after.items()), reverse=True)[:5]
+    slowest = ", ".join(f"{name} {p95:.0f} ms ({n})" for p95, name, n in worst)
+    print(f"  slowest pages after it (p95): {slowest}")
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile of sorted values (0 for none)."""
     if not values:
@@ -455,6 +520,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--reuse-db", action="store_true", help="keep hcp_load if it is seeded already")
     parser.add_argument("--workers", type=int, help="gunicorn processes (default: the config file's)")
+    parser.add_argument(
+        "--no-warming",
+        action="store_true",
+        help="CACHE_WARMING=0: no pages computed before people ask (panel/warm.py), to compare",
+    )
     parser.add_argument("--fault", choices=["postgres", "redis"])
     parser.add_argument("--fault-at", type=float, default=30, help="seconds into the run")
     parser.add_argument("--fault-for", type=float, default=5, help="seconds PostgreSQL stays down")
@@ -473,8 +543,8 @@ def main() -> None:
         manage(seed_env, "migrate", "--no-input", "-v", "0")  # the code may have moved on
     else:
         seed(server, seed_env, args.scale)
-    log(f"Making {OFFICERS} participation officers' accounts (each with its own authenticator)…")
-    manage(seed_env, "shell", "--no-imports", "-c", OFFICER_ACCOUNTS)
+    log(f"Making {args.users} participation officers' accounts (each with its own authenticator)…")
+    manage(seed_env, "shell", "--no-imports", "-c", OFFICER_ACCOUNTS.format(officers=args.users))
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     built = ROOT / "static" / "build" / "app.css"
     if not manifest.exists() or (built.exists() and built.stat().st_mtime > manifest.stat().st_mtime):
@@ -488,8 +558,13 @@ def main() -> None:
 
     with _fault_servers(args.fault, server, redis_url) as (db_server, cache_url, injure):
         env = production_env(f"{db_server}/{DB_NAME}", cache_url)
-        with gunicorn(env, PORT, args.workers) as (base, server_pid):
+        env["CACHE_WARMING"] = "0" if args.no_warming else "1"
+        with (
+            celery_worker(env, warming=not args.no_warming) as worker_pid,
+            gunicorn(env, PORT, args.workers) as (base, server_pid),
+        ):
             cpu_before = server_cpu_seconds(server_pid)
+            worker_cpu_before = server_cpu_seconds(worker_pid)
             probe = Probe(base)
             probe.start()
             log(
@@ -512,6 +587,7 @@ def main() -> None:
             run_locust(base, args, results_file, csv_prefix)
             elapsed = time.monotonic() - started
             cpu_used = server_cpu_seconds(server_pid) - cpu_before
+            worker_cpu_used = server_cpu_seconds(worker_pid) - worker_cpu_before
             probe.stop.set()
             probe.join(timeout=70)
             if args.fault:
@@ -524,11 +600,12 @@ def main() -> None:
             if results_file.exists():
                 results = json.loads(results_file.read_text())
             outcome = report(stats, results, stored_tokens(db_server), elapsed)
+            report_phases(results)
             served = int(next((row["Request Count"] for row in stats if row["Name"] == "Aggregated"), 0)) or 1
             print(
                 f"gunicorn used {cpu_used:.1f} CPU seconds: {cpu_used / served * 1000:.1f} ms a request on "
                 f"average (the rest of each request's time was spent waiting: PostgreSQL, Redis, or a "
-                f"core on a shared machine)"
+                f"core on a shared machine); the Celery worker {worker_cpu_used:.1f} CPU seconds"
             )
             if window:
                 fault_report(probe, *window, restored=args.fault == "postgres")

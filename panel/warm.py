@@ -1,0 +1,165 @@
+"""Warming the cache: the pages people open first, computed before anyone asks for them.
+
+The cache keeps what a page shows until a table it rests on changes (``core.cache``), and
+every page names the day. So after a deploy, after midnight and after each write, the first
+person to open a page computes it while the others wait for it; on a meeting morning that is
+everyone signing in at once, with the sign-ins taking the cores. A Celery task
+(``panel.tasks.warm_pages``) renders those pages instead, as each role sees them:
+
+- every page below, when a worker starts and every ``CACHE_SECONDS`` less a minute (beat): an
+  entry still current is kept for another ``CACHE_SECONDS`` (``core.cache.keeping_alive``)
+  rather than left to expire, and the first run after midnight makes the new day's;
+- the pages a write most often makes stale (``AFTER_WRITES``), a second after a write to the
+  portal's tables, at most one such run queued at a time.
+
+A page is rendered as a role's view, nobody's: an unsaved user holding that one role, with a
+session that is never saved, through the page's own view (so the entries are exactly those a
+person of that role would get). Nothing is written (a test holds it to that) and nothing is
+kept for a person; pages that are one person's own ("My actions") are not warmed.
+
+``CACHE_WARMING`` (on by default; off in the test settings) turns all of it off.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+
+from actions.models import KPI
+from actions.roles import Role
+from core import cache as data_cache
+
+logger = logging.getLogger(__name__)
+
+# Pages shared by everyone with the same view, opened first: the panel's landing page, then
+# what panel members read before a meeting.
+PAGES = (
+    "panel:dashboard",
+    "action_plan",
+    "kpi_list",
+    "panel:report_list",
+    "participation:figures",
+    "young_people",
+)
+# Of those, the pages open to everyone, rendered for no one signed in as well.
+PUBLIC_PAGES = ("young_people",)
+# What a progress update (the commonest write) makes stale, warmed again after writes.
+AFTER_WRITES = ("panel:dashboard", "action_plan")
+# Writes within this many seconds of the first share one run, which starts that long after it.
+AFTER_WRITES_DELAY = 1
+TASK = "panel.tasks.warm_pages"
+
+
+@dataclass
+class Warmed:
+    pages: int = 0  # page renders (a role's view of a page)
+    refused: int = 0  # a role that may not open the page
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def warming() -> bool:
+    """Whether warming is on: it is, unless turned off or there is no cache to warm."""
+    return settings.CACHE_WARMING and data_cache.caching()
+
+
+def role_view(role: str):
+    """A user holding ``role`` and nothing else, who is nobody: never saved, with an id no
+    account has (0; the database's ids start at 1), so it owns nothing, leads nothing and
+    may be asked about its groups."""
+    user = get_user_model()(
+        id=0, username=f"warming ({role})", is_active=True, is_staff=role != Role.PANEL_MEMBER
+    )
+    user._group_names_cache = {role}  # what actions.roles.user_roles and django-rules read
+    return user
+
+
+def _paths(names) -> list[str]:
+    paths = [reverse(name) for name in names]
+    if "kpi_list" in names:  # each measure's page, as the list links to them
+        codes = KPI.objects.order_by("code").values_list("code", flat=True)
+        paths += [reverse("kpi_detail", args=[code]) for code in codes]
+    return paths
+
+
+def _render(path: str, user, session_store) -> bool | None:
+    """Render ``path`` for ``user`` through its view: True when it rendered, None when the user
+    may not open it."""
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = session_store()
+    match = resolve(path)
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except (PermissionDenied, Http404):
+        return None
+    if hasattr(response, "render"):
+        response.render()
+    return response.status_code == 200
+
+
+def warm_pages(names=PAGES) -> Warmed:
+    """Render the pages ``names`` (URL names) for each role (and the public ones for no one
+    signed in)."""
+    warmed = Warmed()
+    if not warming():
+        return warmed
+    started = time.monotonic()
+    with data_cache.keeping_alive():
+        _warm(names, warmed)
+    warmed.seconds = time.monotonic() - started
+    return warmed
+
+
+def _warm(names, warmed: Warmed) -> None:
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    roles = [role_view(role) for role in Role.values]
+    public = {reverse(name) for name in PUBLIC_PAGES}
+    for path in _paths(names):
+        for user in [AnonymousUser(), *roles] if path in public else roles:
+            try:
+                rendered = _render(path, user, session_store)
+            except Exception:
+                logger.exception("Warming %s as %s failed", path, user)
+                rendered = False
+            if rendered is None:
+                warmed.refused += 1
+            elif rendered:
+                warmed.pages += 1
+            else:
+                warmed.failed.append(f"{path} ({user})")
+
+
+# --- After writes -------------------------------------------------------------------------------
+
+_sender = threading.Lock()
+
+
+def _queue_after_writes() -> None:
+    from havering_cp.celery import app
+
+    try:
+        app.send_task(TASK, kwargs={"names": list(AFTER_WRITES)}, countdown=AFTER_WRITES_DELAY, retry=False)
+    except Exception:
+        logger.warning("Could not queue warming the pages after a write", exc_info=True)
+
+
+def after_tables_changed(sender, tables, **kwargs) -> None:
+    """``core.cache.tables_changed``: queue one run for the writes of the next second (the
+    first write queues it; a key in the cache tells the others it is queued). The request
+    that wrote never waits for the broker: the message is sent from a thread."""
+    if not warming():
+        return
+    if not cache.add(f"warm-pages-queued:{data_cache.database_identity()}", 1, timeout=AFTER_WRITES_DELAY):
+        return
+    threading.Thread(target=_queue_after_writes, name="warm-pages-queue", daemon=True).start()
