@@ -336,22 +336,27 @@ def _lock_key(key: str, versions: dict[str, str]) -> str:
 
 def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_Entry | None, str | None]:
     """The current entry (``entry``, as read with the versions, if it is current), or the lock
-    to compute it: while another request holds that lock, wait for its entry (up to
-    ``LOCK_WAIT``), taking the lock if it is let go without one. Then (None, None): compute it
-    anyway."""
+    to compute it: while another request holds that lock, wait for it to be let go (up to
+    ``LOCK_WAIT``), then take the entry it left, or the lock if it left none. Then (None,
+    None): compute it anyway.
+
+    Waiting asks only for the lock (a few bytes), never for the entry, which may be large."""
     if isinstance(entry, _Entry) and entry.versions == versions:
         return entry, None
     lock = _lock_key(key, versions)
     deadline = time.monotonic() + LOCK_WAIT
+    waited = False
     while True:
         if cache.add(lock, 1, timeout=30):
-            return None, lock
+            entry = _current_entry(key, versions) if waited else None
+            if entry is None:
+                return None, lock
+            cache.delete(lock)
+            return entry, None
         if _unreachable() or time.monotonic() >= deadline:
             return None, None
+        waited = True
         time.sleep(LOCK_POLL)
-        entry = _current_entry(key, versions)
-        if entry is not None:
-            return entry, None
 
 
 _keep_alive: ContextVar[bool] = ContextVar("keep_alive", default=False)

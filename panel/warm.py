@@ -9,8 +9,10 @@ everyone signing in at once, with the sign-ins taking the cores. A Celery task
 - every page below, when a worker starts and every ``CACHE_SECONDS`` less a minute (beat): an
   entry still current is kept for another ``CACHE_SECONDS`` (``core.cache.keeping_alive``)
   rather than left to expire, and the first run after midnight makes the new day's;
-- the pages a write most often makes stale (``AFTER_WRITES``), a second after a write to the
-  portal's tables, at most one such run queued at a time.
+- the pages a write most often makes stale (``AFTER_WRITES``), ten seconds after a write to
+  the portal's tables, the writes of those ten seconds sharing one run (each run costs about
+  0.4 s of a core at 10× the demo data; while writes come faster than that, the requests
+  compute what they ask for anyway).
 
 A page is rendered as a role's view, nobody's: an unsaved user holding that one role, with a
 session that is never saved, through the page's own view (so the entries are exactly those a
@@ -56,7 +58,7 @@ PUBLIC_PAGES = ("young_people",)
 # What a progress update (the commonest write) makes stale, warmed again after writes.
 AFTER_WRITES = ("panel:dashboard", "action_plan")
 # Writes within this many seconds of the first share one run, which starts that long after it.
-AFTER_WRITES_DELAY = 1
+AFTER_WRITES_DELAY = 10
 TASK = "panel.tasks.warm_pages"
 
 
@@ -155,8 +157,9 @@ def _queue_after_writes() -> None:
 
 
 def after_tables_changed(sender, tables, **kwargs) -> None:
-    """``core.cache.tables_changed``: queue one run for the writes of the next second (the
-    first write queues it; a key in the cache tells the others it is queued). The request
+    """``core.cache.tables_changed``: queue one run for the writes of the next
+    ``AFTER_WRITES_DELAY`` seconds (the first write queues it; a key in the cache tells the
+    others it is queued). The request
     that wrote never waits for the broker: the message is sent from a thread."""
     if not warming():
         return
