@@ -113,13 +113,14 @@ class PortalUser(FastHttpUser):
             name="sign in",
         )
 
-    def landed(self):
-        """Open the page the sign-in led to, and record the whole sign-in's time."""
+    def landed(self) -> str:
+        """Open the page the sign-in led to, and record the whole sign-in's time; the page."""
         if not self.landing:
             sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False})
-            return
+            return ""
         response = self.client.get(self.landing, name="landing page (after sign-in)")
         sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": response.ok})
+        return response.text if response.ok else ""
 
     def submit(self, path: str, fields: dict, *, form_name: str, name: str) -> str:
         """Open the form at ``path`` and post it with its CSRF token, as a browser does; the
@@ -145,15 +146,19 @@ class PortalUser(FastHttpUser):
 
 
 class PanelMember(PortalUser):
+    """Lands on the dashboard, then opens a page every few seconds; the links a task needs are
+    read from the list page it opens first (a person reads the page they land on before
+    opening the next: no page is fetched at once after another)."""
+
     weight = 3
     username = "panel"
 
     def on_start(self):
         super().on_start()
         self.landed()
-        self.kpis = self.links("/kpis/", KPI_LINK, "/kpis/") or ["CLA"]
-        self.actions = self.links("/plan/", ACTION_LINK, "/plan/")
-        self.reports = self.links("/panel/reports/", REPORT_LINK, "/panel/reports/")
+        self.kpi_codes: list[str] = []
+        self.action_ids: list[str] = []
+        self.report_ids: list[str] = []
 
     @task(4)
     def dashboard(self):
@@ -161,7 +166,7 @@ class PanelMember(PortalUser):
 
     @task(2)
     def plan(self):
-        self.client.get("/plan/", name="/plan/")
+        self.action_ids = self.links("/plan/", ACTION_LINK, "/plan/") or self.action_ids
 
     @task(1)
     def plan_filtered(self):
@@ -169,25 +174,29 @@ class PanelMember(PortalUser):
 
     @task(1)
     def action(self):
-        if self.actions:
-            self.client.get(f"/plan/actions/{random.choice(self.actions)}/", name="/plan/actions/[id]/")
+        if not self.action_ids:
+            return self.plan()
+        self.client.get(f"/plan/actions/{random.choice(self.action_ids)}/", name="/plan/actions/[id]/")
 
     @task(2)
     def kpi_list(self):
-        self.client.get("/kpis/", name="/kpis/")
+        self.kpi_codes = self.links("/kpis/", KPI_LINK, "/kpis/") or self.kpi_codes
 
     @task(2)
     def kpi(self):
-        self.client.get(f"/kpis/{random.choice(self.kpis)}/", name="/kpis/[code]/")
+        if not self.kpi_codes:
+            return self.kpi_list()
+        self.client.get(f"/kpis/{random.choice(self.kpi_codes)}/", name="/kpis/[code]/")
 
     @task(1)
     def reports(self):
-        self.client.get("/panel/reports/", name="/panel/reports/")
+        self.report_ids = self.links("/panel/reports/", REPORT_LINK, "/panel/reports/") or self.report_ids
 
     @task(1)
     def report(self):
-        if self.reports:
-            self.client.get(f"/panel/reports/{random.choice(self.reports)}/", name="/panel/reports/[id]/")
+        if not self.report_ids:
+            return self.reports()
+        self.client.get(f"/panel/reports/{random.choice(self.report_ids)}/", name="/panel/reports/[id]/")
 
     @task(1)
     def young_people(self):
@@ -215,8 +224,7 @@ class SubgroupLead(PortalUser):
 
     def on_start(self):
         super().on_start()
-        self.landed()
-        self.mine = self.links("/plan/mine/", ACTION_LINK, "/plan/mine/")
+        self.mine = ACTION_LINK.findall(self.landed())  # the landing page is My actions
 
     def wrote(self) -> bool:
         """With writes paced, every task of every lead posts instead when an update is due."""
