@@ -11,7 +11,9 @@ followed by ``manage.py bump_cache`` (docs/operations.md).
 
 Every entry names, where it is cached, the tables it rests on (``cached(…, tables=…)``, or
 ``{% cached … on "…" %}`` in a template), and is kept with their versions as they were read
-before it was computed; it is served only while all of them are still current.
+before it was computed; it is served only while all of them are still current, except that
+an entry marked ``stale_while_computing`` (pages shared by many, never one person's own) is
+served as it was to others while one request computes it again after a write.
 
 Who may see an entry: it is shared by everyone who asks with the same key parts. The parts
 name everything the entry depends on besides the data: a date, a KPI's code, the cleaned
@@ -334,11 +336,14 @@ def _lock_key(key: str, versions: dict[str, str]) -> str:
     return f"lock:{key}:{digest[:16]}"
 
 
-def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_Entry | None, str | None]:
+def _entry_or_lock(
+    key: str, versions: dict[str, str], entry: object, *, stale_while_computing: bool = False
+) -> tuple[_Entry | None, str | None]:
     """The current entry (``entry``, as read with the versions, if it is current), or the lock
     to compute it: while another request holds that lock, wait for it to be let go (up to
     ``LOCK_WAIT``), then take the entry it left, or the lock if it left none. Then (None,
-    None): compute it anyway.
+    None): compute it anyway. With ``stale_while_computing``, a request that finds the lock
+    held takes the entry as it was (``entry``, if there is one) at once instead of waiting.
 
     Waiting asks only for the lock (a few bytes), never for the entry, which may be large."""
     if isinstance(entry, _Entry) and entry.versions == versions:
@@ -352,6 +357,8 @@ def _entry_or_lock(key: str, versions: dict[str, str], entry: object) -> tuple[_
             if entry is None:
                 return None, lock
             cache.delete(lock)
+            return entry, None
+        if stale_while_computing and isinstance(entry, _Entry):
             return entry, None
         if _unreachable() or time.monotonic() >= deadline:
             return None, None
@@ -373,7 +380,9 @@ def keeping_alive():
         _keep_alive.reset(token)
 
 
-def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
+def cached(
+    name: str, parts, compute: Callable, *, tables: Iterable[str], stale_while_computing: bool = False
+):
     """``compute()``, kept under ``name`` and ``parts`` until one of ``tables`` changes.
 
     ``tables`` names every table the result rests on (or an app, for all of its tables; see
@@ -384,6 +393,12 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     Requests that miss the same entry at the same versions compute it once: one computes, the
     others wait for it. A value computed while one of its tables changed is not kept (it
     would only replace a newer one).
+
+    ``stale_while_computing``: while one request computes the entry again, the others are
+    served the entry as it was before the write, at once, rather than wait for it. For pages
+    shared by many whose figures may lag a write by the time one computation takes (the
+    dashboard's parts, the plan); never for a page that is one person's own, which must show
+    what they have just done.
     """
     if not caching() or not _write_owed_versions() or _pending_bump(connection) is not None:
         return compute()
@@ -392,7 +407,7 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
     versions, kept = _versions_and(tables, key)  # one round trip when the entry is current
     if versions is None:
         return compute()
-    entry, lock = _entry_or_lock(key, versions, kept.get(key))
+    entry, lock = _entry_or_lock(key, versions, kept.get(key), stale_while_computing=stale_while_computing)
     if entry is not None:
         if _keep_alive.get():
             cache.touch(key)
@@ -410,8 +425,13 @@ def cached(name: str, parts, compute: Callable, *, tables: Iterable[str]):
             cache.delete(lock)
 
 
-def cached_html(name: str, parts, render: Callable[[], str], *, tables: Iterable[str]) -> str:
-    return mark_safe(cached(name, parts, lambda: str(render()), tables=tables))  # noqa: S308 - from a template
+def cached_html(
+    name: str, parts, render: Callable[[], str], *, tables: Iterable[str], stale_while_computing: bool = False
+) -> str:
+    html = cached(
+        name, parts, lambda: str(render()), tables=tables, stale_while_computing=stale_while_computing
+    )
+    return mark_safe(html)  # noqa: S308 - from a template
 
 
 # --- A Redis cache that is never the reason a page fails ------------------------------------------

@@ -174,6 +174,7 @@ class Dashboard:
             [self.as_of, self.small_numbers],
             lambda: _measures(self.as_of, small_numbers=self.small_numbers),
             tables=MEASURES_REST_ON,
+            stale_while_computing=True,  # as the parts that show them
         )
 
     def plan(self) -> PlanBoard:

@@ -8,6 +8,8 @@ a part and what must stay outside).
   strings.
 - ``with`` names values computed only when the fragment is not kept: each is a function the
   view passes, called once here and given to the fragment under the name on the left.
+- ``stale_while_computing`` last: while one request computes the fragment again after a write,
+  others get it as it was at once (``core.cache.cached``; shared pages only).
 """
 
 from django import template
@@ -18,7 +20,8 @@ register = template.Library()
 
 
 class CachedNode(template.Node):
-    def __init__(self, nodelist, name, parts, tables, computed):
+    def __init__(self, nodelist, name, parts, tables, computed, *, stale_while_computing=False):
+        self.stale_while_computing = stale_while_computing
         self.nodelist = nodelist
         self.name = name
         self.parts = parts
@@ -35,13 +38,22 @@ class CachedNode(template.Node):
             return self._render(context)
         tables = [table for expr in self.tables for table in str(expr.resolve(context)).split()]
         name = f"fragment:{self.name.resolve(context)}"
-        return cached_html(name, parts, lambda: self._render(context), tables=tables)
+        return cached_html(
+            name,
+            parts,
+            lambda: self._render(context),
+            tables=tables,
+            stale_while_computing=self.stale_while_computing,
+        )
 
 
 @register.tag("cached")
 def do_cached(parser, token):
     bits = token.split_contents()
-    usage = '{% cached "name" part… on "tables…" [with value=function…] %}'
+    usage = '{% cached "name" part… on "tables…" [with value=function…] [stale_while_computing] %}'
+    stale_while_computing = bits[-1] == "stale_while_computing"
+    if stale_while_computing:
+        bits = bits[:-1]
     if len(bits) < 2 or "on" not in bits:
         raise template.TemplateSyntaxError(f"{{% cached %}} needs a name and the tables it rests on: {usage}")
     on = bits.index("on")
@@ -61,4 +73,5 @@ def do_cached(parser, token):
         [parser.compile_filter(bit) for bit in bits[2:on]],
         [parser.compile_filter(bit) for bit in tables],
         computed,
+        stale_while_computing=stale_while_computing,
     )
