@@ -29,6 +29,12 @@ def warm_pages(names=None) -> dict:
     """Compute the pages people open first before they ask (``panel.warm``): all of them at a
     worker's start and every ten minutes, the ones a write made stale after writes."""
     warmed = warm.warm_pages(tuple(names) if names else warm.PAGES)
+    logger.info(
+        "Warmed %s: %d page views in %.1f s",
+        ", ".join(names) if names else "every page",
+        warmed.pages,
+        warmed.seconds,
+    )
     if warmed.failed:
         logger.warning("Warming: %d page views failed: %s", len(warmed.failed), ", ".join(warmed.failed[:5]))
     return {"pages": warmed.pages, "failed": len(warmed.failed), "seconds": round(warmed.seconds, 2)}

@@ -186,6 +186,130 @@ def test_requests_after_a_write_during_a_computation_compute_the_new_entry_once(
     assert data_cache.cached("slow", [], slow, tables=["actions_action"]) == 2  # the new one is kept
 
 
+@pytest.mark.django_db(transaction=True)
+def test_while_one_request_computes_a_shared_page_again_the_others_get_it_as_it_was_at_once(redis_cache):
+    """``stale_while_computing``: after a write, one request computes the new entry; those that
+    ask meanwhile are served the entry from before the write without waiting, and once it is
+    computed everyone gets the new one. An entry without the mark makes them wait for it."""
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        if len(calls) == 2:  # the computation after the write
+            started.set()
+            release.wait(5)
+        return len(calls)
+
+    def ask(results):
+        try:
+            results.append(
+                data_cache.cached("shared", [], slow, tables=["actions_action"], stale_while_computing=True)
+            )
+        finally:
+            connection.close()
+
+    assert data_cache.cached("shared", [], slow, tables=["actions_action"], stale_while_computing=True) == 1
+    data_cache.bump_tables(["actions_action"])  # a lead's update commits
+    first: list = []
+    computing = threading.Thread(target=ask, args=(first,))
+    computing.start()
+    started.wait(5)
+    meanwhile: list = []
+    asked_at = time.monotonic()
+    others = [threading.Thread(target=ask, args=(meanwhile,)) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in others:
+        thread.join(10)
+    waited = time.monotonic() - asked_at
+    release.set()
+    computing.join(10)
+    assert meanwhile == [1, 1, 1]  # as it was before the write, at once
+    assert waited < 1, waited
+    assert first == [2]
+    assert data_cache.cached("shared", [], slow, tables=["actions_action"], stale_while_computing=True) == 2
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_mark_a_request_waits_for_the_computation_and_never_gets_the_old_entry(redis_cache):
+    started, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        if len(calls) == 2:
+            started.set()
+            release.wait(5)
+        return len(calls)
+
+    results: list = []
+    ask = asking(slow, results)
+    ask().join(10)  # the entry from before the write
+    data_cache.bump_tables(["actions_action"])
+    computing = ask()
+    started.wait(5)
+    waiting = ask()
+    time.sleep(0.3)
+    assert waiting.is_alive()  # waits for the new entry rather than take the old one
+    release.set()
+    for thread in (computing, waiting):
+        thread.join(10)
+    assert results == [1, 2, 2]
+    assert len(calls) == 2
+
+
+def test_a_waiting_request_asks_only_for_the_lock_not_for_the_entry(redis_cache, monkeypatch):
+    """The entry may be large: a request waiting for another's computation polls the lock
+    alone, and reads the entry once, when the lock is let go."""
+    data_cache.cached("big", [], lambda: "x" * 100_000, tables=["actions_action"])
+    data_cache.bump_tables(["actions_action"])
+    versions = data_cache.table_versions(data_cache.tables_named(["actions_action"]))
+    key = data_cache._key("big", [])
+    lock = data_cache._lock_key(key, versions)
+    redis_cache.add(lock, 1, timeout=30)  # another request is computing it
+    threading.Timer(0.3, lambda: redis_cache.delete(lock)).start()
+    reads = []
+    real_get = type(redis_cache).get
+    monkeypatch.setattr(
+        type(redis_cache), "get", lambda self, k, *a, **kw: reads.append(k) or real_get(self, k, *a, **kw)
+    )
+    entry, taken = data_cache._entry_or_lock(key, versions, None)
+    assert entry is None and taken == lock  # it left no entry: this request computes it
+    assert reads.count(key) == 1
+    redis_cache.delete(lock)
+
+
+def test_an_entry_read_while_keeping_alive_is_kept_for_another_full_timeout(redis_cache):
+    data_cache.cached("kept", [], lambda: "value", tables=["actions_action"])
+    key = redis_cache.make_and_validate_key(data_cache._key("kept", []))
+    client = redis_cache._cache.get_client(write=True)
+    client.expire(key, 5)  # about to expire
+    data_cache.cached("kept", [], lambda: "again", tables=["actions_action"])
+    assert client.ttl(key) <= 5  # an ordinary read leaves it to expire
+    with data_cache.keeping_alive():
+        assert data_cache.cached("kept", [], lambda: "again", tables=["actions_action"]) == "value"
+    assert client.ttl(key) > 50  # the test cache's timeout is 60 s
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tables_changed_is_sent_with_the_tables_a_committed_write_changed(redis_cache):
+    received = []
+
+    def receiver(sender, tables, **kwargs):
+        received.append(tables)
+
+    data_cache.tables_changed.connect(receiver)
+    try:
+        with transaction.atomic():
+            ActionFactory()
+            assert received == []  # not before the commit
+    finally:
+        data_cache.tables_changed.disconnect(receiver)
+    assert any("actions_action" in tables for tables in received)
+
+
 def action_version():
     return data_cache.table_versions()["actions_action"]
 
