@@ -27,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from importlib import import_module
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -94,10 +95,15 @@ def _paths(names) -> list[str]:
     return paths
 
 
+def _host() -> str:
+    """The portal's own address (a page may build an absolute link: the host must be allowed)."""
+    return urlsplit(settings.SITE_URL).netloc or "localhost"
+
+
 def _render(path: str, user, session_store) -> bool | None:
     """Render ``path`` for ``user`` through its view: True when it rendered, None when the user
     may not open it."""
-    request = RequestFactory().get(path)
+    request = RequestFactory().get(path, HTTP_HOST=_host())
     request.user = user
     request.session = session_store()
     match = resolve(path)
@@ -143,9 +149,6 @@ def _warm(names, warmed: Warmed) -> None:
 
 
 # --- After writes -------------------------------------------------------------------------------
-
-_sender = threading.Lock()
-
 
 def _queue_after_writes() -> None:
     from havering_cp.celery import app

@@ -32,6 +32,7 @@ import csv
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -60,6 +61,7 @@ TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not 
 TARGET_P95_MS = 300
 TARGET_P99_MS = 1000
 TARGET_SIGN_IN_P95_MS = 1000
+TARGET_P95_MANY_MS = 1000  # with more than 50 people
 
 
 # Participation officers must pass a second factor, and a code is good for one sign-in of one
@@ -223,6 +225,31 @@ def gunicorn(env: dict, port: int, workers: int | None):
         errors.close()
 
 
+_TASK_LINE = re.compile(r"Task [\w.]+\[([0-9a-f-]+)\] (received|succeeded|failed|raised|retry)")
+
+
+def worker_idle(log: str) -> bool:
+    """Whether the worker is up and every task its log says it received has ended."""
+    received, ended = set(), set()
+    for task_id, what in _TASK_LINE.findall(log):
+        (received if what == "received" else ended).add(task_id)
+    return " ready." in log and received <= ended
+
+
+def steadily(predicate, seconds: float = 3):
+    """``predicate``, true only once it has held for ``seconds`` (polled by ``wait_until``)."""
+    since: list[float] = []
+
+    def check() -> bool:
+        if not predicate():
+            since.clear()
+            return False
+        since[:] = since or [time.monotonic()]
+        return time.monotonic() - since[0] >= seconds
+
+    return check
+
+
 @contextmanager
 def celery_worker(env: dict, *, warming: bool):
     """The Celery worker as docs/deployment.md runs it; with ``warming``, once it has computed
@@ -237,14 +264,20 @@ def celery_worker(env: dict, *, warming: bool):
         start_new_session=True,
     )
     try:
+        started = time.monotonic()
+        log_file = OUT / "celery.log"
         if warming:
-            started = time.monotonic()
-
-            def warmed() -> bool:
-                return "Warmed every page" in (OUT / "celery.log").read_text()
-
-            wait_until(warmed, 600, "the worker's first warming of the pages (bench/out/celery.log)")
+            wait_until(
+                lambda: "Warmed every page" in log_file.read_text(),
+                600,
+                "the worker's first warming of the pages (bench/out/celery.log)",
+            )
             log(f"The worker warmed the pages people open first in {time.monotonic() - started:.1f} s")
+        # What seeding queued (seed_demo has every due report built: thirty with their PDFs at
+        # 10×) is done before the run, as it would be long before a meeting morning.
+        idle = steadily(lambda: worker_idle(log_file.read_text()))
+        wait_until(idle, 900, "the worker to finish what seeding queued")
+        log(f"The worker had nothing left to do after {time.monotonic() - started:.1f} s")
         yield worker.pid
     finally:
         with suppress(ProcessLookupError):
@@ -625,13 +658,17 @@ def main() -> None:
         log(f"Machine load average after the run: {loadavg.read().split()[:3]}")
     log(f"Locust's CSV files: {csv_prefix}_*.csv")
     if not args.fault:
-        met = (
-            outcome["p95"] < TARGET_P95_MS
-            and not outcome["slow_pages"]
-            and outcome["errors"] == 0
-            and outcome["lost"] == 0
-            and outcome["sign_in_p95"] < TARGET_SIGN_IN_P95_MS
-        )
+        if args.users > 50:  # issue #24: 200 people, p95 under 1 s over all requests
+            print(f"Targets for more than 50 people: all requests p95 < {TARGET_P95_MANY_MS} ms, 0 errors, 0 lost")
+            met = outcome["p95"] < TARGET_P95_MANY_MS and outcome["errors"] == 0 and outcome["lost"] == 0
+        else:
+            met = (
+                outcome["p95"] < TARGET_P95_MS
+                and not outcome["slow_pages"]
+                and outcome["errors"] == 0
+                and outcome["lost"] == 0
+                and outcome["sign_in_p95"] < TARGET_SIGN_IN_P95_MS
+            )
         print("Targets met." if met else "Targets NOT met.")
 
 
