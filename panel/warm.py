@@ -16,7 +16,9 @@ everyone signing in at once, with the sign-ins taking the cores. A Celery task
 
 A page is rendered as a role's view, nobody's: an unsaved user holding that one role, with a
 session that is never saved, through the page's own view (so the entries are exactly those a
-person of that role would get). Nothing is written (a test holds it to that) and nothing is
+person of that role would get). The pages write nothing (a test holds them to that; the one
+write is the nightly task's, done first if it has not been: rating a month just closed, which
+the dashboard would otherwise do itself, and then not keep what it computed) and nothing is
 kept for a person; pages that are one person's own ("My actions") are not warmed.
 
 ``CACHE_WARMING`` (on by default; off in the test settings) turns all of it off.
@@ -37,7 +39,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import resolve, reverse
+from django.utils import timezone
 
+from actions import month_ends
 from actions.models import KPI
 from actions.roles import Role
 from core import cache as data_cache
@@ -123,6 +127,10 @@ def warm_pages(names=PAGES) -> Warmed:
     if not warming():
         return warmed
     started = time.monotonic()
+    if "panel:dashboard" in names:
+        # What the nightly task does, if it has not yet: a dashboard that had to rate a closed
+        # month itself would write, and so not keep what it computed from before the write.
+        month_ends.rate_closed_months(today=timezone.localdate())
     with data_cache.keeping_alive():
         _warm(names, warmed)
     warmed.seconds = time.monotonic() - started
@@ -149,6 +157,7 @@ def _warm(names, warmed: Warmed) -> None:
 
 
 # --- After writes -------------------------------------------------------------------------------
+
 
 def _queue_after_writes() -> None:
     from havering_cp.celery import app

@@ -523,3 +523,21 @@ def test_a_database_being_migrated_keeps_nothing_and_its_writes_go_through(redis
     assert data_cache.cached("thing", [], count, tables=["actions_action"]) == 1
     assert data_cache.cached("thing", [], count, tables=["actions_action"]) == 1
     assert len(count.calls) == 2  # nothing kept
+
+
+def test_the_cached_tag_takes_stale_while_computing_as_its_last_word(redis_cache):
+    from django.template import engines
+
+    from core.templatetags.data_cache import CachedNode
+
+    def node(source: str) -> CachedNode:
+        template = engines["django"].from_string("{% load data_cache %}" + source)
+        return next(n for n in template.template.nodelist if isinstance(n, CachedNode))
+
+    marked = '{% cached "t" on "actions_action" with v=f stale_while_computing %}{{ v }}{% endcached %}'
+    assert node(marked).stale_while_computing
+    plain = '{% cached "t" on "actions_action" with v=f %}{{ v }}{% endcached %}'
+    assert not node(plain).stale_while_computing
+    assert not node('{% cached "t" on "actions_action" %}x{% endcached %}').stale_while_computing
+    rendered = engines["django"].from_string("{% load data_cache %}" + marked).render({"f": lambda: "kept"})
+    assert rendered == "kept"
