@@ -186,20 +186,27 @@ def test_requests_after_a_write_during_a_computation_compute_the_new_entry_once(
     assert data_cache.cached("slow", [], slow, tables=["actions_action"]) == 2  # the new one is kept
 
 
+def second_computation_waits():
+    """A computation counting its runs, whose second (the one after a write) starts ``started``
+    and waits for ``release``: (compute, started, release, calls)."""
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def compute():
+        calls.append(1)
+        if len(calls) == 2:
+            started.set()
+            release.wait(5)
+        return len(calls)
+
+    return compute, started, release, calls
+
+
 @pytest.mark.django_db(transaction=True)
 def test_while_one_request_computes_a_shared_page_again_the_others_get_it_as_it_was_at_once(redis_cache):
     """``stale_while_computing``: after a write, one request computes the new entry; those that
     ask meanwhile are served the entry from before the write without waiting, and once it is
     computed everyone gets the new one. An entry without the mark makes them wait for it."""
-    started, release = threading.Event(), threading.Event()
-    calls = []
-
-    def slow():
-        calls.append(1)
-        if len(calls) == 2:  # the computation after the write
-            started.set()
-            release.wait(5)
-        return len(calls)
+    slow, started, release, calls = second_computation_waits()
 
     def ask(results):
         try:
@@ -234,16 +241,7 @@ def test_while_one_request_computes_a_shared_page_again_the_others_get_it_as_it_
 
 @pytest.mark.django_db(transaction=True)
 def test_without_the_mark_a_request_waits_for_the_computation_and_never_gets_the_old_entry(redis_cache):
-    started, release = threading.Event(), threading.Event()
-    calls = []
-
-    def slow():
-        calls.append(1)
-        if len(calls) == 2:
-            started.set()
-            release.wait(5)
-        return len(calls)
-
+    slow, started, release, calls = second_computation_waits()
     results: list = []
     ask = asking(slow, results)
     ask().join(10)  # the entry from before the write
