@@ -33,6 +33,16 @@ def _make_beat_folder(sender=None, **kwargs):
     _make_folders(os.path.dirname(app.conf.beat_schedule_filename))
 
 
+@signals.worker_init.connect
+def _warm_up_process(sender=None, **kwargs):
+    """Import the views and compile the templates once in the worker's main process, before
+    its pool forks (as gunicorn's master does): no task pays for it, the first warming run
+    after a write included."""
+    from havering_cp.warmup import warm_up
+
+    warm_up()
+
+
 @signals.worker_ready.connect
 def _warm_pages_on_start(sender=None, **kwargs):
     """The pages people open first, computed as soon as a worker can (panel.warm)."""
