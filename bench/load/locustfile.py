@@ -115,11 +115,21 @@ class PortalUser(FastHttpUser):
 
     def landed(self) -> str:
         """Open the page the sign-in led to, and record the whole sign-in's time; the page."""
+        who = type(self).__name__
         if not self.landing:
-            sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False})
+            sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False, "who": who})
             return ""
+        asked = time.perf_counter()
         response = self.client.get(self.landing, name="landing page (after sign-in)")
-        sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": response.ok})
+        now = time.perf_counter()
+        sign_ins.append(
+            {
+                "ms": (now - self.sign_in_started) * 1000,
+                "ok": response.ok,
+                "who": who,
+                "landing_ms": (now - asked) * 1000,
+            }
+        )
         return response.text if response.ok else ""
 
     def submit(self, path: str, fields: dict, *, form_name: str, name: str) -> str:

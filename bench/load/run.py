@@ -439,6 +439,16 @@ def report(stats: list[dict], results: dict, stored: set[str], elapsed: float) -
         f"{sum(1 for s in results.get('sign_ins', []) if not s['ok'])} failed "
         f"(target p95 < {TARGET_SIGN_IN_P95_MS})"
     )
+    by_role: dict[str, list[dict]] = {}
+    for sign_in in results.get("sign_ins", []):
+        by_role.setdefault(sign_in.get("who", "?"), []).append(sign_in)
+    for who, theirs in sorted(by_role.items()):
+        whole_ms = sorted(s["ms"] for s in theirs)
+        landing_ms = sorted(s["landing_ms"] for s in theirs if "landing_ms" in s)
+        print(
+            f"    {who:<20} {len(theirs):>4} × whole p95 {percentile(whole_ms, 95):.0f} ms, "
+            f"landing page p50 {percentile(landing_ms, 50):.0f} p95 {percentile(landing_ms, 95):.0f} ms"
+        )
     print(
         f"updates acknowledged {len(acknowledged)}, stored {len(acknowledged & stored)}, "
         f"lost {len(lost)}; not acknowledged {len(unacknowledged)} (of which stored "
