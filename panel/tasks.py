@@ -25,10 +25,12 @@ def clear_expired_sessions() -> int:
 
 
 @shared_task(ignore_result=True)
-def warm_pages(names=None) -> dict:
+def warm_pages(names=None, roles=None) -> dict:
     """Compute the pages people open first before they ask (``panel.warm``): all of them at a
-    worker's start and every ten minutes, the ones a write made stale after writes."""
-    warmed = warm.warm_pages(tuple(names) if names else warm.PAGES)
+    worker's start and every few minutes; after writes, the dashboard as panel members see it."""
+    if roles:
+        warm.starting_after_writes()
+    warmed = warm.warm_pages(tuple(names) if names else warm.PAGES, roles=roles)
     logger.info(
         "Warmed %s: %d page views in %.1f s",
         ", ".join(names) if names else "every page",

@@ -9,10 +9,13 @@ everyone signing in at once, with the sign-ins taking the cores. A Celery task
 - every page below, when a worker starts and every ``CACHE_SECONDS`` less a minute (beat): an
   entry still current is kept for another ``CACHE_SECONDS`` (``core.cache.keeping_alive``)
   rather than left to expire, and the first run after midnight makes the new day's;
-- the pages a write most often makes stale (``AFTER_WRITES``), ten seconds after a write to
-  the portal's tables, the writes of those ten seconds sharing one run (each run costs about
-  0.4 s of a core at 10× the demo data; while writes come faster than that, the requests
-  compute what they ask for anyway).
+- the page a write most often makes stale for the most people (``AFTER_WRITES``: the
+  dashboard, as panel members see it) as soon as a write to the portal's tables commits: at
+  most one run waits in the queue at a time, and a write during a run queues the next. The
+  dashboard's parts are served as they were while they are computed again
+  (``stale_while_computing``), so while the worker computes them nobody waits, and a person
+  computes them only if they ask in the few milliseconds before the worker starts (a run
+  costs about 0.1 s of a core at 10× the demo data).
 
 A page is rendered as a role's view, nobody's: an unsaved user holding that one role, with a
 session that is never saved, through the page's own view (so the entries are exactly those a
@@ -60,11 +63,14 @@ PAGES = (
 )
 # Of those, the pages open to everyone, rendered for no one signed in as well.
 PUBLIC_PAGES = ("young_people",)
-# What a progress update (the commonest write) makes stale, warmed again after writes.
-AFTER_WRITES = ("panel:dashboard", "action_plan")
-# Writes within this many seconds of the first share one run, which starts that long after it.
-AFTER_WRITES_DELAY = 10
+# What a progress update (the commonest write) makes stale for the most people, warmed again
+# after writes: the page panel members land on, as they see it.
+AFTER_WRITES = ("panel:dashboard",)
+AFTER_WRITES_ROLES = (Role.PANEL_MEMBER,)
 TASK = "panel.tasks.warm_pages"
+# A run queued after writes that has not started within this long (a worker lost with it) no
+# longer stops the next write from queueing another.
+QUEUED_FOR_AT_MOST = 60
 
 
 @dataclass
@@ -120,9 +126,9 @@ def _render(path: str, user, session_store) -> bool | None:
     return response.status_code == 200
 
 
-def warm_pages(names=PAGES) -> Warmed:
-    """Render the pages ``names`` (URL names) for each role (and the public ones for no one
-    signed in)."""
+def warm_pages(names=PAGES, roles=None) -> Warmed:
+    """Render the pages ``names`` (URL names) for each of ``roles`` (default every role; and
+    the public ones for no one signed in)."""
     warmed = Warmed()
     if not warming():
         return warmed
@@ -132,14 +138,14 @@ def warm_pages(names=PAGES) -> Warmed:
         # month itself would write, and so not keep what it computed from before the write.
         month_ends.rate_closed_months(today=timezone.localdate())
     with data_cache.keeping_alive():
-        _warm(names, warmed)
+        _warm(names, roles or Role.values, warmed)
     warmed.seconds = time.monotonic() - started
     return warmed
 
 
-def _warm(names, warmed: Warmed) -> None:
+def _warm(names, roles, warmed: Warmed) -> None:
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
-    roles = [role_view(role) for role in Role.values]
+    roles = [role_view(role) for role in roles]
     public = {reverse(name) for name in PUBLIC_PAGES}
     for path in _paths(names):
         for user in [AnonymousUser(), *roles] if path in public else roles:
@@ -159,22 +165,34 @@ def _warm(names, warmed: Warmed) -> None:
 # --- After writes -------------------------------------------------------------------------------
 
 
+def _queued_key() -> str:
+    return f"warm-pages-queued:{data_cache.database_identity()}"
+
+
 def _queue_after_writes() -> None:
     from havering_cp.celery import app
 
     try:
-        app.send_task(TASK, kwargs={"names": list(AFTER_WRITES)}, countdown=AFTER_WRITES_DELAY, retry=False)
+        app.send_task(
+            TASK, kwargs={"names": list(AFTER_WRITES), "roles": list(AFTER_WRITES_ROLES)}, retry=False
+        )
     except Exception:
+        cache.delete(_queued_key())
         logger.warning("Could not queue warming the pages after a write", exc_info=True)
 
 
 def after_tables_changed(sender, tables, **kwargs) -> None:
-    """``core.cache.tables_changed``: queue one run for the writes of the next
-    ``AFTER_WRITES_DELAY`` seconds (the first write queues it; a key in the cache tells the
-    others it is queued). The request
-    that wrote never waits for the broker: the message is sent from a thread."""
+    """``core.cache.tables_changed``: queue a run unless one is queued and not yet started (a key
+    in the cache says so; the run deletes it as it starts, so a write during a run queues the
+    next). The request that wrote never waits for the broker: the message is sent from a
+    thread."""
     if not warming():
         return
-    if not cache.add(f"warm-pages-queued:{data_cache.database_identity()}", 1, timeout=AFTER_WRITES_DELAY):
+    if not cache.add(_queued_key(), 1, timeout=QUEUED_FOR_AT_MOST):
         return
     threading.Thread(target=_queue_after_writes, name="warm-pages-queue", daemon=True).start()
+
+
+def starting_after_writes() -> None:
+    """A run after writes starts: a write from now on queues the next one."""
+    cache.delete(_queued_key())

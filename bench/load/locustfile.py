@@ -117,7 +117,9 @@ class PortalUser(FastHttpUser):
         """Open the page the sign-in led to, and record the whole sign-in's time; the page."""
         who = type(self).__name__
         if not self.landing:
-            sign_ins.append({"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False, "who": who})
+            sign_ins.append(
+                {"ms": (time.perf_counter() - self.sign_in_started) * 1000, "ok": False, "who": who}
+            )
             return ""
         asked = time.perf_counter()
         response = self.client.get(self.landing, name="landing page (after sign-in)")

@@ -100,23 +100,29 @@ def plan_part_kept(small_numbers: bool) -> str | None:
 
 
 @pytest.mark.celery_worker
-def test_after_a_write_a_real_worker_warms_the_landing_page_again(celery_worker, warming, monkeypatch):
-    monkeypatch.setattr(warm, "AFTER_WRITES_DELAY", 0)
-    warm.warm_pages(warm.AFTER_WRITES)
+def test_after_a_write_a_real_worker_warms_the_landing_page_again(celery_worker, warming):
+    warm.warm_pages(warm.AFTER_WRITES, roles=warm.AFTER_WRITES_ROLES)
     assert plan_part_kept(small_numbers=False) is not None
     ActionFactory(title="Written just now", due_date=timezone.localdate() - timedelta(days=2))  # commits
     # Kept again, computed after the write (the entry from before it does not name the action).
     wait_for(lambda: "Written just now" in (plan_part_kept(small_numbers=False) or ""), timeout=30)
 
 
-def test_writes_close_together_queue_one_run(warming, monkeypatch):
+def test_writes_queue_one_run_at_a_time_and_a_write_during_a_run_queues_the_next(warming, monkeypatch):
     queued = []
     monkeypatch.setattr(warm, "_queue_after_writes", lambda: queued.append(time.monotonic()))
-    for _ in range(5):
+
+    def write():
         warm.after_tables_changed(sender=None, tables=frozenset({"actions_action"}))
+
+    for _ in range(5):
+        write()
     wait_for(lambda: queued)
     time.sleep(0.2)
-    assert len(queued) == 1
+    assert len(queued) == 1  # one waits in the queue for all of them
+    warm.starting_after_writes()  # the run starts
+    write()
+    wait_for(lambda: len(queued) == 2)
 
 
 def test_warming_is_off_without_a_cache_or_when_turned_off(settings, monkeypatch):
