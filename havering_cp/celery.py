@@ -46,10 +46,11 @@ def _warm_up_process(sender=None, **kwargs):
 @signals.worker_ready.connect
 def _warm_pages_on_start(sender=None, **kwargs):
     """The pages people open first, computed as soon as a worker can (panel.warm)."""
+    from core.tasking import send_now
     from panel.warm import TASK, warming
 
     if warming():
-        sender.app.send_task(TASK, retry=False)
+        send_now(TASK)
 
 
 app.conf.beat_schedule = {

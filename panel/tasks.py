@@ -25,18 +25,20 @@ def clear_expired_sessions() -> int:
 
 
 @shared_task(ignore_result=True)
-def warm_pages(names=None, roles=None) -> dict:
-    """Compute the pages people open first before they ask (``panel.warm``): all of them at a
-    worker's start and every few minutes; after writes, the dashboard as panel members see it."""
-    if roles:
-        warm.starting_after_writes()
-    warmed = warm.warm_pages(tuple(names) if names else warm.PAGES, roles=roles)
-    logger.info(
-        "Warmed %s: %d page views in %.1f s",
-        ", ".join(names) if names else "every page",
-        warmed.pages,
-        warmed.seconds,
-    )
+def warm_pages() -> dict:
+    """Compute every page people open first before they ask (``panel.warm``): at a worker's
+    start and every few minutes."""
+    return _warmed("every page", warm.warm_pages())
+
+
+@shared_task(ignore_result=True)
+def warm_after_writes() -> dict:
+    """The dashboard as panel members see it, again, as soon as a write has committed."""
+    return _warmed(", ".join(warm.AFTER_WRITES), warm.warm_after_writes())
+
+
+def _warmed(what: str, warmed: "warm.Warmed") -> dict:
+    logger.info("Warmed %s: %d page views in %.1f s", what, warmed.pages, warmed.seconds)
     if warmed.failed:
         logger.warning("Warming: %d page views failed: %s", len(warmed.failed), ", ".join(warmed.failed[:5]))
     return {"pages": warmed.pages, "failed": len(warmed.failed), "seconds": round(warmed.seconds, 2)}

@@ -48,6 +48,7 @@ from actions import month_ends
 from actions.models import KPI
 from actions.roles import Role
 from core import cache as data_cache
+from core.tasking import send_now
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ PUBLIC_PAGES = ("young_people",)
 AFTER_WRITES = ("panel:dashboard",)
 AFTER_WRITES_ROLES = (Role.PANEL_MEMBER,)
 TASK = "panel.tasks.warm_pages"
+AFTER_WRITES_TASK = "panel.tasks.warm_after_writes"
 # A run queued after writes that has not started within this long (a worker lost with it) no
 # longer stops the next write from queueing another.
 QUEUED_FOR_AT_MOST = 60
@@ -170,15 +172,8 @@ def _queued_key() -> str:
 
 
 def _queue_after_writes() -> None:
-    from havering_cp.celery import app
-
-    try:
-        app.send_task(
-            TASK, kwargs={"names": list(AFTER_WRITES), "roles": list(AFTER_WRITES_ROLES)}, retry=False
-        )
-    except Exception:
-        cache.delete(_queued_key())
-        logger.warning("Could not queue warming the pages after a write", exc_info=True)
+    if not send_now(AFTER_WRITES_TASK):
+        cache.delete(_queued_key())  # the next write tries again
 
 
 def after_tables_changed(sender, tables, **kwargs) -> None:
@@ -193,6 +188,7 @@ def after_tables_changed(sender, tables, **kwargs) -> None:
     threading.Thread(target=_queue_after_writes, name="warm-pages-queue", daemon=True).start()
 
 
-def starting_after_writes() -> None:
-    """A run after writes starts: a write from now on queues the next one."""
+def warm_after_writes() -> Warmed:
+    """The run a write queued: from its start, a write queues the next one."""
     cache.delete(_queued_key())
+    return warm_pages(AFTER_WRITES, roles=AFTER_WRITES_ROLES)

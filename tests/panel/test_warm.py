@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions import month_ends, selectors
 from actions.models import MonthEndRating
 from core import cache as data_cache
+from core import tasking
 from havering_cp.celery import _warm_pages_on_start
 from havering_cp.celery import app as celery_app
 from panel import dashboard, warm
@@ -120,7 +121,7 @@ def test_writes_queue_one_run_at_a_time_and_a_write_during_a_run_queues_the_next
     wait_for(lambda: queued)
     time.sleep(0.2)
     assert len(queued) == 1  # one waits in the queue for all of them
-    warm.starting_after_writes()  # the run starts
+    warm.warm_after_writes()  # the run starts
     write()
     wait_for(lambda: len(queued) == 2)
 
@@ -140,16 +141,12 @@ def test_turned_off_nothing_is_warmed(settings, redis_cache):
     assert warm.warm_pages().pages == 0
 
 
-def test_a_starting_worker_warms_every_page_and_beat_does_before_entries_expire(warming, settings):
+def test_a_starting_worker_warms_every_page_and_beat_does_before_entries_expire(
+    warming, settings, monkeypatch
+):
     sent = []
-
-    class Worker:
-        class app:  # stands for the worker's Celery app
-            @staticmethod
-            def send_task(name, **kwargs):
-                sent.append(name)
-
-    _warm_pages_on_start(sender=Worker)
+    monkeypatch.setattr(tasking, "send_now", lambda task, *args, **kwargs: sent.append(task))
+    _warm_pages_on_start(sender=None)
     assert sent == [warm.TASK]
     schedule = celery_app.conf.beat_schedule["warm-pages"]
     assert schedule["task"] == warm.TASK
