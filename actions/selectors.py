@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -135,6 +136,40 @@ def my_actions(*, user, today: date | None = None) -> QuerySet[Action]:
 def my_measures(*, user) -> QuerySet[KPI]:
     """The measures a person owns: they explain each period's figure to the panel."""
     return KPI.objects.filter(owner=user).order_by("code")
+
+
+def my_page_fingerprint(*, user) -> str:
+    """A hash of everything "My actions" shows of a person's own rows, read in one query: their
+    actions (whole rows), those actions' milestones, each one's count and newest time of
+    updates, and the measures they own. The page is kept under it (with the day), so a lead's
+    page is computed again when their own work changes, and not when another lead posts: keyed
+    on the busy actions tables instead, every update made every lead's page stale.
+
+    Whole rows and counts rather than "last modified" times: a queryset ``update()`` or an
+    administrator's deletion changes the hash too. The commitments and themes it names are
+    shared tables, and the page rests on those as usual."""
+    action, milestone, update, kpi = (
+        model._meta.db_table for model in (Action, Milestone, ProgressUpdate, KPI)
+    )
+    sql = f"""
+        SELECT md5(concat_ws('|',
+            (SELECT coalesce(string_agg(a::text, ',' ORDER BY a.id), '')
+               FROM {action} a WHERE a.lead_id = %(user)s),
+            (SELECT coalesce(string_agg(concat_ws(':', m.id, m.action_id, m.due_date, m.completed_on),
+                                        ',' ORDER BY m.id), '')
+               FROM {milestone} m JOIN {action} a ON a.id = m.action_id WHERE a.lead_id = %(user)s),
+            (SELECT coalesce(string_agg(concat_ws(':', u.action_id, u.n, u.newest), ','
+                                        ORDER BY u.action_id), '')
+               FROM (SELECT p.action_id, count(*) AS n, max(p.created_at) AS newest
+                       FROM {update} p JOIN {action} a ON a.id = p.action_id
+                      WHERE a.lead_id = %(user)s GROUP BY p.action_id) u),
+            (SELECT coalesce(string_agg(concat_ws(':', k.id, k.code, k.name), ',' ORDER BY k.id), '')
+               FROM {kpi} k WHERE k.owner_id = %(user)s)
+        ))
+    """  # noqa: S608 - the table names are the models' own; the user's id is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk})
+        return cursor.fetchone()[0]
 
 
 def actions_for_page(*, today: date | None = None) -> QuerySet[Action]:

@@ -120,11 +120,12 @@ def action_plan_export(request, fmt: str):
 def my_actions(request):
     """The actions the signed-in person leads, the ones owing an update first."""
     require(request.user, "actions.see_my_actions")
-    # Cached for this user alone (the template keys it on their id).
+    # Cached for this user alone, under a hash of their own rows (the template keys it on both).
     return render(
         request,
         "actions/my_actions.html",
         {
+            "fingerprint": selectors.my_page_fingerprint(user=request.user),
             "actions": selectors.my_actions(user=request.user),
             "measures": selectors.my_measures(user=request.user),
             "today": timezone.localdate(),

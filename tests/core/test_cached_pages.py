@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.easyread.services import easy_read_approve, easy_read_save, easy_read_withdraw
-from actions.models import KPI
+from actions.models import KPI, Action
 from panel.models import Meeting
 from tests.conftest import cache_settings
 from tests.factories import (
     ActionFactory,
     FeedbackItemFactory,
     KPIValueFactory,
+    MilestoneFactory,
     ProgressUpdateFactory,
     UserFactory,
 )
@@ -211,6 +212,53 @@ def test_a_leads_update_shows_on_the_plan_and_their_list_at_once(client, users, 
     assert response.status_code == 302
     assert on_list in client.get(reverse("my_actions")).content.decode()
     assert on_plan in client.get(reverse("action_plan")).content.decode()
+
+
+def my_actions_computed(client) -> tuple[bool, str]:
+    """Whether opening "My actions" computed it (rather than serving it kept), and the page."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("my_actions")).content.decode()
+    return any('AS "is_stale"' in query["sql"] for query in queries.captured_queries), html
+
+
+def test_my_actions_is_computed_again_for_the_leads_own_changes_only(client, users, redis_cache):
+    mine = ActionFactory(
+        lead=users["lead"], title="Mentoring scheme", due_date=date.today() + timedelta(days=90)
+    )
+    theirs = ActionFactory(lead=users["other_lead"])
+    client.force_login(users["lead"])
+    assert my_actions_computed(client)[0]
+    assert not my_actions_computed(client)[0]
+
+    # Another lead's update, milestone and measure leave it kept: it rests on the lead's own rows.
+    other = client.__class__()
+    other.force_login(users["other_lead"])
+    other.post(
+        reverse("action_add_update", args=[theirs.pk]),
+        {"status": "on_track", "done": "Met the providers.", "next_steps": "", "evidence_url": ""},
+    )
+    MilestoneFactory(action=theirs)
+    KPI.objects.filter(code="S01").update(owner=users["other_lead"])
+    assert not my_actions_computed(client)[0]
+
+    # Their own rows, however written (a queryset update changes no "modified" time), do not.
+    Action.objects.filter(pk=mine.pk).update(title="Mentoring scheme for care leavers")
+    computed, html = my_actions_computed(client)
+    assert computed and "Mentoring scheme for care leavers" in html
+    MilestoneFactory(action=mine, due_date=date.today() - timedelta(days=3), completed_on=None)
+    computed, html = my_actions_computed(client)
+    assert computed and "Amber" in html  # a slipped milestone
+    KPI.objects.filter(code="W01").update(owner=users["lead"])
+    computed, html = my_actions_computed(client)
+    assert computed and reverse("kpi_detail", args=["W01"]) in html
+    ProgressUpdateFactory(action=mine, created_at=timezone.now() - timedelta(days=2))
+    assert my_actions_computed(client)[0]
+    newest = ProgressUpdateFactory(action=mine)
+    assert my_actions_computed(client)[0]
+    newest.delete()  # back to a state seen before: what was kept for it is right again
+    assert not my_actions_computed(client)[0]
+    mine.updates.all().delete()
+    assert "None yet" in my_actions_computed(client)[1]
 
 
 def test_query_parameters_that_change_nothing_make_no_new_entries(client, users, redis_cache):
