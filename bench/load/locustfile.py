@@ -9,8 +9,10 @@
 Users are Locust's ``FastHttpUser`` (geventhttpclient): the load generator shares the server's
 cores, and this client takes a fraction of the CPU per request that ``HttpUser`` (requests) does.
 
-Each user signs in first (the demo users, ``DEMO_PASSWORD``; officers with a code from the
-demo authenticator key too), so the arrival rate sets how many people sign in at once. The
+Each user signs in first, as an account of their own (``load-panel-01``, ``load-lead-01``,
+``load-officer-01`` …, made by ``bench/load/run.py`` with the demo users' roles and
+``DEMO_PASSWORD``; officers with a code from the demo authenticator key too), so the arrival
+rate sets how many people sign in at once. The
 whole sign-in as a person sees it (form, password, code, landing page) is timed too and
 written with the results.
 
@@ -37,7 +39,7 @@ from locust import FastHttpUser, LoadTestShape, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-portal-2026")
 TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "HCPDEMOTOTPSECRETHCPDEMO")  # the demo accounts' key
-OFFICERS = int(os.environ.get("LOAD_OFFICERS", 20))  # load-officer-01 … (bench/load/run.py)
+ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", 50))  # load-panel-01 … of each role (bench/load/run.py)
 RESULTS_FILE = os.environ.get("LOAD_RESULTS_FILE", "load-results.json")
 ERROR_PAGE = "Sorry, there is a problem with the service"
 TOKEN_PREFIX = "load-token-"  # noqa: S105 - marks the load test's updates, not a secret
@@ -100,11 +102,18 @@ def _write_results(environment, **kwargs):
 
 
 class PortalUser(FastHttpUser):
+    """Signs in as the next account of its role (``load-<role>-NN``): no two people share one."""
+
     abstract = True
     wait_time = between(1, 4)
-    username = ""
+    role = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.accounts = itertools.count(1)
 
     def on_start(self):
+        self.username = f"load-{self.role}-{(next(self.accounts) - 1) % ACCOUNTS + 1:02d}"
         self.sign_in_started = time.perf_counter()
         self.landing = self.submit(
             "/accounts/login/",
@@ -163,7 +172,7 @@ class PanelMember(PortalUser):
     opening the next: no page is fetched at once after another)."""
 
     weight = 3
-    username = "panel"
+    role = "panel"
 
     def on_start(self):
         super().on_start()
@@ -231,8 +240,10 @@ class WriteSchedule:
 
 
 class SubgroupLead(PortalUser):
+    """Reads their own actions (a share of the plan's) and posts updates on them."""
+
     weight = 1
-    username = "lead"
+    role = "lead"
 
     def on_start(self):
         super().on_start()
@@ -292,14 +303,12 @@ def totp_now(secret: str, *, step: int = 30, digits: int = 6) -> str:
 
 
 class ParticipationOfficer(PortalUser):
-    """Signs in with a password and a code from the authenticator app, as officers must; each
-    simulated officer has an account of its own (``bench/load/run.py`` makes them)."""
+    """Signs in with a password and a code from the authenticator app, as officers must."""
 
     weight = 1
-    accounts = itertools.count(1)
+    role = "officer"
 
     def on_start(self):
-        self.username = f"load-officer-{(next(self.accounts) - 1) % OFFICERS + 1:02d}"
         super().on_start()
         if self.landing:
             self.landing = self.submit(

@@ -64,24 +64,40 @@ TARGET_SIGN_IN_P95_MS = 1000
 TARGET_P95_MANY_MS = 1000  # with more than 50 people
 
 
-# Participation officers must pass a second factor, and a code is good for one sign-in of one
-# device, so each simulated officer signs in as an account of its own (the demo officer's role,
-# staff status and authenticator key: load-officer-01 …), one for each person who may arrive.
-OFFICER_ACCOUNTS = """
+# One account per person, as in a council: load-panel-01 …, load-lead-01 …, load-officer-01 …,
+# one of each for each person who may arrive (``--users``), each with its demo user's roles and
+# password. Participation officers must pass a second factor, and a code is good for one
+# sign-in of one device: each officer has the demo officer's staff status and authenticator key.
+# Each lead leads a share of the plan's actions (dealt out in turn, a dozen each at 10× with 50
+# people), so one lead's update changes only their own "My actions", as it would in the council.
+LOAD_ACCOUNTS = """
 from django.contrib.auth import get_user_model
 from accounts import mfa
+from actions.models import Action
 from panel.demo import DEFAULT_DEMO_TOTP_SECRET
 User = get_user_model()
-demo = User.objects.get(username="participation")
-for n in range(1, {officers} + 1):
-    user, _ = User.objects.update_or_create(
-        username=f"load-officer-{{n:02d}}",
-        defaults=dict(
-            first_name="Load", last_name=f"Officer-{{n:02d}}", is_staff=True, password=demo.password
-        ),
-    )
-    user.groups.set(demo.groups.all())
-    mfa.mfa_seed_device(user=user, hex_key=mfa.hex_key_from_base32(DEFAULT_DEMO_TOTP_SECRET))
+people = {people}
+for role, demo_name in (("panel", "panel"), ("lead", "lead"), ("officer", "participation")):
+    demo = User.objects.get(username=demo_name)
+    for n in range(1, people + 1):
+        user, _ = User.objects.update_or_create(
+            username=f"load-{{role}}-{{n:02d}}",
+            defaults=dict(
+                first_name="Load",
+                last_name=f"{{role.title()}}-{{n:02d}}",
+                is_staff=demo.is_staff,
+                password=demo.password,
+            ),
+        )
+        user.groups.set(demo.groups.all())
+        if role == "officer":
+            mfa.mfa_seed_device(user=user, hex_key=mfa.hex_key_from_base32(DEFAULT_DEMO_TOTP_SECRET))
+leads = list(User.objects.filter(username__startswith="load-lead-").order_by("username")[:people])
+dealt = {{lead.pk: [] for lead in leads}}
+for i, pk in enumerate(Action.objects.order_by("pk").values_list("pk", flat=True)):
+    dealt[leads[i % len(leads)].pk].append(pk)
+for lead_pk, pks in dealt.items():
+    Action.objects.filter(pk__in=pks).update(lead_id=lead_pk)
 """
 # The first this many seconds of a run are "the rush" in the figures split by time.
 RUSH_WINDOW_SECONDS = 20
@@ -345,7 +361,7 @@ def run_locust(base: str, args, results_file: Path, csv_prefix: Path) -> None:
     env = {
         **os.environ,
         "LOAD_RESULTS_FILE": str(results_file),
-        "LOAD_OFFICERS": str(args.users),
+        "LOAD_ACCOUNTS": str(args.users),
         # The mix, read by locustfile.py's load shape (MeetingMorning) and its leads.
         "LOAD_USERS": str(args.users),
         "LOAD_ARRIVAL_RATE": str(args.arrival_rate),
@@ -533,14 +549,14 @@ def fault_report(probe: Probe, fault_started: float, fault_ended: float, *, rest
 
 
 def set_up(args: argparse.Namespace, server: str, redis_url: str) -> None:
-    """The seeded database (or the one kept, migrated), the officers' accounts, static files."""
+    """The seeded database (or the one kept, migrated), everyone's accounts, static files."""
     seed_env = production_env(f"{server}/{DB_NAME}", redis_url)
     if args.reuse_db and seeded(server):
         manage(seed_env, "migrate", "--no-input", "-v", "0")  # the code may have moved on
     else:
         seed(server, seed_env, args.scale)
-    log(f"Making {args.users} participation officers' accounts (each with its own authenticator)…")
-    manage(seed_env, "shell", "--no-imports", "-c", OFFICER_ACCOUNTS.format(officers=args.users))
+    log(f"Making {args.users} accounts for each role, leads sharing out the plan's actions…")
+    manage(seed_env, "shell", "--no-imports", "-c", LOAD_ACCOUNTS.format(people=args.users))
     # Planner statistics, as autovacuum keeps them in production: a PostgreSQL with autovacuum
     # off (this machine's) would plan every query of the run on none.
     psql(server, "ANALYZE", DB_NAME)
