@@ -103,6 +103,29 @@ for lead_pk, pks in dealt.items():
 RUSH_WINDOW_SECONDS = 20
 
 
+def password_check_ms(times: int = 15) -> float:
+    """The median time of one Argon2id check with the portal's parameters (core.hashers), on
+    one core: a unit for comparing figures taken on different machines, since a run's
+    figures scale with the speed of the cores (the rush is mostly these checks)."""
+    import argon2
+
+    from core.hashers import Argon2idPasswordHasher as portal
+
+    hasher = argon2.PasswordHasher(
+        time_cost=portal.time_cost,
+        memory_cost=portal.memory_cost,
+        parallelism=portal.parallelism,
+        type=argon2.Type.ID,
+    )
+    stored = hasher.hash("a password for timing only")
+    took = []
+    for _ in range(times):
+        started = time.perf_counter()
+        hasher.verify(stored, "a password for timing only")
+        took.append((time.perf_counter() - started) * 1000)
+    return sorted(took)[len(took) // 2]
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -651,6 +674,10 @@ def main() -> None:
 
     with open("/proc/loadavg") as loadavg:
         log(f"Machine load average before the run: {loadavg.read().split()[:3]}")
+    log(
+        f"This machine's speed: one password check (Argon2id, the portal's parameters) takes "
+        f"{password_check_ms():.1f} ms of a core (compare runs on other machines by it)"
+    )
     set_up(args, server, redis_url)
 
     OUT.mkdir(parents=True, exist_ok=True)
