@@ -14,6 +14,17 @@ import psycopg2
 from django.db import connection
 
 
+def stop(process: subprocess.Popen, seconds: float = 30) -> None:
+    """Stop a server or worker of a test's own as a supervisor does: SIGTERM (a Celery
+    worker's warm shutdown), then SIGKILL if it has not ended within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

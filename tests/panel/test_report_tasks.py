@@ -19,6 +19,7 @@ from havering_cp.celery import app as celery_app
 from panel import reports, tasks
 from panel.models import ProgressReport
 from tests.conftest import broker, free_port, real_worker, redis_url, require_service, start_redis, wait_for
+from tests.servers import stop
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,19 +52,6 @@ def _worker_environment(**extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "havering_cp.settings_test",
         **extra,
     }
-
-
-def stop(worker: subprocess.Popen) -> None:
-    """Stop a worker as systemd does: a warm shutdown (SIGTERM), and SIGKILL if it has not
-    finished within 30 s. Under the full suite's load, a worker whose pool process was killed
-    has once taken longer than that to shut down; what the tests check (the report, its
-    attempts) is read from the database afterwards either way."""
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=10)
 
 
 def test_two_workers_racing_for_one_report_build_it_once(celery_worker):
@@ -162,6 +150,8 @@ def test_a_build_whose_pool_process_is_killed_is_built_again_at_once_and_exactly
         wait_for(lambda: ProgressReport.objects.get(pk=report.pk).state == "ready", timeout=120)
         print(f"rebuilt {time.monotonic() - killed_at:.1f} s after the pool process was killed")
     finally:
+        # Under the full suite's load, a worker whose pool process was killed has once taken
+        # over 30 s to shut down; what is checked below is read from the database either way.
         stop(worker)
     report.refresh_from_db()
     assert report.attempts == 2

@@ -22,6 +22,7 @@ from django.db import connection
 from psycopg2 import sql
 
 from tests.conftest import require_service
+from tests.servers import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "havering-portal"
@@ -146,12 +147,7 @@ def _serve_provider(live_server, folder, database):
         require_service(_answers(discovery), f"the test OpenID provider did not start (see {log.name})")
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=10)
         log.close()
 
 
